@@ -85,3 +85,11 @@ endpoint_format(const struct sockaddr *sa, char *buf, size_t bufsz)
 	} else
 		snprintf(buf, bufsz, "(family %d)", sa->sa_family);
 }
+
+unsigned
+endpoint_port(const struct endpoint *ep)
+{
+	if (ep->ss.ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)&ep->ss)->sin6_port);
+	return ntohs(((const struct sockaddr_in *)&ep->ss)->sin_port);
+}

@@ -14,6 +14,9 @@ struct endpoint {
  * success, else what was expected. */
 const char	*endpoint_parse(const char *s, int allow_zero, struct endpoint *ep);
 
+/* The port, in host order. */
+unsigned	 endpoint_port(const struct endpoint *ep);
+
 /* "127.0.0.1:1143" or "[::1]:1143" into buf. */
 void		 endpoint_format(const struct sockaddr *sa, char *buf, size_t bufsz);
 

@@ -11,7 +11,7 @@
 static const char	*log_progname = "ephemera";
 static int		 log_debug_on;
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 log_vline(const char *errstr, const char *fmt, va_list ap)
 {
 	char	msg[1024];

@@ -1,0 +1,331 @@
+/* main.c: ephemera, the lab: runs reproductions of ephemeral-port
+ * exhaustion and judges them.  Subcommands: run, check. */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <glob.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "report.h"
+#include "run.h"
+#include "scenario.h"
+
+#define MAX_SCENARIOS	256
+
+struct config {
+	const char	*results;	/* results root */
+	const char	*scenarios;	/* where `run` with no file looks */
+	const char	*bindir;	/* fake-imapd and loadgen, or NULL */
+	int		 debug;
+};
+
+enum { EXIT_HELD = 0, EXIT_NOT_HELD = 1, EXIT_ERROR = 2 };
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: ephemera [options] run [SCENARIO.ini ...]\n"
+	    "       ephemera [options] check SCENARIO.ini ...\n"
+	    "\n"
+	    "  run     run each scenario (default: every scenarios/*.ini) in a\n"
+	    "          private network namespace; results under --results\n"
+	    "  check   parse scenarios and report errors, run nothing\n"
+	    "\n"
+	    "options:\n"
+	    "  --results DIR     results root (default: results)\n"
+	    "  --scenarios DIR   scenario folder for a bare run (default: scenarios)\n"
+	    "  --bindir DIR      where fake-imapd and loadgen are (default: next to\n"
+	    "                    ephemera in the build tree)\n"
+	    "  --debug           more output\n"
+	    "  --help, --version\n"
+	    "\n"
+	    "exit status: 0 every expectation held, 1 one did not, 2 error\n");
+}
+
+static void
+find_bins(const struct config *cf, struct lab_bins *b)
+{
+	char	 self[PATH_MAX], dir[PATH_MAX];
+	ssize_t	 n;
+
+	if (cf->bindir != NULL) {
+		snprintf(b->fake_imapd, sizeof(b->fake_imapd), "%s/fake-imapd",
+		    cf->bindir);
+		snprintf(b->loadgen, sizeof(b->loadgen), "%s/loadgen",
+		    cf->bindir);
+		return;
+	}
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) == -1)
+		fatal("readlink /proc/self/exe");
+	self[n] = '\0';
+	snprintf(dir, sizeof(dir), "%s", dirname(self));
+	/* Build tree: <build>/lab/ephemera beside <build>/loadgen/loadgen. */
+	snprintf(b->fake_imapd, sizeof(b->fake_imapd),
+	    "%s/../fake-imapd/fake-imapd", dir);
+	snprintf(b->loadgen, sizeof(b->loadgen), "%s/../loadgen/loadgen", dir);
+	if (access(b->fake_imapd, X_OK) == 0 && access(b->loadgen, X_OK) == 0)
+		return;
+	/* Installed: all three in one bin directory. */
+	snprintf(b->fake_imapd, sizeof(b->fake_imapd), "%s/fake-imapd", dir);
+	snprintf(b->loadgen, sizeof(b->loadgen), "%s/loadgen", dir);
+}
+
+static int
+mkdir_p(const char *path)
+{
+	char	buf[PATH_MAX], *p;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) == -1 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return (mkdir(buf, 0755) == -1 && errno != EEXIST) ? -1 : 0;
+}
+
+/* results/<scenario>/<UTC timestamp>[-N]/, and a `latest` link to it. */
+static int
+make_run_dir(const char *root, const char *name, char *dir, size_t dirsz)
+{
+	char		parent[PATH_MAX], stamp[32], link[LAB_PATH_MAX];
+	time_t		now = time(NULL);
+	int		i;
+
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&now));
+	snprintf(parent, sizeof(parent), "%s/%s", root, name);
+	if (mkdir_p(parent) == -1) {
+		log_warn("%s", parent);
+		return -1;
+	}
+	for (i = 1; i < 100; i++) {
+		if ((size_t)snprintf(dir, dirsz, i == 1 ? "%s/%s" : "%s/%s-%d",
+		    parent, stamp, i) >= dirsz) {
+			log_warnx("%s: path too long", parent);
+			return -1;
+		}
+		if (mkdir(dir, 0755) == 0)
+			break;
+		if (errno != EEXIST) {
+			log_warn("%s", dir);
+			return -1;
+		}
+	}
+	if (i == 100) {
+		log_warnx("%s: too many runs this second", parent);
+		return -1;
+	}
+	snprintf(link, sizeof(link), "%s/latest", parent);
+	unlink(link);
+	if (symlink(strrchr(dir, '/') + 1, link) == -1)
+		log_warn("%s", link);
+	return 0;
+}
+
+static int
+copy_file(const char *from, const char *to)
+{
+	char	 buf[8192];
+	size_t	 n;
+	FILE	*in, *out;
+	int	 rc = 0;
+
+	if ((in = fopen(from, "r")) == NULL)
+		return -1;
+	if ((out = fopen(to, "w")) == NULL) {
+		fclose(in);
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			rc = -1;
+	fclose(in);
+	if (fclose(out) != 0)
+		rc = -1;
+	return rc;
+}
+
+/* One scenario: run it, judge it, print its row.  Returns an exit code. */
+static int
+run_one(const struct config *cf, const struct lab_bins *bins,
+    const struct scenario *sc, int *interrupted)
+{
+	struct observed	 obs;
+	enum run_status	 st;
+	char		 dir[PATH_MAX], path[LAB_PATH_MAX], err[512], why[256];
+	int		 held;
+
+	if (make_run_dir(cf->results, sc->name, dir, sizeof(dir)) == -1)
+		return EXIT_ERROR;
+	snprintf(path, sizeof(path), "%s/scenario.ini", dir);
+	if (copy_file(sc->path, path) == -1)
+		log_warn("copy %s to %s", sc->path, path);
+	st = run_scenario(sc, dir, bins, err, sizeof(err));
+	if (st == RUN_ERROR) {
+		log_warnx("%s: %s", sc->name, err);
+		return EXIT_ERROR;
+	}
+	*interrupted = (st == RUN_INTERRUPTED);
+	snprintf(path, sizeof(path), "%s/summary.csv", dir);
+	if (report_read_summary(path, &obs, err, sizeof(err)) == -1) {
+		log_warnx("%s: %s", sc->name, err);
+		return EXIT_ERROR;
+	}
+	held = report_judge(sc, &obs, why, sizeof(why));
+	report_table_row(stdout, sc, &obs, *interrupted ? "interrupted" :
+	    held ? "held" : "NOT HELD");
+	if (!held)
+		printf("  why: %s\n", why);
+	printf("  results: %s/\n", dir);
+	fflush(stdout);
+	report_write(dir, sc, &obs, held, why);
+	if (*interrupted)
+		return EXIT_ERROR;
+	return held ? EXIT_HELD : EXIT_NOT_HELD;
+}
+
+static int
+load_all(char **paths, int n, struct scenario *scs)
+{
+	char	err[512];
+	int	i, bad = 0;
+
+	for (i = 0; i < n; i++)
+		if (scenario_load(paths[i], &scs[i], err, sizeof(err)) == -1) {
+			log_warnx("%s", err);
+			bad++;
+		}
+	return bad ? -1 : 0;
+}
+
+static int
+cmd_run(const struct config *cf, char **paths, int n)
+{
+	struct scenario	*scs;
+	struct lab_bins	 bins;
+	int		 i, rc, worst = EXIT_HELD, interrupted = 0;
+
+	if ((scs = calloc((size_t)n, sizeof(*scs))) == NULL)
+		fatal("calloc");
+	if (load_all(paths, n, scs) == -1) {
+		free(scs);
+		return EXIT_ERROR;
+	}
+	find_bins(cf, &bins);
+	report_table_header(stdout);
+	for (i = 0; i < n && !interrupted; i++) {
+		rc = run_one(cf, &bins, &scs[i], &interrupted);
+		if (rc > worst)
+			worst = rc;
+	}
+	if (interrupted)
+		log_warnx("interrupted: later scenarios were not run");
+	free(scs);
+	return worst;
+}
+
+static int
+cmd_check(char **paths, int n)
+{
+	struct scenario	*scs;
+	int		 i, rc;
+
+	if (n == 0)
+		usage_error("check: expected at least one SCENARIO.ini");
+	if ((scs = calloc((size_t)n, sizeof(*scs))) == NULL)
+		fatal("calloc");
+	rc = load_all(paths, n, scs);
+	for (i = 0; rc == 0 && i < n; i++)
+		printf("%s: ok (%u ports, capacity %.1f/s, offered %.6g/s)\n",
+		    paths[i], scenario_ports(&scs[i]),
+		    scenario_capacity(&scs[i]), scs[i].rate);
+	free(scs);
+	return rc == 0 ? EXIT_HELD : EXIT_ERROR;
+}
+
+/* `run` with no file: every .ini file in the scenario folder, in name order. */
+static int
+cmd_run_all(const struct config *cf)
+{
+	glob_t	g;
+	char	pattern[PATH_MAX];
+	int	rc;
+
+	snprintf(pattern, sizeof(pattern), "%s/*.ini", cf->scenarios);
+	if (glob(pattern, 0, NULL, &g) != 0 || g.gl_pathc == 0)
+		usage_error("run: no scenario files match %s", pattern);
+	if (g.gl_pathc > MAX_SCENARIOS)
+		usage_error("run: more than %d scenarios in %s", MAX_SCENARIOS,
+		    cf->scenarios);
+	rc = cmd_run(cf, g.gl_pathv, (int)g.gl_pathc);
+	globfree(&g);
+	return rc;
+}
+
+static void
+parse_options(int argc, char **argv, struct config *cf)
+{
+	static const struct option longopts[] = {
+		{ "results",	required_argument,	NULL, 'r' },
+		{ "scenarios",	required_argument,	NULL, 's' },
+		{ "bindir",	required_argument,	NULL, 'b' },
+		{ "debug",	no_argument,		NULL, 'd' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "version",	no_argument,		NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int	ch;
+
+	opterr = 0;
+	/* "+": options end at the subcommand. */
+	while ((ch = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'r': cf->results = optarg; break;
+		case 's': cf->scenarios = optarg; break;
+		case 'b': cf->bindir = optarg; break;
+		case 'd': cf->debug = 1; break;
+		case 'h': usage(stdout); exit(0);
+		case 'V': printf("ephemera %s\n", EPHEMERA_VERSION); exit(0);
+		case ':':
+			usage_error("%s: expected a value", argv[optind - 1]);
+		default:
+			usage_error("%s: unknown option", argv[optind - 1]);
+		}
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config	cf = { .results = "results", .scenarios = "scenarios" };
+	const char	*cmd;
+
+	log_init("ephemera", 0);
+	parse_options(argc, argv, &cf);
+	log_init("ephemera", cf.debug);
+	argc -= optind;
+	argv += optind;
+	if (argc == 0)
+		usage_error("expected a command: run or check");
+	cmd = argv[0];
+	if (strcmp(cmd, "run") == 0)
+		return argc == 1 ? cmd_run_all(&cf) : cmd_run(&cf, argv + 1,
+		    argc - 1);
+	if (strcmp(cmd, "check") == 0)
+		return cmd_check(argv + 1, argc - 1);
+	usage_error("%s: unknown command (expected run or check)", cmd);
+}

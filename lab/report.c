@@ -1,0 +1,184 @@
+/* report.c: read loadgen's summary, compare with the model and the
+ * scenario's [expect], and print one table row per run. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "report.h"
+
+#define SUMMARY_MAX_FIELDS	64
+
+static const char *
+field(const char **names, const char **vals, int n, const char *name)
+{
+	int	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return vals[i];
+	return NULL;
+}
+
+static int
+read_record(FILE *fp, char *line, size_t linesz, char *buf, size_t bufsz,
+    const char **fields)
+{
+	if (fgets(line, (int)linesz, fp) == NULL)
+		return -1;
+	return csv_split(line, buf, bufsz, fields, SUMMARY_MAX_FIELDS);
+}
+
+static int
+fill_observed(struct observed *o, const char **names, const char **vals,
+    int n, const char **missing)
+{
+	static const char *const need[] = { "started", "completed", "failed",
+	    "elapsed_s", "first_failure_s", "first_failure_errno",
+	    "time_wait_end" };
+	size_t	i;
+	const char *v;
+
+	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (field(names, vals, n, need[i]) == NULL) {
+			*missing = need[i];
+			return -1;
+		}
+	o->started = strtoull(field(names, vals, n, "started"), NULL, 10);
+	o->completed = strtoull(field(names, vals, n, "completed"), NULL, 10);
+	o->failed = strtoull(field(names, vals, n, "failed"), NULL, 10);
+	o->elapsed_s = strtod(field(names, vals, n, "elapsed_s"), NULL);
+	v = field(names, vals, n, "first_failure_s");
+	o->first_failure_s = (*v == '\0') ? -1 : strtod(v, NULL);
+	snprintf(o->first_failure_errno, sizeof(o->first_failure_errno), "%s",
+	    field(names, vals, n, "first_failure_errno"));
+	v = field(names, vals, n, "time_wait_end");
+	o->time_wait_end = (*v == '\0') ? -1 : strtoll(v, NULL, 10);
+	return 0;
+}
+
+int
+report_read_summary(const char *path, struct observed *o, char *err,
+    size_t errsz)
+{
+	char		 l1[4096], l2[4096], b1[4096], b2[4096];
+	const char	*names[SUMMARY_MAX_FIELDS], *vals[SUMMARY_MAX_FIELDS];
+	const char	*missing = NULL;
+	int		 nn, nv;
+	FILE		*fp;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	nn = read_record(fp, l1, sizeof(l1), b1, sizeof(b1), names);
+	nv = read_record(fp, l2, sizeof(l2), b2, sizeof(b2), vals);
+	fclose(fp);
+	if (nn <= 0 || nv != nn) {
+		snprintf(err, errsz, "%s: expected a header and one row of "
+		    "the same width", path);
+		return -1;
+	}
+	if (fill_observed(o, names, vals, nn, &missing) == -1) {
+		snprintf(err, errsz, "%s: no column '%s'", path, missing);
+		return -1;
+	}
+	return 0;
+}
+
+int64_t
+report_predicted_time_wait(const struct scenario *sc)
+{
+	double	window = sc->duration_us / 1e6;
+	double	tw;
+
+	/* Little's law over the part of TIME_WAIT the run lasted. */
+	if (window > LINUX_TIME_WAIT_S)
+		window = LINUX_TIME_WAIT_S;
+	tw = sc->rate * window;
+	if (tw > scenario_ports(sc))
+		tw = scenario_ports(sc);
+	return (int64_t)(tw + 0.5);
+}
+
+int
+report_judge(const struct scenario *sc, const struct observed *o, char *why,
+    size_t whysz)
+{
+	why[0] = '\0';
+	if (sc->expect == OUTCOME_FAILS && o->failed == 0)
+		snprintf(why, whysz, "expected failures, none happened");
+	else if (sc->expect == OUTCOME_HOLDS && o->failed > 0)
+		snprintf(why, whysz, "expected no failure, %llu happened",
+		    (unsigned long long)o->failed);
+	else if (sc->expect_errno[0] != '\0' &&
+	    strcmp(sc->expect_errno, o->first_failure_errno) != 0)
+		snprintf(why, whysz, "first failure errno %s, expected %s",
+		    o->first_failure_errno[0] ? o->first_failure_errno : "(none)",
+		    sc->expect_errno);
+	else if (sc->expect_completed >= 0 &&
+	    (int64_t)o->completed != sc->expect_completed)
+		snprintf(why, whysz, "completed %llu, expected %lld",
+		    (unsigned long long)o->completed,
+		    (long long)sc->expect_completed);
+	else if (sc->expect_time_wait >= 0 &&
+	    o->time_wait_end != sc->expect_time_wait)
+		snprintf(why, whysz, "TIME_WAIT %lld at the end, expected %lld",
+		    (long long)o->time_wait_end, (long long)sc->expect_time_wait);
+	return why[0] == '\0';
+}
+
+void
+report_table_header(FILE *fp)
+{
+	fprintf(fp, "%-22s %7s %10s %9s %-8s %-8s %9s %10s %10s %-14s %7s %7s  %s\n",
+	    "scenario", "ports", "capacity/s", "offered/s", "expected",
+	    "observed", "completed", "1st_fail_p", "1st_fail_o", "errno",
+	    "tw_pred", "tw_obs", "verdict");
+}
+
+static void
+fmt_seconds(double s, char *buf, size_t bufsz)
+{
+	if (s < 0)
+		snprintf(buf, bufsz, "-");
+	else
+		snprintf(buf, bufsz, "%.3fs", s);
+}
+
+void
+report_table_row(FILE *fp, const struct scenario *sc, const struct observed *o,
+    const char *verdict)
+{
+	char	pred[32], obs[32], tw[32];
+
+	fmt_seconds(scenario_first_failure_s(sc), pred, sizeof(pred));
+	fmt_seconds(o->first_failure_s, obs, sizeof(obs));
+	if (o->time_wait_end < 0)
+		snprintf(tw, sizeof(tw), "?");
+	else
+		snprintf(tw, sizeof(tw), "%lld", (long long)o->time_wait_end);
+	fprintf(fp, "%-22s %7u %10.1f %9.1f %-8s %-8s %9llu %10s %10s %-14s %7lld %7s  %s\n",
+	    sc->name, scenario_ports(sc), scenario_capacity(sc), sc->rate,
+	    outcome_name(sc->expect), o->failed > 0 ? "fails" : "holds",
+	    (unsigned long long)o->completed, pred, obs,
+	    o->first_failure_errno[0] ? o->first_failure_errno : "-",
+	    (long long)report_predicted_time_wait(sc), tw, verdict);
+}
+
+int
+report_write(const char *dir, const struct scenario *sc,
+    const struct observed *o, int held, const char *why)
+{
+	char	path[4200];
+	FILE	*fp;
+
+	snprintf(path, sizeof(path), "%s/report.txt", dir);
+	if ((fp = fopen(path, "w")) == NULL)
+		return -1;
+	report_table_header(fp);
+	report_table_row(fp, sc, o, held ? "held" : "NOT HELD");
+	if (!held)
+		fprintf(fp, "why: %s\n", why);
+	return fclose(fp);
+}

@@ -1,0 +1,38 @@
+/* report.h: judge a run's numbers against the scenario's expectation. */
+#ifndef EPHEMERA_REPORT_H
+#define EPHEMERA_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "scenario.h"
+
+/* What loadgen's summary.csv says happened. */
+struct observed {
+	uint64_t	started, completed, failed;
+	double		elapsed_s;
+	double		first_failure_s;	/* -1: no failure */
+	char		first_failure_errno[32];
+	int64_t		time_wait_end;		/* -1: unknown */
+};
+
+int	report_read_summary(const char *path, struct observed *o, char *err,
+	    size_t errsz);
+
+/* 1 when every expectation held; otherwise 0 and why says which did not. */
+int	report_judge(const struct scenario *sc, const struct observed *o,
+	    char *why, size_t whysz);
+
+/* Model values the table shows next to the observed ones. */
+int64_t	report_predicted_time_wait(const struct scenario *sc);
+
+void	report_table_header(FILE *fp);
+void	report_table_row(FILE *fp, const struct scenario *sc,
+	    const struct observed *o, const char *verdict);
+
+/* report.txt in the run's directory: the same row plus why. */
+int	report_write(const char *dir, const struct scenario *sc,
+	    const struct observed *o, int held, const char *why);
+
+#endif

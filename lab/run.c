@@ -1,0 +1,232 @@
+/* run.c: one scenario in a private network namespace: sysctls, the
+ * server, the load, and a bounded stop of everything that was started. */
+#include <sys/types.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "config.h"
+#include "kstat.h"
+#include "netns.h"
+#include "run.h"
+#include "spawn.h"
+#include "units.h"
+
+#define READY_TIMEOUT_MS	10000
+#define STOP_GRACE_MS		5000
+
+/* Kernel settings a reader needs to interpret the numbers. */
+static const char *const env_sysctls[] = {
+	"net/ipv4/ip_local_port_range", "net/ipv4/tcp_tw_reuse",
+	"net/ipv4/tcp_tw_reuse_delay", "net/ipv4/tcp_max_tw_buckets",
+	"net/ipv4/tcp_fin_timeout", "net/ipv4/tcp_timestamps",
+};
+
+static int
+set_sysctls(const struct scenario *sc, char *err, size_t errsz)
+{
+	char	v[32];
+
+	snprintf(v, sizeof(v), "%u %u", sc->port_lo, sc->port_hi);
+	if (netns_sysctl_write("net/ipv4/ip_local_port_range", v, err,
+	    errsz) == -1)
+		return -1;
+	snprintf(v, sizeof(v), "%d", sc->tw_reuse);
+	return netns_sysctl_write("net/ipv4/tcp_tw_reuse", v, err, errsz);
+}
+
+static void
+write_env(const char *dir, const char *mode)
+{
+	struct utsname	u;
+	char		path[LAB_PATH_MAX], val[128];
+	FILE		*fp;
+	size_t		i;
+
+	snprintf(path, sizeof(path), "%s/env.txt", dir);
+	if ((fp = fopen(path, "w")) == NULL)
+		return;
+	uname(&u);
+	fprintf(fp, "ephemera_version=%s\n", EPHEMERA_VERSION);
+	fprintf(fp, "libevent_version=%s\n", event_get_version());
+	fprintf(fp, "kernel=%s %s %s\n", u.sysname, u.release, u.machine);
+	fprintf(fp, "namespace=%s\n", mode);
+	for (i = 0; i < sizeof(env_sysctls) / sizeof(env_sysctls[0]); i++) {
+		if (kstat_sysctl_read(env_sysctls[i], val, sizeof(val)) == -1)
+			snprintf(val, sizeof(val), "(unavailable)");
+		fprintf(fp, "%s=%s\n", env_sysctls[i], val);
+	}
+	fclose(fp);
+}
+
+static int
+start_server(const struct scenario *sc, const char *dir,
+    const struct lab_bins *bins, struct proc *srv, char *err, size_t errsz)
+{
+	char	 out[LAB_PATH_MAX], log[LAB_PATH_MAX], line[256], why[128];
+	char	*argv[] = { (char *)bins->fake_imapd, "--listen",
+		    (char *)sc->listen, "--logout-close",
+		    (char *)sc->logout_close, "--ready-fd", "3", NULL };
+	int	 ready[2], rc;
+
+	snprintf(out, sizeof(out), "%s/server.out", dir);
+	snprintf(log, sizeof(log), "%s/server.log", dir);
+	if (pipe2(ready, O_CLOEXEC) == -1) {
+		snprintf(err, errsz, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	rc = proc_start(srv, "fake-imapd", argv, out, log, ready[1], err, errsz);
+	close(ready[1]);
+	if (rc == 0 && proc_read_line(ready[0], READY_TIMEOUT_MS, line,
+	    sizeof(line), why, sizeof(why)) == -1) {
+		snprintf(err, errsz, "fake-imapd %s (see %s)", why, log);
+		rc = -1;
+	}
+	close(ready[0]);
+	return rc;
+}
+
+static int
+start_loadgen(const struct scenario *sc, const char *dir,
+    const struct lab_bins *bins, struct proc *lg, char *err, size_t errsz)
+{
+	char	 out[LAB_PATH_MAX], log[LAB_PATH_MAX], csv[LAB_PATH_MAX], sum[LAB_PATH_MAX];
+	char	 rate[32], duration[32], timeout[32];
+	char	*argv[] = { (char *)bins->loadgen, "--rate", rate,
+		    "--duration", duration, "--timeout", timeout, "--csv", csv,
+		    "--summary-csv", sum, (char *)sc->listen, NULL };
+
+	snprintf(out, sizeof(out), "%s/loadgen.out", dir);
+	snprintf(log, sizeof(log), "%s/loadgen.log", dir);
+	snprintf(csv, sizeof(csv), "%s/loadgen.csv", dir);
+	snprintf(sum, sizeof(sum), "%s/summary.csv", dir);
+	snprintf(rate, sizeof(rate), "%.6g", sc->rate);
+	format_duration(sc->duration_us, duration, sizeof(duration));
+	format_duration(sc->timeout_us, timeout, sizeof(timeout));
+	return proc_start(lg, "loadgen", argv, out, log, -1, err, errsz);
+}
+
+/* Everything between entering the namespace and the last child reaped. */
+static enum run_status
+supervise(const struct scenario *sc, const char *dir,
+    const struct lab_bins *bins, char *err, size_t errsz)
+{
+	struct proc	 srv = { 0 }, lg = { 0 };
+	struct proc	*others[] = { &srv };
+	char		 mode[16], how[32];
+	int		 interrupted = 0, limit_ms;
+
+	if (netns_enter(mode, sizeof(mode), err, errsz) == -1 ||
+	    set_sysctls(sc, err, errsz) == -1)
+		return RUN_ERROR;
+	write_env(dir, mode);
+	if (start_server(sc, dir, bins, &srv, err, errsz) == -1) {
+		proc_stop(&srv, STOP_GRACE_MS);
+		return RUN_ERROR;
+	}
+	if (start_loadgen(sc, dir, bins, &lg, err, errsz) == -1) {
+		proc_stop(&srv, STOP_GRACE_MS);
+		return RUN_ERROR;
+	}
+	/* loadgen stops by itself after the duration plus its drain. */
+	limit_ms = (int)((sc->duration_us + 2 * sc->timeout_us) / 1000) + 10000;
+	if (proc_wait(&lg, limit_ms, others, 1, &interrupted, &lg) == -1) {
+		proc_stop(&lg, STOP_GRACE_MS);
+		proc_stop(&srv, STOP_GRACE_MS);
+		snprintf(err, errsz, "loadgen did not finish within %d ms",
+		    limit_ms);
+		return RUN_ERROR;
+	}
+	if (srv.pid == 0) {
+		proc_describe(&srv, how, sizeof(how));
+		snprintf(err, errsz, "fake-imapd stopped during the run (%s; "
+		    "see %s/server.log)", how, dir);
+		return RUN_ERROR;
+	}
+	proc_stop(&srv, STOP_GRACE_MS);
+	if (!WIFEXITED(lg.status) || WEXITSTATUS(lg.status) != 0) {
+		proc_describe(&lg, how, sizeof(how));
+		snprintf(err, errsz, "loadgen failed (%s; see %s/loadgen.log)",
+		    how, dir);
+		return RUN_ERROR;
+	}
+	return interrupted ? RUN_INTERRUPTED : RUN_DONE;
+}
+
+static void
+save_error(const char *dir, const char *msg)
+{
+	char	path[LAB_PATH_MAX];
+	FILE	*fp;
+
+	snprintf(path, sizeof(path), "%s/error.txt", dir);
+	if ((fp = fopen(path, "w")) != NULL) {
+		fprintf(fp, "%s\n", msg);
+		fclose(fp);
+	}
+}
+
+static void
+load_error(const char *dir, char *err, size_t errsz)
+{
+	char	path[LAB_PATH_MAX];
+	FILE	*fp;
+
+	snprintf(path, sizeof(path), "%s/error.txt", dir);
+	snprintf(err, errsz, "run failed without a message");
+	if ((fp = fopen(path, "r")) == NULL)
+		return;
+	if (fgets(err, (int)errsz, fp) != NULL)
+		err[strcspn(err, "\n")] = '\0';
+	fclose(fp);
+}
+
+enum run_status
+run_scenario(const struct scenario *sc, const char *dir,
+    const struct lab_bins *bins, char *err, size_t errsz)
+{
+	struct proc	sup = { .name = "run" };
+	int		interrupted = 0, limit_ms;
+	enum run_status	st;
+
+	proc_block_signals();
+	fflush(NULL);
+	if ((sup.pid = fork()) == -1) {
+		snprintf(err, errsz, "fork: %s", strerror(errno));
+		return RUN_ERROR;
+	}
+	if (sup.pid == 0) {
+		/* The namespace belongs to this child alone: the lab's own
+		 * process never leaves the host's namespace. */
+		st = supervise(sc, dir, bins, err, errsz);
+		if (st == RUN_ERROR)
+			save_error(dir, err);
+		_exit(st);
+	}
+	limit_ms = (int)((sc->duration_us + 2 * sc->timeout_us) / 1000) +
+	    3 * STOP_GRACE_MS + 15000;
+	if (proc_wait(&sup, limit_ms, NULL, 0, &interrupted, &sup) == -1) {
+		proc_stop(&sup, STOP_GRACE_MS);
+		snprintf(err, errsz, "run did not finish within %d ms", limit_ms);
+		return RUN_ERROR;
+	}
+	if (!WIFEXITED(sup.status)) {
+		snprintf(err, errsz, "run died (signal %d)", WTERMSIG(sup.status));
+		return RUN_ERROR;
+	}
+	st = (enum run_status)WEXITSTATUS(sup.status);
+	if (st == RUN_ERROR)
+		load_error(dir, err, errsz);
+	else if (interrupted)
+		st = RUN_INTERRUPTED;
+	return st;
+}

@@ -1,0 +1,317 @@
+/* scenario.c: load and check a scenario file with libinih; every refusal
+ * names file:line and what was expected. */
+#include <errno.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "addr.h"
+#include "log.h"
+#include "scenario.h"
+#include "units.h"
+
+struct parse_ctx {
+	struct scenario	*sc;
+	FILE		*fp;
+	int		 lineno;	/* line the reader last returned */
+	int		 err_line;	/* first line a handler refused, or 0 */
+	char		 err[256];
+};
+
+typedef const char *(*key_parser)(const char *, struct scenario *, size_t);
+
+struct key {
+	const char	*section;
+	const char	*name;
+	key_parser	 parse;
+	size_t		 off;		/* field in struct scenario */
+};
+
+#define FIELD(f)	offsetof(struct scenario, f)
+#define AT(sc, off, type)	((type *)(void *)((char *)(sc) + (off)))
+
+static const char *
+parse_text64(const char *v, struct scenario *sc, size_t off)
+{
+	if (strlen(v) >= 64)
+		return "at most 63 characters";
+	strcpy(AT(sc, off, char), v);
+	return NULL;
+}
+
+static const char *
+parse_description(const char *v, struct scenario *sc, size_t off)
+{
+	if (strlen(v) >= sizeof(sc->description))
+		return "at most 255 characters";
+	strcpy(AT(sc, off, char), v);
+	return NULL;
+}
+
+static const char *
+parse_range(const char *v, struct scenario *sc, size_t off)
+{
+	return parse_port_range(v, &sc->port_lo, &sc->port_hi);
+}
+
+static const char *
+parse_tw_reuse(const char *v, struct scenario *sc, size_t off)
+{
+	if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0 && strcmp(v, "2") != 0)
+		return "0 (off), 1 (on) or 2 (loopback only)";
+	sc->tw_reuse = v[0] - '0';
+	return NULL;
+}
+
+static const char *
+parse_listen(const char *v, struct scenario *sc, size_t off)
+{
+	struct endpoint	ep;
+	const char	*why;
+
+	if ((why = endpoint_parse(v, 0, &ep)) != NULL)
+		return why;
+	return parse_text64(v, sc, off);
+}
+
+static const char *
+parse_logout_close(const char *v, struct scenario *sc, size_t off)
+{
+	if (strcmp(v, "client") != 0 && strcmp(v, "server") != 0)
+		return "client or server";
+	strcpy(sc->logout_close, v);
+	return NULL;
+}
+
+static const char *
+parse_rate_key(const char *v, struct scenario *sc, size_t off)
+{
+	return parse_rate(v, &sc->rate);
+}
+
+static const char *
+parse_duration_key(const char *v, struct scenario *sc, size_t off)
+{
+	return parse_duration_us(v, AT(sc, off, uint64_t));
+}
+
+static const char *
+parse_outcome(const char *v, struct scenario *sc, size_t off)
+{
+	if (strcmp(v, "fails") == 0)
+		sc->expect = OUTCOME_FAILS;
+	else if (strcmp(v, "holds") == 0)
+		sc->expect = OUTCOME_HOLDS;
+	else
+		return "fails or holds";
+	return NULL;
+}
+
+static const char *
+parse_errno_name(const char *v, struct scenario *sc, size_t off)
+{
+	if (v[0] != 'E' || strlen(v) >= sizeof(sc->expect_errno) ||
+	    strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(v))
+		return "an errno name such as EADDRNOTAVAIL";
+	strcpy(sc->expect_errno, v);
+	return NULL;
+}
+
+static const char *
+parse_exact_count(const char *v, struct scenario *sc, size_t off)
+{
+	uint64_t	 n;
+	const char	*why;
+
+	if ((why = parse_count(v, 100000000, &n)) != NULL)
+		return why;
+	*AT(sc, off, int64_t) = (int64_t)n;
+	return NULL;
+}
+
+static const struct key keys[] = {
+	{ "scenario", "description", parse_description, FIELD(description) },
+	{ "system", "port_range", parse_range, 0 },
+	{ "system", "tcp_tw_reuse", parse_tw_reuse, 0 },
+	{ "server", "listen", parse_listen, FIELD(listen) },
+	{ "server", "logout_close", parse_logout_close, 0 },
+	{ "load", "rate", parse_rate_key, 0 },
+	{ "load", "duration", parse_duration_key, FIELD(duration_us) },
+	{ "load", "timeout", parse_duration_key, FIELD(timeout_us) },
+	{ "expect", "outcome", parse_outcome, 0 },
+	{ "expect", "first_failure_errno", parse_errno_name, 0 },
+	{ "expect", "completed", parse_exact_count, FIELD(expect_completed) },
+	{ "expect", "time_wait", parse_exact_count, FIELD(expect_time_wait) },
+};
+
+static void
+scenario_defaults(struct scenario *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->port_lo = 32768;		/* Linux's defaults */
+	sc->port_hi = 60999;
+	sc->tw_reuse = 0;
+	strcpy(sc->listen, "127.0.0.1:1143");
+	strcpy(sc->logout_close, "client");
+	sc->duration_us = 10 * 1000000ULL;
+	sc->timeout_us = 10 * 1000000ULL;
+	sc->expect = OUTCOME_ANY;
+	sc->expect_completed = -1;
+	sc->expect_time_wait = -1;
+}
+
+static int PRINTF_LIKE(2, 3)
+ctx_error(struct parse_ctx *ctx, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (ctx->err_line == 0) {
+		ctx->err_line = ctx->lineno;
+		va_start(ap, fmt);
+		vsnprintf(ctx->err, sizeof(ctx->err), fmt, ap);
+		va_end(ap);
+	}
+	return 0;
+}
+
+static int
+on_key(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse_ctx	*ctx = user;
+	const char		*why;
+	size_t			 i;
+	int			 known_section = 0;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (strcmp(keys[i].section, section) != 0)
+			continue;
+		known_section = 1;
+		if (strcmp(keys[i].name, name) != 0)
+			continue;
+		if ((why = keys[i].parse(value, ctx->sc, keys[i].off)) != NULL)
+			return ctx_error(ctx, "%s: expected %s, got '%s'",
+			    name, why, value);
+		return 1;
+	}
+	if (!known_section)
+		return ctx_error(ctx, "unknown section [%s] (expected "
+		    "scenario, system, server, load or expect)", section);
+	return ctx_error(ctx, "unknown key '%s' in [%s]", name, section);
+}
+
+/* libinih reads through us so that we know which line a handler saw. */
+static char *
+read_line(char *str, int num, void *stream)
+{
+	struct parse_ctx	*ctx = stream;
+	char			*r = fgets(str, num, ctx->fp);
+
+	if (r != NULL)
+		ctx->lineno++;
+	return r;
+}
+
+/* Checks that need every key: combinations that cannot work. */
+static const char *
+scenario_check(const struct scenario *sc)
+{
+	struct endpoint	ep;
+	unsigned	port;
+
+	if (sc->rate == 0)
+		return "[load] rate is required";
+	endpoint_parse(sc->listen, 0, &ep);
+	port = endpoint_port(&ep);
+	if (port >= sc->port_lo && port <= sc->port_hi)
+		return "[server] listen port lies inside [system] port_range; "
+		    "the client could not use it and would collide with the server";
+	if (sc->expect == OUTCOME_HOLDS && sc->expect_errno[0] != '\0')
+		return "[expect] first_failure_errno contradicts outcome = holds";
+	return NULL;
+}
+
+int
+scenario_load(const char *path, struct scenario *sc, char *err, size_t errsz)
+{
+	struct parse_ctx	 ctx;
+	char			 base[512], *dot;
+	const char		*why;
+	int			 line;
+
+	scenario_defaults(sc);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.sc = sc;
+	if (strlen(path) >= sizeof(sc->path)) {
+		snprintf(err, errsz, "%s: path too long", path);
+		return -1;
+	}
+	strcpy(sc->path, path);
+	if ((ctx.fp = fopen(path, "r")) == NULL) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	line = ini_parse_stream(read_line, &ctx, on_key, &ctx);
+	fclose(ctx.fp);
+	if (line > 0 && line != ctx.err_line) {
+		snprintf(err, errsz, "%s:%d: expected '[section]' or "
+		    "'key = value'", path, line);
+		return -1;
+	}
+	if (line != 0) {
+		snprintf(err, errsz, "%s:%d: %s", path, line, ctx.err);
+		return -1;
+	}
+	if ((why = scenario_check(sc)) != NULL) {
+		snprintf(err, errsz, "%s: %s", path, why);
+		return -1;
+	}
+	snprintf(base, sizeof(base), "%s", path);
+	snprintf(sc->name, sizeof(sc->name), "%s", basename(base));
+	if ((dot = strrchr(sc->name, '.')) != NULL && strcmp(dot, ".ini") == 0)
+		*dot = '\0';
+	return 0;
+}
+
+unsigned
+scenario_ports(const struct scenario *sc)
+{
+	return sc->port_hi - sc->port_lo + 1;
+}
+
+double
+scenario_capacity(const struct scenario *sc)
+{
+	return scenario_ports(sc) / LINUX_TIME_WAIT_S;
+}
+
+double
+scenario_first_failure_s(const struct scenario *sc)
+{
+	double	t;
+
+	/* Little's law: TIME_WAIT holds rate x 60 s ports.  Above capacity
+	 * no port comes back within one TIME_WAIT, so the range runs out
+	 * after `ports` connections, at ports / rate seconds. */
+	if (sc->rate <= scenario_capacity(sc))
+		return -1;
+	t = scenario_ports(sc) / sc->rate;
+	return t < sc->duration_us / 1e6 ? t : -1;
+}
+
+const char *
+outcome_name(enum outcome o)
+{
+	switch (o) {
+	case OUTCOME_FAILS:
+		return "fails";
+	case OUTCOME_HOLDS:
+		return "holds";
+	default:
+		return "-";
+	}
+}

@@ -1,0 +1,196 @@
+/* spawn.c: fork/exec with redirected output, and bounded waiting on
+ * children with sigtimedwait() instead of sleeps. */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "spawn.h"
+
+void
+proc_block_signals(void)
+{
+	sigset_t	set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+static void
+child_exec(char *const argv[], int out_fd, int err_fd, int pass_fd)
+{
+	sigset_t	empty;
+
+	sigemptyset(&empty);
+	sigprocmask(SIG_SETMASK, &empty, NULL);
+	setpgid(0, 0);
+	if (dup2(out_fd, STDOUT_FILENO) == -1 ||
+	    dup2(err_fd, STDERR_FILENO) == -1)
+		_exit(127);
+	/* dup2 clears close-on-exec on the copy; fd 3 is the only one kept. */
+	if (pass_fd >= 0 && pass_fd != 3) {
+		if (dup2(pass_fd, 3) == -1)
+			_exit(127);
+	} else if (pass_fd == 3)
+		fcntl(3, F_SETFD, 0);
+	execv(argv[0], argv);
+	dprintf(STDERR_FILENO, "ephemera: exec %s: %s\n", argv[0],
+	    strerror(errno));
+	_exit(127);
+}
+
+int
+proc_start(struct proc *p, const char *name, char *const argv[],
+    const char *out_path, const char *err_path, int pass_fd, char *err,
+    size_t errsz)
+{
+	int	out_fd, err_fd;
+
+	p->name = name;
+	p->pid = 0;
+	p->status = 0;
+	out_fd = open(out_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	err_fd = open(err_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (out_fd == -1 || err_fd == -1) {
+		snprintf(err, errsz, "open %s: %s",
+		    out_fd == -1 ? out_path : err_path, strerror(errno));
+		goto fail;
+	}
+	if ((p->pid = fork()) == -1) {
+		snprintf(err, errsz, "fork %s: %s", name, strerror(errno));
+		p->pid = 0;
+		goto fail;
+	}
+	if (p->pid == 0)
+		child_exec(argv, out_fd, err_fd, pass_fd);
+	close(out_fd);
+	close(err_fd);
+	return 0;
+fail:
+	if (out_fd != -1)
+		close(out_fd);
+	if (err_fd != -1)
+		close(err_fd);
+	return -1;
+}
+
+static void
+reap(struct proc *p)
+{
+	int	status;
+
+	if (p->pid > 0 && waitpid(p->pid, &status, WNOHANG) == p->pid) {
+		p->status = status;
+		p->pid = 0;
+	}
+}
+
+static long
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+int
+proc_wait(struct proc *p, int timeout_ms, struct proc *others[], int nothers,
+    int *interrupted, struct proc *on_signal)
+{
+	struct timespec	ts;
+	sigset_t	set;
+	long		deadline = now_ms() + timeout_ms, left;
+	int		sig, i;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	for (;;) {
+		reap(p);
+		for (i = 0; i < nothers; i++)
+			reap(others[i]);
+		if (p->pid == 0)
+			return 0;
+		if ((left = deadline - now_ms()) <= 0)
+			return -1;
+		ts.tv_sec = left / 1000;
+		ts.tv_nsec = (left % 1000) * 1000000L;
+		sig = sigtimedwait(&set, NULL, &ts);
+		if ((sig == SIGINT || sig == SIGTERM) && !*interrupted) {
+			*interrupted = 1;
+			if (on_signal != NULL && on_signal->pid > 0)
+				kill(on_signal->pid, SIGTERM);
+		}
+	}
+}
+
+void
+proc_stop(struct proc *p, int grace_ms)
+{
+	int	ignored = 1;
+
+	if (p->pid <= 0)
+		return;
+	kill(p->pid, SIGTERM);
+	if (proc_wait(p, grace_ms, NULL, 0, &ignored, NULL) == 0)
+		return;
+	kill(p->pid, SIGKILL);
+	if (waitpid(p->pid, &p->status, 0) == p->pid)
+		p->pid = 0;
+}
+
+int
+proc_read_line(int fd, int timeout_ms, char *line, size_t linesz, char *err,
+    size_t errsz)
+{
+	struct pollfd	pfd = { .fd = fd, .events = POLLIN };
+	long		deadline = now_ms() + timeout_ms, left;
+	size_t		n = 0;
+	ssize_t		r;
+
+	while (n + 1 < linesz) {
+		if ((left = deadline - now_ms()) <= 0) {
+			snprintf(err, errsz, "no answer within %d ms", timeout_ms);
+			return -1;
+		}
+		if (poll(&pfd, 1, (int)left) <= 0)
+			continue;	/* EINTR or time out: loop checks */
+		if ((r = read(fd, line + n, 1)) <= 0) {
+			snprintf(err, errsz, "exited before it was ready");
+			return -1;
+		}
+		if (line[n] == '\n') {
+			line[n] = '\0';
+			return 0;
+		}
+		n++;
+	}
+	snprintf(err, errsz, "readiness line too long");
+	return -1;
+}
+
+void
+proc_describe(const struct proc *p, char *buf, size_t bufsz)
+{
+	if (p->pid > 0)
+		snprintf(buf, bufsz, "running");
+	else if (WIFEXITED(p->status))
+		snprintf(buf, bufsz, "exit %d", WEXITSTATUS(p->status));
+	else if (WIFSIGNALED(p->status))
+		snprintf(buf, bufsz, "signal %d", WTERMSIG(p->status));
+	else
+		snprintf(buf, bufsz, "status %d", p->status);
+}

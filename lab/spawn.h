@@ -1,0 +1,50 @@
+/* spawn.h: start the programs of a run and wait for them, bounded. */
+#ifndef EPHEMERA_SPAWN_H
+#define EPHEMERA_SPAWN_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+
+struct proc {
+	const char	*name;		/* "fake-imapd", "loadgen" */
+	pid_t		 pid;		/* 0 once reaped */
+	int		 status;	/* from waitpid, once reaped */
+};
+
+/*
+ * Fork and exec argv[0] with stdout and stderr appended to the given
+ * files and, when pass_fd >= 0, that descriptor as fd 3.  The child runs
+ * in its own process group so that a terminal's ^C reaches only the lab,
+ * which then stops each program once, in order.  The caller must have
+ * blocked SIGCHLD, SIGINT and SIGTERM (see proc_block_signals); the child
+ * gets a clean mask.
+ */
+int	proc_start(struct proc *p, const char *name, char *const argv[],
+	    const char *out_path, const char *err_path, int pass_fd,
+	    char *err, size_t errsz);
+
+/* Block the signals the lab waits for with sigtimedwait(). */
+void	proc_block_signals(void);
+
+/*
+ * Wait until `p` exits or `timeout_ms` passes, reaping any child.  A
+ * SIGINT or SIGTERM that arrives meanwhile sets *interrupted and, the
+ * first time, is passed on to `on_signal` (may be NULL) as SIGTERM.
+ * Returns 0 when p exited, -1 on timeout.
+ */
+int	proc_wait(struct proc *p, int timeout_ms, struct proc *others[],
+	    int nothers, int *interrupted, struct proc *on_signal);
+
+/* SIGTERM, wait up to grace_ms, then SIGKILL and reap. */
+void	proc_stop(struct proc *p, int grace_ms);
+
+/* Read one line from fd within timeout_ms (the child's readiness).
+ * Returns -1 with a message when the fd closes or time runs out. */
+int	proc_read_line(int fd, int timeout_ms, char *line, size_t linesz,
+	    char *err, size_t errsz);
+
+/* "exit 0", "signal 9" for reports. */
+void	proc_describe(const struct proc *p, char *buf, size_t bufsz);
+
+#endif

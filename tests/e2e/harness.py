@@ -1,0 +1,134 @@
+"""harness.py: start the project's programs for end-to-end tests.
+
+Paths come from the environment that meson test sets (FAKE_IMAPD, LOADGEN,
+EPHEMERA, EPHEMERA_SOURCE_ROOT). Synchronisation is by readiness lines and
+process exit, never by sleeping; every wait has a deadline.
+"""
+import csv
+import os
+import select
+import socket
+import subprocess
+import time
+
+FAKE_IMAPD = os.environ.get("FAKE_IMAPD", "build/fake-imapd/fake-imapd")
+LOADGEN = os.environ.get("LOADGEN", "build/loadgen/loadgen")
+EPHEMERA = os.environ.get("EPHEMERA", "build/lab/ephemera")
+SOURCE_ROOT = os.environ.get("EPHEMERA_SOURCE_ROOT", ".")
+
+
+def read_line(fd, timeout):
+    """One line from fd within timeout seconds, or raise."""
+    deadline = time.monotonic() + timeout
+    data = b""
+    while not data.endswith(b"\n"):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("no line within %ss (got %r)" % (timeout, data))
+        ready, _, _ = select.select([fd], [], [], left)
+        if ready:
+            chunk = os.read(fd, 1)
+            if not chunk:
+                raise EOFError("closed before a full line (got %r)" % data)
+            data += chunk
+    return data.decode()
+
+
+class FakeImapd:
+    """fake-imapd on 127.0.0.1 with a kernel-chosen port."""
+
+    def __init__(self, *args):
+        rfd, wfd = os.pipe()
+        os.set_inheritable(wfd, True)
+        self.proc = subprocess.Popen(
+            [FAKE_IMAPD, "--listen", "127.0.0.1:0", "--ready-fd", str(wfd)]
+            + list(args),
+            pass_fds=(wfd,), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        os.close(wfd)
+        try:
+            line = read_line(rfd, 10)
+        finally:
+            os.close(rfd)
+        words = line.split()
+        assert words[0] == "ready", line
+        host, port = words[1].rsplit(":", 1)
+        self.addr = (host, int(port))
+
+    def connect(self):
+        s = socket.create_connection(self.addr, timeout=10)
+        return s
+
+    def stop(self):
+        """SIGTERM; returns (exit code, stdout, stderr)."""
+        self.proc.terminate()
+        out, err = self.proc.communicate(timeout=10)
+        return self.proc.returncode, out.decode(), err.decode()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.communicate()
+
+
+def recv_until(sock, suffix, limit=65536):
+    """Bytes from sock until they end with suffix (or EOF), bounded."""
+    data = b""
+    while not data.endswith(suffix) and len(data) < limit:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def read_csv(path):
+    """Rows of an RFC 4180 file as dicts; checks every row has the header's width."""
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows, "%s is empty" % path
+    header = rows[0]
+    for i, row in enumerate(rows[1:], 2):
+        assert len(row) == len(header), "%s:%d: %d fields, header has %d" % (
+            path, i, len(row), len(header))
+    return [dict(zip(header, row)) for row in rows[1:]]
+
+
+def run(argv, timeout=120):
+    """Run argv; returns CompletedProcess with text output."""
+    return subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+
+
+TCP_STATES = {"01": "ESTABLISHED", "02": "SYN_SENT", "03": "SYN_RECV",
+              "04": "FIN_WAIT1", "05": "FIN_WAIT2", "06": "TIME_WAIT",
+              "07": "CLOSE", "08": "CLOSE_WAIT", "09": "LAST_ACK",
+              "0A": "LISTEN", "0B": "CLOSING"}
+
+
+def tcp_states(local_port, remote_port):
+    """States of IPv4 TCP sockets (TIME_WAIT included) with these ports,
+    from /proc/net/tcp of the current network namespace."""
+    found = []
+    with open("/proc/net/tcp") as f:
+        next(f)
+        for line in f:
+            fields = line.split()
+            lport = int(fields[1].split(":")[1], 16)
+            rport = int(fields[2].split(":")[1], 16)
+            if lport == local_port and rport == remote_port:
+                found.append(TCP_STATES.get(fields[3], fields[3]))
+    return found
+
+
+def wait_for(predicate, timeout=5.0, what="condition"):
+    """Poll a condition the kernel settles asynchronously (a peer's socket
+    state after our last packet), up to a deadline; returns its value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() > deadline:
+            assert value, "%s not reached within %ss" % (what, timeout)
+            return value
+        select.select([], [], [], 0.005)

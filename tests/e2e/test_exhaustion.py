@@ -1,0 +1,91 @@
+"""test_exhaustion.py: the reproduction, end to end, with exact numbers.
+
+ephemera runs fake-imapd and loadgen in a private network namespace with
+100 ports and tcp_tw_reuse=0 and offers 200 connections/s for 2 s. The
+numbers are read back from the CSV files the run leaves, independently of
+ephemera's own verdict.
+"""
+import glob
+import os
+import tempfile
+import unittest
+
+from harness import EPHEMERA, SOURCE_ROOT, read_csv, run
+
+PORTS = 100
+CLASSES = ["eaddrnotavail", "eaddrinuse", "econnrefused", "econnreset",
+           "etimedout", "emfile", "imap_no", "imap_bad", "imap_bye",
+           "protocol", "other"]
+
+
+def total(rows, col):
+    return sum(int(r[col]) for r in rows)
+
+
+class Exhaustion(unittest.TestCase):
+    def run_scenario(self, name):
+        d = tempfile.mkdtemp(prefix="ephemera-e2e-")
+        scenario = os.path.join(SOURCE_ROOT, "scenarios", name + ".ini")
+        r = run([EPHEMERA, "--results", d, "run", scenario])
+        runs = glob.glob(os.path.join(d, name, "2*"))
+        self.assertEqual(len(runs), 1, r.stderr)
+        return r, runs[0]
+
+    def test_client_closes_first_exhausts_the_range(self):
+        r, out = self.run_scenario("kb319502-quick")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        rows = read_csv(os.path.join(out, "loadgen.csv"))
+        summary = read_csv(os.path.join(out, "summary.csv"))
+        self.assertEqual(len(summary), 1)
+        s = summary[0]
+        # Exactly as many connections as ports, then EADDRNOTAVAIL only.
+        self.assertEqual(total(rows, "completed"), PORTS)
+        self.assertEqual(int(s["completed"]), PORTS)
+        self.assertEqual(total(rows, "started"), int(s["started"]))
+        self.assertEqual(total(rows, "failed"), int(s["started"]) - PORTS)
+        self.assertEqual(total(rows, "eaddrnotavail"), total(rows, "failed"))
+        for c in CLASSES[1:]:
+            self.assertEqual(total(rows, c), 0, c)
+        self.assertEqual(s["first_failure_errno"], "EADDRNOTAVAIL")
+        self.assertEqual(s["first_failure_stage"], "connect")
+        # Open loop: 200/s for 2 s is 400 arrivals, all attempted.
+        self.assertEqual(int(s["started"]), 400)
+        # The 101st arrival is scheduled at 100/200 = 0.5 s.
+        self.assertGreaterEqual(float(s["first_failure_s"]), 0.5)
+        self.assertLess(float(s["first_failure_s"]), 0.6)
+        # Every port sits in TIME_WAIT, on the client, which closed first.
+        self.assertEqual(int(rows[-1]["time_wait"]), PORTS)
+        self.assertEqual(int(s["time_wait_end"]), PORTS)
+        with open(os.path.join(out, "server.out")) as f:
+            self.assertIn("accepted=%d closed_by_client=%d closed_by_server=0"
+                          % (PORTS, PORTS), f.read())
+        # The kernel settings were those of the scenario, in the namespace.
+        with open(os.path.join(out, "env.txt")) as f:
+            env = f.read()
+        self.assertIn("net/ipv4/ip_local_port_range=20000-20099\n", env)
+        self.assertIn("net/ipv4/tcp_tw_reuse=0\n", env)
+        self.assertIn("held", r.stdout)
+
+    def test_server_closes_first_never_exhausts(self):
+        """RFC 3501 LOGOUT: the server closes first, the TIME_WAIT is the
+        server's, and the client's 100 ports carry all 400 connections."""
+        r, out = self.run_scenario("server-closes-first")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        s = read_csv(os.path.join(out, "summary.csv"))[0]
+        self.assertEqual(int(s["started"]), 400)
+        self.assertEqual(int(s["completed"]), 400)
+        self.assertEqual(int(s["failed"]), 0)
+        with open(os.path.join(out, "server.out")) as f:
+            self.assertIn("accepted=400 closed_by_client=0 closed_by_server=400",
+                          f.read())
+
+    def test_host_settings_untouched(self):
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            before = f.read()
+        self.run_scenario("kb319502-quick")
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            self.assertEqual(f.read(), before)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

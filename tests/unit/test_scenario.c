@@ -1,0 +1,183 @@
+/* test_scenario.c: scenario files, their refusals and the model's numbers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check_main.h"
+#include "scenario.h"
+
+static char	path[64];
+
+/* Write text to a fresh temporary .ini file; path names it. */
+static void
+write_ini(const char *text)
+{
+	int	fd;
+
+	snprintf(path, sizeof(path), "/tmp/ephemera-test-XXXXXX.ini");
+	fd = mkstemps(path, 4);
+	ck_assert_int_ne(fd, -1);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+static void
+teardown(void)
+{
+	unlink(path);
+}
+
+/* The error for `text`, with the temporary path replaced by "F". */
+static const char *
+error_of(const char *text)
+{
+	static char	err[512], out[512];
+	struct scenario	sc;
+	const char	*p;
+
+	write_ini(text);
+	ck_assert_int_eq(scenario_load(path, &sc, err, sizeof(err)), -1);
+	p = strstr(err, path);
+	ck_assert_ptr_nonnull(p);
+	snprintf(out, sizeof(out), "F%s", p + strlen(path));
+	return out;
+}
+
+START_TEST(full_scenario)
+{
+	struct scenario	sc;
+	char		err[512];
+
+	write_ini("; comment\n[scenario]\ndescription = small\n"
+	    "[system]\nport_range = 20000-20099\ntcp_tw_reuse = 0\n"
+	    "[server]\nlisten = 127.0.0.1:1143\nlogout_close = server\n"
+	    "[load]\nrate = 200\nduration = 2s\ntimeout = 500ms\n"
+	    "[expect]\noutcome = fails\nfirst_failure_errno = EADDRNOTAVAIL\n"
+	    "completed = 100\ntime_wait = 100\n");
+	ck_assert_int_eq(scenario_load(path, &sc, err, sizeof(err)), 0);
+	ck_assert_str_eq(sc.description, "small");
+	ck_assert_uint_eq(scenario_ports(&sc), 100);
+	ck_assert_str_eq(sc.logout_close, "server");
+	ck_assert_double_eq(sc.rate, 200);
+	ck_assert_uint_eq(sc.duration_us, 2000000);
+	ck_assert_uint_eq(sc.timeout_us, 500000);
+	ck_assert_int_eq(sc.expect, OUTCOME_FAILS);
+	ck_assert_str_eq(sc.expect_errno, "EADDRNOTAVAIL");
+	ck_assert_int_eq(sc.expect_completed, 100);
+	ck_assert_int_eq(sc.expect_time_wait, 100);
+	/* The name is the file's, without .ini. */
+	ck_assert_int_eq(strncmp(sc.name, "ephemera-test-", 14), 0);
+	ck_assert_ptr_null(strstr(sc.name, ".ini"));
+}
+END_TEST
+
+START_TEST(defaults_are_linux)
+{
+	struct scenario	sc;
+	char		err[512];
+
+	write_ini("[load]\nrate = 10\n");
+	ck_assert_int_eq(scenario_load(path, &sc, err, sizeof(err)), 0);
+	ck_assert_uint_eq(sc.port_lo, 32768);
+	ck_assert_uint_eq(sc.port_hi, 60999);
+	ck_assert_str_eq(sc.listen, "127.0.0.1:1143");
+	ck_assert_str_eq(sc.logout_close, "client");
+	ck_assert_int_eq(sc.expect, OUTCOME_ANY);
+	ck_assert_int_eq(sc.expect_completed, -1);
+}
+END_TEST
+
+START_TEST(model_numbers)
+{
+	struct scenario	sc;
+	char		err[512];
+
+	write_ini("[system]\nport_range = 20000-20099\n"
+	    "[load]\nrate = 200\nduration = 2s\n");
+	ck_assert_int_eq(scenario_load(path, &sc, err, sizeof(err)), 0);
+	ck_assert_double_eq_tol(scenario_capacity(&sc), 100 / 60.0, 1e-9);
+	ck_assert_double_eq_tol(scenario_first_failure_s(&sc), 0.5, 1e-9);
+	unlink(path);
+	/* Linux defaults: 28232 ports / 60 s = 470.5/s; 400/s holds. */
+	write_ini("[load]\nrate = 400\nduration = 10m\n");
+	ck_assert_int_eq(scenario_load(path, &sc, err, sizeof(err)), 0);
+	ck_assert_double_eq_tol(scenario_capacity(&sc), 28232 / 60.0, 1e-9);
+	ck_assert_double_eq(scenario_first_failure_s(&sc), -1);
+}
+END_TEST
+
+START_TEST(refusals_name_file_line_and_what)
+{
+	ck_assert_str_eq(error_of("[load]\nrate = fast\n"),
+	    "F:2: rate: expected a positive number such as 200, 12.5 or 2k, "
+	    "got 'fast'");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\n\n[load]\nspeed = 3\n"),
+	    "F:5: unknown key 'speed' in [load]");
+	ck_assert_str_eq(error_of("[nope]\nx = 1\n"),
+	    "F:2: unknown section [nope] (expected scenario, system, server, "
+	    "load or expect)");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\njunk\n"),
+	    "F:3: expected '[section]' or 'key = value'");
+	ck_assert_str_eq(error_of("[system]\nport_range = 9-1\n"),
+	    "F:2: port_range: expected a port range LO-HI with 1 <= LO <= HI "
+	    "<= 65535, got '9-1'");
+	ck_assert_str_eq(error_of("[system]\ntcp_tw_reuse = 3\n"),
+	    "F:2: tcp_tw_reuse: expected 0 (off), 1 (on) or 2 (loopback "
+	    "only), got '3'");
+}
+END_TEST
+
+START_TEST(first_error_wins)
+{
+	/* A syntax error before a bad value: the syntax error's line. */
+	ck_assert_str_eq(error_of("[load]\njunk\nrate = x\n"),
+	    "F:2: expected '[section]' or 'key = value'");
+	ck_assert_str_eq(error_of("[load]\nrate = x\njunk\n"),
+	    "F:2: rate: expected a positive number such as 200, 12.5 or 2k, "
+	    "got 'x'");
+}
+END_TEST
+
+START_TEST(impossible_combinations)
+{
+	ck_assert_str_eq(error_of("[system]\nport_range = 1000-2000\n"),
+	    "F: [load] rate is required");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\n[system]\n"
+	    "port_range = 1000-2000\n"),
+	    "F: [server] listen port lies inside [system] port_range; the "
+	    "client could not use it and would collide with the server");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\n[expect]\n"
+	    "outcome = holds\nfirst_failure_errno = EADDRNOTAVAIL\n"),
+	    "F: [expect] first_failure_errno contradicts outcome = holds");
+}
+END_TEST
+
+START_TEST(missing_file)
+{
+	struct scenario	sc;
+	char		err[512];
+
+	ck_assert_int_eq(scenario_load("/nonexistent/x.ini", &sc, err,
+	    sizeof(err)), -1);
+	ck_assert_str_eq(err, "/nonexistent/x.ini: No such file or directory");
+}
+END_TEST
+
+Suite *
+make_suite(void)
+{
+	Suite	*s = suite_create("scenario");
+	TCase	*tc = tcase_create("load");
+
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_test(tc, full_scenario);
+	tcase_add_test(tc, defaults_are_linux);
+	tcase_add_test(tc, model_numbers);
+	tcase_add_test(tc, refusals_name_file_line_and_what);
+	tcase_add_test(tc, first_error_wins);
+	tcase_add_test(tc, impossible_combinations);
+	tcase_add_test(tc, missing_file);
+	suite_add_tcase(s, tc);
+	return s;
+}
