@@ -29,8 +29,10 @@ imap_parse_command(const char *line, struct imap_command *cmd)
 
 	memset(cmd, 0, sizeof(*cmd));
 	while (imap_is_tag_char((unsigned char)*p)) {
-		if (n == IMAP_TAG_MAX)
+		if (n == IMAP_TAG_MAX) {
+			cmd->tag[0] = '\0';
 			return IMAP_PARSE_NOTAG;
+		}
 		cmd->tag[n++] = *p++;
 	}
 	/* A tag needs at least one character and must be followed by SP. */
@@ -42,11 +44,13 @@ imap_parse_command(const char *line, struct imap_command *cmd)
 	n = 0;
 	while (isalnum((unsigned char)*p)) {
 		if (n == IMAP_NAME_MAX)
-			return IMAP_PARSE_NONAME;
+			break;
 		cmd->name[n++] = (char)toupper((unsigned char)*p++);
 	}
-	if (n == 0 || (*p != '\0' && *p != ' '))
+	if (n == 0 || (*p != '\0' && *p != ' ')) {
+		cmd->name[0] = '\0';
 		return IMAP_PARSE_NONAME;
+	}
 	cmd->args = (*p == ' ') ? p + 1 : p;
 	return IMAP_PARSE_OK;
 }

@@ -103,7 +103,8 @@ start_loadgen(const struct scenario *sc, const char *dir,
 	char	 rate[32], duration[32], timeout[32];
 	char	*argv[] = { (char *)bins->loadgen, "--rate", rate,
 		    "--duration", duration, "--timeout", timeout, "--csv", csv,
-		    "--summary-csv", sum, (char *)sc->listen, NULL };
+		    "--summary-csv", sum, "--close", (char *)sc->close,
+		    (char *)sc->listen, NULL };
 
 	snprintf(out, sizeof(out), "%s/loadgen.out", dir);
 	snprintf(log, sizeof(log), "%s/loadgen.log", dir);

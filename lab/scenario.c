@@ -80,11 +80,11 @@ parse_listen(const char *v, struct scenario *sc, size_t off)
 }
 
 static const char *
-parse_logout_close(const char *v, struct scenario *sc, size_t off)
+parse_closer(const char *v, struct scenario *sc, size_t off)
 {
 	if (strcmp(v, "client") != 0 && strcmp(v, "server") != 0)
 		return "client or server";
-	strcpy(sc->logout_close, v);
+	strcpy(AT(sc, off, char), v);
 	return NULL;
 }
 
@@ -139,10 +139,11 @@ static const struct key keys[] = {
 	{ "system", "port_range", parse_range, 0 },
 	{ "system", "tcp_tw_reuse", parse_tw_reuse, 0 },
 	{ "server", "listen", parse_listen, FIELD(listen) },
-	{ "server", "logout_close", parse_logout_close, 0 },
+	{ "server", "logout_close", parse_closer, FIELD(logout_close) },
 	{ "load", "rate", parse_rate_key, 0 },
 	{ "load", "duration", parse_duration_key, FIELD(duration_us) },
 	{ "load", "timeout", parse_duration_key, FIELD(timeout_us) },
+	{ "load", "close", parse_closer, FIELD(close) },
 	{ "expect", "outcome", parse_outcome, 0 },
 	{ "expect", "first_failure_errno", parse_errno_name, 0 },
 	{ "expect", "completed", parse_exact_count, FIELD(expect_completed) },
@@ -158,6 +159,7 @@ scenario_defaults(struct scenario *sc)
 	sc->tw_reuse = 0;
 	strcpy(sc->listen, "127.0.0.1:1143");
 	strcpy(sc->logout_close, "client");
+	strcpy(sc->close, "client");
 	sc->duration_us = 10 * 1000000ULL;
 	sc->timeout_us = 10 * 1000000ULL;
 	sc->expect = OUTCOME_ANY;
@@ -230,6 +232,11 @@ scenario_check(const struct scenario *sc)
 	if (port >= sc->port_lo && port <= sc->port_hi)
 		return "[server] listen port lies inside [system] port_range; "
 		    "the client could not use it and would collide with the server";
+	if (strcmp(sc->close, "server") == 0 &&
+	    strcmp(sc->logout_close, "client") == 0)
+		return "[load] close = server waits for a server that waits for "
+		    "the client ([server] logout_close = client): every session "
+		    "would time out";
 	if (sc->expect == OUTCOME_HOLDS && sc->expect_errno[0] != '\0')
 		return "[expect] first_failure_errno contradicts outcome = holds";
 	return NULL;
@@ -297,10 +304,19 @@ scenario_first_failure_s(const struct scenario *sc)
 	/* Little's law: TIME_WAIT holds rate x 60 s ports.  Above capacity
 	 * no port comes back within one TIME_WAIT, so the range runs out
 	 * after `ports` connections, at ports / rate seconds. */
-	if (sc->rate <= scenario_capacity(sc))
+	if (sc->rate <= scenario_capacity(sc) || !scenario_client_closes(sc))
 		return -1;
 	t = scenario_ports(sc) / sc->rate;
 	return t < sc->duration_us / 1e6 ? t : -1;
+}
+
+int
+scenario_client_closes(const struct scenario *sc)
+{
+	/* With a server that closes at once, a client that does not wait
+	 * races it; only waiting for the client gives a clear answer. */
+	return strcmp(sc->logout_close, "client") == 0 ||
+	    strcmp(sc->close, "client") == 0;
 }
 
 const char *

@@ -32,6 +32,7 @@ struct scenario {
 	double		 rate;			/* new connections per second */
 	uint64_t	 duration_us;
 	uint64_t	 timeout_us;		/* per step */
+	char		 close[16];		/* loadgen --close: client | server */
 
 	/* [expect] */
 	enum outcome	 expect;
@@ -50,6 +51,9 @@ int	scenario_load(const char *path, struct scenario *sc, char *err,
 unsigned	scenario_ports(const struct scenario *sc);
 double		scenario_capacity(const struct scenario *sc);
 double		scenario_first_failure_s(const struct scenario *sc);
+
+/* Whether the client closes first and so holds the TIME_WAIT ports. */
+int		scenario_client_closes(const struct scenario *sc);
 
 const char	*outcome_name(enum outcome o);
 

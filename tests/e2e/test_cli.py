@@ -33,7 +33,8 @@ class BadInput(unittest.TestCase):
         self.refused([LOADGEN, "--bogus", "127.0.0.1:1143"], "--bogus")
         self.refused([LOADGEN, "not-an-endpoint"], "not-an-endpoint")
         self.refused([LOADGEN], "HOST:PORT")
-        self.refused([LOADGEN, "127.0.0.1:1", "127.0.0.1:2"], "127.0.0.1:2")
+        self.refused([LOADGEN, "127.0.0.1:1", "127.0.0.1:2"], "one HOST:PORT", "got 2")
+        self.refused([LOADGEN, "--close", "never", "127.0.0.1:1143"], "--close", "client or server", "never")
 
     def test_ephemera(self):
         self.refused([EPHEMERA, "--bogus", "run"], "--bogus")

@@ -1,0 +1,23 @@
+/* listener.h: the listening sockets and what happens on accept. */
+#ifndef FAKE_IMAPD_LISTENER_H
+#define FAKE_IMAPD_LISTENER_H
+
+struct endpoint;
+struct event_base;
+struct evbuffer;
+
+/*
+ * Bind and listen on `ep`.  Returns 0, or -1 with errno set and *call
+ * naming the system call that failed ("bind"), for the caller to report
+ * with the address the user typed.
+ */
+int	listener_add(struct event_base *, const struct endpoint *ep,
+	    const char **call);
+
+/* Append " ADDR:PORT" for every listener, as actually bound. */
+void	listener_format_bound(struct evbuffer *);
+
+/* Stop listening: close every listening socket. */
+void	listener_free_all(void);
+
+#endif

@@ -1,0 +1,475 @@
+/* main.c: loadgen's options, signals, and the start and end of a run. */
+#include <sys/resource.h>
+#include <sys/time.h>
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "addr.h"
+#include "config.h"
+#include "log.h"
+#include "schedule.h"
+#include "session.h"
+#include "stats.h"
+#include "units.h"
+
+/* After SIGINT or SIGTERM, sessions in flight get this long to finish. */
+#define DRAIN_US	2000000
+
+/* Longest --user or --password; keeps the LOGIN line well under the
+ * line limits of real servers (Dovecot: 64k, others 8k). */
+#define CRED_MAX	1024
+
+struct config {
+	struct endpoint	 target;
+	char		 target_str[ENDPOINT_STRLEN];
+	double		 rate;
+	uint64_t	 duration_us;
+	uint64_t	 count;		/* 0: no limit */
+	uint64_t	 interval_us;
+	uint64_t	 timeout_us;
+	const char	*user;
+	const char	*password;
+	const char	*csv_path;
+	const char	*summary_path;
+	enum close_mode	 close;
+	int		 debug;
+};
+
+enum {
+	OPT_RATE = 256,
+	OPT_DURATION,
+	OPT_COUNT,
+	OPT_INTERVAL,
+	OPT_TIMEOUT,
+	OPT_USER,
+	OPT_PASSWORD,
+	OPT_CSV,
+	OPT_SUMMARY_CSV,
+	OPT_CLOSE,
+	OPT_DEBUG,
+	OPT_HELP,
+	OPT_VERSION,
+};
+
+static const struct option longopts[] = {
+	{ "rate",		required_argument, NULL, OPT_RATE },
+	{ "duration",		required_argument, NULL, OPT_DURATION },
+	{ "count",		required_argument, NULL, OPT_COUNT },
+	{ "interval",		required_argument, NULL, OPT_INTERVAL },
+	{ "timeout",		required_argument, NULL, OPT_TIMEOUT },
+	{ "user",		required_argument, NULL, OPT_USER },
+	{ "password",		required_argument, NULL, OPT_PASSWORD },
+	{ "csv",		required_argument, NULL, OPT_CSV },
+	{ "summary-csv",	required_argument, NULL, OPT_SUMMARY_CSV },
+	{ "close",		required_argument, NULL, OPT_CLOSE },
+	{ "debug",		no_argument, NULL, OPT_DEBUG },
+	{ "help",		no_argument, NULL, OPT_HELP },
+	{ "version",		no_argument, NULL, OPT_VERSION },
+	{ NULL,			0, NULL, 0 },
+};
+
+static struct {
+	struct config		 cfg;
+	struct event_base	*base;
+	struct event		*ev_sigint;
+	struct event		*ev_sigterm;
+	struct event		*ev_drain;
+	char			*login;
+	int			 arrivals_done;
+	int			 finished;
+	int			 signals;
+} run;
+
+static __attribute__((noreturn)) void
+usage(void)
+{
+	printf("usage: loadgen [options] HOST:PORT\n"
+	    "Open-loop IMAP connection churn: connect, LOGIN, LOGOUT, read\n"
+	    "the whole reply, then close first (so TIME_WAIT is ours).\n"
+	    "\n"
+	    "  --rate N            new connections per second (100)\n"
+	    "  --duration D        arrivals during D (10s)\n"
+	    "  --count N           stop arrivals after N connections\n"
+	    "  --interval D        per-interval CSV row period (1s)\n"
+	    "  --timeout D         limit on each step: connect, greeting,\n"
+	    "                      each reply (10s)\n"
+	    "  --user U            LOGIN user (user)\n"
+	    "  --password P        LOGIN password (password)\n"
+	    "  --csv FILE          per-interval CSV\n"
+	    "  --summary-csv FILE  whole-run CSV, one row\n"
+	    "  --close client|server  after LOGOUT: client sends the first FIN\n"
+	    "                      (TIME_WAIT on the client; default), or\n"
+	    "                      wait for the server's FIN\n"
+	    "  --debug             log every session state change\n"
+	    "  --help, --version\n"
+	    "\n"
+	    "SIGINT/SIGTERM: stop arrivals, give sessions in flight 2s, write\n"
+	    "the summary, exit 0; a second signal exits 1 at once.\n"
+	    "Columns: loadgen/CSV.md.\n");
+	exit(0);
+}
+
+static void
+config_defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->rate = 100;
+	cfg->duration_us = 10000000;
+	cfg->count = 0;
+	cfg->interval_us = 1000000;
+	cfg->timeout_us = 10000000;
+	cfg->user = "user";
+	cfg->password = "password";
+}
+
+/* Name of a long option by its value, for error messages. */
+static const char *
+option_name(int val)
+{
+	const struct option	*o;
+
+	for (o = longopts; o->name != NULL; o++)
+		if (o->val == val)
+			return o->name;
+	return "?";
+}
+
+static void
+check(int val, const char *arg, const char *expected)
+{
+	if (expected != NULL)
+		usage_error("--%s: expected %s, got '%s'", option_name(val),
+		    expected, arg);
+}
+
+/* A duration that must be at least 1ms: zero would spin the timers. */
+static uint64_t
+opt_duration(int val, const char *arg)
+{
+	uint64_t	us = 0;
+
+	check(val, arg, parse_duration_us(arg, &us));
+	if (us < 1000)
+		check(val, arg,
+		    "a duration of at least 1ms, such as 500ms or 2s");
+	return us;
+}
+
+/* RFC 3501 9: a quoted string holds 7-bit TEXT-CHARs, no CR or LF. */
+static const char *
+opt_credential(int val, const char *arg)
+{
+	const unsigned char	*p;
+
+	/* Name the option, never echo the value: it may be a password. */
+	for (p = (const unsigned char *)arg; *p != '\0'; p++)
+		if (*p == '\r' || *p == '\n' || *p >= 0x80)
+			usage_error("--%s: expected text without CR, LF or "
+			    "8-bit bytes", option_name(val));
+	if (p - (const unsigned char *)arg > CRED_MAX)
+		usage_error("--%s: expected at most %d bytes", option_name(val),
+		    CRED_MAX);
+	return arg;
+}
+
+static void
+bad_option(int c, char **argv)
+{
+	if (c == ':')
+		usage_error("--%s: expected an argument", option_name(optopt));
+	if (optopt >= OPT_RATE)
+		usage_error("--%s: takes no argument", option_name(optopt));
+	if (optopt != 0)
+		usage_error("unknown option '-%c' (see --help)", optopt);
+	usage_error("unknown or ambiguous option '%s' (see --help)",
+	    argv[optind - 1]);
+}
+
+static void
+parse_option(struct config *cfg, int c, char **argv)
+{
+	switch (c) {
+	case OPT_RATE:
+		check(c, optarg, parse_rate(optarg, &cfg->rate));
+		break;
+	case OPT_DURATION:
+		cfg->duration_us = opt_duration(c, optarg);
+		break;
+	case OPT_COUNT:
+		check(c, optarg, parse_count(optarg, UINT32_MAX, &cfg->count));
+		if (cfg->count == 0)
+			check(c, optarg, "a whole number of at least 1");
+		break;
+	case OPT_INTERVAL:
+		cfg->interval_us = opt_duration(c, optarg);
+		break;
+	case OPT_TIMEOUT:
+		cfg->timeout_us = opt_duration(c, optarg);
+		break;
+	case OPT_USER:
+		cfg->user = opt_credential(c, optarg);
+		break;
+	case OPT_PASSWORD:
+		cfg->password = opt_credential(c, optarg);
+		break;
+	case OPT_CSV:
+		cfg->csv_path = optarg;
+		break;
+	case OPT_SUMMARY_CSV:
+		cfg->summary_path = optarg;
+		break;
+	case OPT_CLOSE:
+		if (strcmp(optarg, "client") == 0)
+			cfg->close = CLOSE_CLIENT;
+		else if (strcmp(optarg, "server") == 0)
+			cfg->close = CLOSE_SERVER;
+		else
+			check(c, optarg, "client or server");
+		break;
+	case OPT_DEBUG:
+		cfg->debug = 1;
+		break;
+	case OPT_HELP:
+		usage();
+	case OPT_VERSION:
+		printf("loadgen %s\n", EPHEMERA_VERSION);
+		exit(0);
+	default:
+		bad_option(c, argv);
+	}
+}
+
+static void
+parse_args(struct config *cfg, int argc, char **argv)
+{
+	const char	*expected;
+	int		 c;
+
+	opterr = 0;	/* our own one-line messages */
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1)
+		parse_option(cfg, c, argv);
+	if (argc - optind != 1)
+		usage_error("expected one HOST:PORT argument, got %d (see "
+		    "--help)", argc - optind);
+	if ((expected = endpoint_parse(argv[optind], 0, &cfg->target)) != NULL)
+		usage_error("HOST:PORT: expected %s, got '%s'", expected,
+		    argv[optind]);
+	endpoint_format((struct sockaddr *)&cfg->target.ss, cfg->target_str,
+	    sizeof(cfg->target_str));
+	if (cfg->csv_path != NULL && cfg->summary_path != NULL &&
+	    strcmp(cfg->csv_path, cfg->summary_path) == 0)
+		usage_error("--summary-csv: expected a file other than --csv, "
+		    "got '%s'", cfg->summary_path);
+}
+
+/* Append s as an IMAP quoted string: \ and " take a backslash. */
+static char *
+quote(char *out, const char *s)
+{
+	*out++ = '"';
+	for (; *s != '\0'; s++) {
+		if (*s == '\\' || *s == '"')
+			*out++ = '\\';
+		*out++ = *s;
+	}
+	*out++ = '"';
+	return out;
+}
+
+static char *
+login_command(const struct config *cfg)
+{
+	char	*buf, *p;
+	size_t	 sz;
+
+	sz = 2 * (strlen(cfg->user) + strlen(cfg->password)) + 32;
+	if ((buf = malloc(sz)) == NULL)
+		fatal("malloc");
+	p = buf + snprintf(buf, sz, "a1 LOGIN ");
+	p = quote(p, cfg->user);
+	*p++ = ' ';
+	p = quote(p, cfg->password);
+	memcpy(p, "\r\n", 3);
+	return buf;
+}
+
+/* Each session holds one descriptor: allow as many as we may. */
+static void
+raise_nofile(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1) {
+		log_warn("getrlimit");
+		return;
+	}
+	if (rl.rlim_cur == rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		log_warn("setrlimit RLIMIT_NOFILE");
+}
+
+static void
+finish(void)
+{
+	uint64_t	now;
+
+	if (run.finished)
+		return;
+	run.finished = 1;
+	now = schedule_now_us();
+	/* Sessions still in flight now are the final row's `active`, and
+	 * count as neither completed nor failed. */
+	stats_finish(now, schedule_due(now), session_active());
+	session_abort_all();
+	event_base_loopexit(run.base, NULL);
+}
+
+static void
+maybe_finish(void)
+{
+	if (run.arrivals_done && session_active() == 0)
+		finish();
+}
+
+static void
+on_arrival(uint64_t id)
+{
+	session_start(id);
+}
+
+static void
+on_interval(uint64_t now_us, uint64_t scheduled)
+{
+	if (!run.finished)
+		stats_interval(now_us, scheduled, session_active());
+}
+
+static void
+on_arrivals_done(void)
+{
+	run.arrivals_done = 1;
+	maybe_finish();
+}
+
+static void
+on_drain_timeout(evutil_socket_t fd, short events, void *arg)
+{
+	log_warnx("drain: aborting sessions still in flight after 2s: %llu",
+	    (unsigned long long)session_active());
+	finish();
+}
+
+static void
+on_signal(evutil_socket_t sig, short events, void *arg)
+{
+	struct timeval	tv = { DRAIN_US / 1000000, DRAIN_US % 1000000 };
+
+	if (run.finished)
+		return;
+	if (run.signals++ > 0) {
+		/* Rows already written are whole: each was flushed. */
+		log_warnx("SIG%s again: exiting without a summary",
+		    sigabbrev_np((int)sig));
+		stats_close();
+		exit(1);
+	}
+	log_warnx("SIG%s: stopping arrivals; sessions in flight: %llu",
+	    sigabbrev_np((int)sig), (unsigned long long)session_active());
+	schedule_stop_arrivals();
+	if (!run.finished)
+		evtimer_add(run.ev_drain, &tv);
+}
+
+static struct event_base *
+base_new(void)
+{
+	struct event_config	*ec;
+	struct event_base	*b;
+
+	/* Arrivals are microseconds apart at high rates: a timerfd, not
+	 * epoll's whole milliseconds. */
+	if ((ec = event_config_new()) == NULL)
+		fatalx("event_config_new");
+	event_config_set_flag(ec, EVENT_BASE_FLAG_PRECISE_TIMER);
+	if ((b = event_base_new_with_config(ec)) == NULL)
+		fatalx("event_base_new");
+	event_config_free(ec);
+	return b;
+}
+
+static void
+events_setup(void)
+{
+	run.base = base_new();
+	run.ev_sigint = evsignal_new(run.base, SIGINT, on_signal, NULL);
+	run.ev_sigterm = evsignal_new(run.base, SIGTERM, on_signal, NULL);
+	run.ev_drain = evtimer_new(run.base, on_drain_timeout, NULL);
+	if (run.ev_sigint == NULL || run.ev_sigterm == NULL ||
+	    run.ev_drain == NULL)
+		fatalx("evsignal_new");
+	evsignal_add(run.ev_sigint, NULL);
+	evsignal_add(run.ev_sigterm, NULL);
+	/* A write to a reset connection is a counted failure, not death. */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void
+events_free(void)
+{
+	event_free(run.ev_sigint);
+	event_free(run.ev_sigterm);
+	event_free(run.ev_drain);
+	event_base_free(run.base);
+	libevent_global_shutdown();
+}
+
+static void
+start(const struct config *cfg)
+{
+	struct stats_run	sr = { cfg->target_str, cfg->rate,
+				    cfg->duration_us };
+	struct session_params	sp = { &cfg->target, cfg->timeout_us,
+				    run.login, cfg->close, maybe_finish };
+	struct schedule_params	pp = { cfg->rate, cfg->duration_us,
+				    cfg->count, cfg->interval_us };
+	struct schedule_hooks	hooks = { on_arrival, on_interval,
+				    on_arrivals_done };
+
+	stats_open(cfg->csv_path, cfg->summary_path, &sr);
+	session_init(run.base, &sp);
+	log_debug("target=%s rate=%.3f duration_us=%llu count=%llu",
+	    cfg->target_str, cfg->rate,
+	    (unsigned long long)cfg->duration_us,
+	    (unsigned long long)cfg->count);
+	schedule_start(run.base, &pp, &hooks);
+}
+
+int
+main(int argc, char **argv)
+{
+	log_init("loadgen", 0);
+	config_defaults(&run.cfg);
+	parse_args(&run.cfg, argc, argv);
+	log_init("loadgen", run.cfg.debug);
+	raise_nofile();
+	run.login = login_command(&run.cfg);
+	events_setup();
+	start(&run.cfg);
+
+	event_base_dispatch(run.base);
+
+	schedule_free();
+	stats_close();
+	events_free();
+	free(run.login);
+	return 0;
+}

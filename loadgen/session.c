@@ -1,0 +1,441 @@
+/* session.c: the client side of one IMAP connection, as a state machine:
+ * connect, greeting, LOGIN, LOGOUT, then close first, having read it all. */
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "addr.h"
+#include "imap.h"
+#include "lineio.h"
+#include "log.h"
+#include "schedule.h"
+#include "session.h"
+#include "stats.h"
+
+/* Longest response line we accept, without its CRLF. */
+#define SESSION_LINE_MAX	65536
+
+/* Each state is also the stage a failure is reported in. */
+enum session_state {
+	STATE_SOCKET,
+	STATE_CONNECT,
+	STATE_GREETING,
+	STATE_LOGIN,
+	STATE_LOGOUT,
+	STATE_CLOSE,	/* LOGOUT answered; waiting for the server's FIN */
+};
+
+struct session {
+	TAILQ_ENTRY(session)	 entry;
+	uint64_t		 id;
+	enum session_state	 state;
+	int			 fd;		/* -1 once bev owns it */
+	struct event		*ev_connect;
+	struct event		*ev_timeout;	/* the current step's deadline */
+	struct bufferevent	*bev;
+	int			 bye;		/* "* BYE" seen after LOGOUT */
+};
+
+/* A response line for the current state; -1 when the session ended. */
+typedef int (*line_handler)(struct session *, const struct imap_response *);
+
+static int	greeting_line(struct session *, const struct imap_response *);
+static int	login_line(struct session *, const struct imap_response *);
+static int	logout_line(struct session *, const struct imap_response *);
+static int	close_line(struct session *, const struct imap_response *);
+
+static const struct {
+	const char	*name;
+	line_handler	 on_line;	/* NULL: no connection to read yet */
+} states[] = {
+	[STATE_SOCKET] = { "socket", NULL },
+	[STATE_CONNECT] = { "connect", NULL },
+	[STATE_GREETING] = { "greeting", greeting_line },
+	[STATE_LOGIN] = { "login", login_line },
+	[STATE_LOGOUT] = { "logout", logout_line },
+	[STATE_CLOSE] = { "close", close_line },
+};
+
+static TAILQ_HEAD(, session)	 sessions = TAILQ_HEAD_INITIALIZER(sessions);
+static uint64_t			 nsessions;
+static struct event_base	*base;
+static struct session_params	 params;
+static struct timeval		 step_timeout;
+
+/* Sessions never interleave inside a callback: one buffer serves all. */
+static char			 line[SESSION_LINE_MAX + 1];
+
+static void
+session_enter_state(struct session *s, enum session_state new)
+{
+	log_debug("session id=%llu state=%s->%s", (unsigned long long)s->id,
+	    states[s->state].name, states[new].name);
+	s->state = new;
+	/* Every step gets the whole --timeout, however the server paces it. */
+	evtimer_add(s->ev_timeout, &step_timeout);
+}
+
+/* The only place a session ends: log it, count it, release it. */
+static void
+session_free(struct session *s, enum reason why, int err, const char *detail)
+{
+	const char	*stage = states[s->state].name;
+
+	if (why == REASON_COMPLETED)
+		log_debug("session id=%llu end=completed",
+		    (unsigned long long)s->id);
+	else
+		log_debug("session id=%llu end=%s stage=%s errno=%s detail=%s",
+		    (unsigned long long)s->id, reason_name(why), stage,
+		    err != 0 ? errno_name(err) : "-", detail);
+	stats_session_end(why, stage, err, schedule_now_us());
+
+	TAILQ_REMOVE(&sessions, s, entry);
+	nsessions--;
+	/* Never SO_LINGER: a plain close() sends FIN, and the side that
+	 * sends the first FIN is the one left in TIME_WAIT. */
+	if (s->bev != NULL)
+		bufferevent_free(s->bev);
+	else if (s->fd != -1)
+		close(s->fd);
+	if (s->ev_connect != NULL)
+		event_free(s->ev_connect);
+	event_free(s->ev_timeout);
+	free(s);
+	if (params.on_end != NULL)
+		params.on_end();
+}
+
+static void
+session_fail_errno(struct session *s, int err, const char *detail)
+{
+	session_free(s, reason_from_errno(err), err, detail);
+}
+
+static void
+session_send(struct session *s, const char *cmd)
+{
+	if (bufferevent_write(s->bev, cmd, strlen(cmd)) == -1)
+		fatalx("bufferevent_write");
+}
+
+static void
+session_timeout(evutil_socket_t fd, short events, void *arg)
+{
+	struct session	*s = arg;
+
+	/* Our FIN is out and the IMAP work is done, but the server never
+	 * closed: our port now sits in FIN_WAIT_2 instead of TIME_WAIT. */
+	if (s->state == STATE_CLOSE && params.close == CLOSE_CLIENT) {
+		stats_server_never_closed();
+		session_free(s, REASON_COMPLETED, 0, "");
+		return;
+	}
+	/* Our own deadline, not the kernel's: no errno to report. */
+	session_free(s, REASON_ETIMEDOUT, 0, "step timeout");
+}
+
+/* The tagged LOGOUT OK was the last thing the server should send. */
+static int
+session_logout_done(struct session *s)
+{
+	struct evbuffer	*in = bufferevent_get_input(s->bev);
+	char		 c;
+	ssize_t		 n;
+
+	/* Closing with unread bytes makes the kernel send RST instead of
+	 * FIN, and an RST leaves no TIME_WAIT: the run would stop
+	 * reproducing the bug without a word.  So look in libevent's buffer
+	 * and in the kernel's receive queue before closing. */
+	if (evbuffer_get_length(in) > 0) {
+		session_free(s, REASON_PROTOCOL, 0, "bytes after LOGOUT OK");
+		return -1;
+	}
+	n = recv(bufferevent_getfd(s->bev), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+	if (n > 0) {
+		session_free(s, REASON_PROTOCOL, 0, "bytes after LOGOUT OK");
+		return -1;
+	}
+	if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK) {
+		session_fail_errno(s, errno, "recv after LOGOUT OK");
+		return -1;
+	}
+	if (n == 0 && params.close == CLOSE_CLIENT) {
+		log_debug("session id=%llu server closed first",
+		    (unsigned long long)s->id);
+		stats_server_closed_first();
+	}
+	/*
+	 * Half-close, then wait for the server's FIN before we call the
+	 * session complete.  Our FIN still goes first, so the TIME_WAIT is
+	 * ours; waiting means a byte the server sends late is seen (a plain
+	 * close() would answer it with RST and no TIME_WAIT), and the port
+	 * is in TIME_WAIT, not FIN_WAIT_2, when the session is counted.
+	 */
+	if (params.close == CLOSE_CLIENT &&
+	    shutdown(bufferevent_getfd(s->bev), SHUT_WR) == -1) {
+		session_fail_errno(s, errno, "shutdown");
+		return -1;
+	}
+	session_enter_state(s, STATE_CLOSE);
+	return 0;
+}
+
+/* The server's FIN came: the session is over if nothing came with it. */
+static void
+session_close_done(struct session *s)
+{
+	if (evbuffer_get_length(bufferevent_get_input(s->bev)) > 0)
+		session_free(s, REASON_PROTOCOL, 0, "bytes after LOGOUT OK");
+	else
+		session_free(s, REASON_COMPLETED, 0, "");
+}
+
+static int
+close_line(struct session *s, const struct imap_response *r)
+{
+	session_free(s, REASON_PROTOCOL, 0, "bytes after LOGOUT OK");
+	return -1;
+}
+
+static int
+greeting_line(struct session *s, const struct imap_response *r)
+{
+	if (r->kind != IMAP_RESP_UNTAGGED) {
+		session_free(s, REASON_PROTOCOL, 0, "bad greeting");
+		return -1;
+	}
+	switch (r->status) {
+	case IMAP_ST_OK:
+		session_send(s, params.login);
+		session_enter_state(s, STATE_LOGIN);
+		return 0;
+	case IMAP_ST_PREAUTH:
+		/* RFC 3501 7.1.4: already authenticated, no LOGIN. */
+		session_send(s, "a2 LOGOUT\r\n");
+		session_enter_state(s, STATE_LOGOUT);
+		return 0;
+	case IMAP_ST_BYE:
+		session_free(s, REASON_IMAP_BYE, 0, "greeting BYE");
+		return -1;
+	default:
+		session_free(s, REASON_PROTOCOL, 0, "bad greeting");
+		return -1;
+	}
+}
+
+/* A tagged reply other than OK ends the session as NO, BAD or protocol. */
+static int
+session_tagged_fail(struct session *s, const struct imap_response *r,
+    const char *tag)
+{
+	if (strcmp(r->tag, tag) != 0)
+		session_free(s, REASON_PROTOCOL, 0, "unexpected tag");
+	else if (r->status == IMAP_ST_NO)
+		session_free(s, REASON_IMAP_NO, 0, "tagged NO");
+	else
+		session_free(s, REASON_IMAP_BAD, 0, "tagged BAD");
+	return -1;
+}
+
+static int
+login_line(struct session *s, const struct imap_response *r)
+{
+	if (r->kind == IMAP_RESP_UNTAGGED && r->status == IMAP_ST_BYE) {
+		session_free(s, REASON_IMAP_BYE, 0, "BYE before LOGIN reply");
+		return -1;
+	}
+	if (r->kind == IMAP_RESP_UNTAGGED)
+		return 0;	/* e.g. "* CAPABILITY ..." */
+	if (r->kind != IMAP_RESP_TAGGED) {
+		session_free(s, REASON_PROTOCOL, 0, "bad LOGIN reply");
+		return -1;
+	}
+	if (strcmp(r->tag, "a1") != 0 || r->status != IMAP_ST_OK)
+		return session_tagged_fail(s, r, "a1");
+	session_send(s, "a2 LOGOUT\r\n");
+	session_enter_state(s, STATE_LOGOUT);
+	return 0;
+}
+
+static int
+logout_line(struct session *s, const struct imap_response *r)
+{
+	/* RFC 3501 6.1.3: an untagged BYE comes before the tagged OK. */
+	if (r->kind == IMAP_RESP_UNTAGGED) {
+		if (r->status == IMAP_ST_BYE)
+			s->bye = 1;
+		return 0;
+	}
+	if (r->kind != IMAP_RESP_TAGGED) {
+		session_free(s, REASON_PROTOCOL, 0, "bad LOGOUT reply");
+		return -1;
+	}
+	if (strcmp(r->tag, "a2") != 0 || r->status != IMAP_ST_OK)
+		return session_tagged_fail(s, r, "a2");
+	if (!s->bye)
+		log_debug("session id=%llu LOGOUT OK without BYE",
+		    (unsigned long long)s->id);
+	return session_logout_done(s);
+}
+
+static void
+session_read(struct bufferevent *bev, void *arg)
+{
+	struct session		*s = arg;
+	struct evbuffer		*in = bufferevent_get_input(bev);
+	struct imap_response	 r;
+	size_t			 len;
+
+	/* The read high-watermark bounds how many lines one wakeup sees. */
+	for (;;) {
+		switch (line_take(in, SESSION_LINE_MAX, line, sizeof(line),
+		    &len)) {
+		case LINE_MORE:
+			return;
+		case LINE_TOOLONG:
+			session_free(s, REASON_PROTOCOL, 0, "line too long");
+			return;
+		case LINE_OK:
+			break;
+		}
+		imap_parse_response(line, &r);
+		if (states[s->state].on_line(s, &r) == -1)
+			return;
+	}
+}
+
+static void
+session_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct session	*s = arg;
+	int		 err = errno;
+
+	if ((what & BEV_EVENT_EOF) && s->state == STATE_CLOSE)
+		session_close_done(s);
+	else if (what & BEV_EVENT_EOF)
+		session_free(s, REASON_PROTOCOL, 0, "server closed");
+	else if (err != 0)
+		session_fail_errno(s, err, (what & BEV_EVENT_READING) ?
+		    "read" : "write");
+	else
+		session_free(s, REASON_OTHER, 0, "bufferevent error");
+}
+
+/* Connected: from here on libevent buffers the I/O. */
+static void
+session_connected(struct session *s)
+{
+	if (s->ev_connect != NULL) {
+		event_free(s->ev_connect);
+		s->ev_connect = NULL;
+	}
+	if ((s->bev = bufferevent_socket_new(base, s->fd,
+	    BEV_OPT_CLOSE_ON_FREE)) == NULL)
+		fatalx("bufferevent_socket_new");
+	s->fd = -1;
+	bufferevent_setcb(s->bev, session_read, NULL, session_event, s);
+	/* Room for one maximal line and its CRLF, never more. */
+	bufferevent_setwatermark(s->bev, EV_READ, 0, SESSION_LINE_MAX + 2);
+	if (bufferevent_enable(s->bev, EV_READ | EV_WRITE) == -1)
+		fatalx("bufferevent_enable");
+	session_enter_state(s, STATE_GREETING);
+}
+
+/* The socket is writable: the handshake finished, one way or the other. */
+static void
+session_connect_done(evutil_socket_t fd, short events, void *arg)
+{
+	struct session	*s = arg;
+	int		 err = 0;
+	socklen_t	 len = sizeof(err);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+		err = errno;
+	if (err != 0) {
+		session_fail_errno(s, err, "SO_ERROR");
+		return;
+	}
+	session_connected(s);
+}
+
+/* connect() ourselves: bufferevent_socket_connect would hide the errno,
+ * and EADDRNOTAVAIL from connect() is the very failure we measure. */
+static void
+session_connect(struct session *s)
+{
+	const struct endpoint	*ep = params.target;
+
+	s->fd = socket(ep->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+	if (s->fd == -1) {
+		session_fail_errno(s, errno, "socket");
+		return;
+	}
+	session_enter_state(s, STATE_CONNECT);
+	if (connect(s->fd, (const struct sockaddr *)&ep->ss, ep->len) == 0) {
+		session_connected(s);
+		return;
+	}
+	/* EINTR: the connection still goes on in the background. */
+	if (errno != EINPROGRESS && errno != EINTR) {
+		session_fail_errno(s, errno, "connect");
+		return;
+	}
+	if ((s->ev_connect = event_new(base, s->fd, EV_WRITE,
+	    session_connect_done, s)) == NULL)
+		fatalx("event_new");
+	event_add(s->ev_connect, NULL);
+}
+
+void
+session_start(uint64_t id)
+{
+	struct session	*s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		fatal("calloc");
+	s->id = id;
+	s->fd = -1;
+	s->state = STATE_SOCKET;
+	if ((s->ev_timeout = evtimer_new(base, session_timeout, s)) == NULL)
+		fatalx("evtimer_new");
+	TAILQ_INSERT_TAIL(&sessions, s, entry);
+	nsessions++;
+	stats_started();
+	session_connect(s);
+}
+
+void
+session_init(struct event_base *b, const struct session_params *p)
+{
+	base = b;
+	params = *p;
+	step_timeout.tv_sec = (time_t)(p->timeout_us / 1000000);
+	step_timeout.tv_usec = (suseconds_t)(p->timeout_us % 1000000);
+}
+
+uint64_t
+session_active(void)
+{
+	return nsessions;
+}
+
+void
+session_abort_all(void)
+{
+	struct session	*s;
+
+	while ((s = TAILQ_FIRST(&sessions)) != NULL)
+		session_free(s, REASON_ABORTED, 0, "interrupted");
+}

@@ -1,0 +1,32 @@
+/* session.h: one IMAP client connection: connect, LOGIN, LOGOUT, close. */
+#ifndef LOADGEN_SESSION_H
+#define LOADGEN_SESSION_H
+
+#include <stdint.h>
+
+struct event_base;
+struct endpoint;
+
+/* Who closes the connection after the tagged LOGOUT OK. */
+enum close_mode {
+	CLOSE_CLIENT,	/* we send the first FIN: TIME_WAIT is ours (KB 319502) */
+	CLOSE_SERVER,	/* we wait for the server's FIN (RFC 3501 6.1.3) */
+};
+
+struct session_params {
+	const struct endpoint	*target;
+	uint64_t		 timeout_us;	/* per step */
+	const char		*login;		/* "a1 LOGIN ... \r\n" */
+	enum close_mode		 close;
+	void			(*on_end)(void);	/* after each end */
+};
+
+void		session_init(struct event_base *,
+		    const struct session_params *);
+/* Start session `id` now: its socket() is attempted before this returns. */
+void		session_start(uint64_t id);
+uint64_t	session_active(void);
+/* End every session still in flight as REASON_ABORTED. */
+void		session_abort_all(void);
+
+#endif

@@ -1,0 +1,64 @@
+/* stats.h: per-interval and whole-run counters of loadgen, written as CSV. */
+#ifndef LOADGEN_STATS_H
+#define LOADGEN_STATS_H
+
+#include <stdint.h>
+
+/*
+ * Why a session ended.  The failure classes are the CSV columns, in
+ * column order; REASON_ABORTED is a session still in flight when an
+ * interrupted run gave up draining: it counts as neither completed nor
+ * failed (it is the final row's `active`).
+ */
+enum reason {
+	REASON_COMPLETED,
+	REASON_EADDRNOTAVAIL,
+	REASON_EADDRINUSE,
+	REASON_ECONNREFUSED,
+	REASON_ECONNRESET,
+	REASON_ETIMEDOUT,
+	REASON_EMFILE,
+	REASON_IMAP_NO,
+	REASON_IMAP_BAD,
+	REASON_IMAP_BYE,
+	REASON_PROTOCOL,
+	REASON_OTHER,
+	REASON_ABORTED,
+	REASON_MAX
+};
+
+#define REASON_FIRST_FAILURE	REASON_EADDRNOTAVAIL
+#define REASON_LAST_FAILURE	REASON_OTHER
+
+/* What the summary reports about the run as a whole. */
+struct stats_run {
+	const char	*target;	/* "127.0.0.1:1143" */
+	double		 rate;		/* offered, per second */
+	uint64_t	 duration_us;	/* configured */
+};
+
+const char	*reason_name(enum reason);
+enum reason	 reason_from_errno(int);
+/* "EADDRNOTAVAIL" for EADDRNOTAVAIL; "" for 0 or an unknown number. */
+const char	*errno_name(int);
+
+/* Open the CSV files (either path may be NULL) and write the interval
+ * header; a file that cannot be opened is fatal. */
+void	stats_open(const char *csv_path, const char *summary_path,
+	    const struct stats_run *);
+void	stats_started(void);
+/* A session ended at `now_us` since start in `stage`; `err` is the errno
+ * behind a failure, 0 if there was none. */
+void	stats_session_end(enum reason, const char *stage, int err,
+	    uint64_t now_us);
+void	stats_server_closed_first(void);
+/* After our FIN, the server did not close within the step timeout. */
+void	stats_server_never_closed(void);
+/* Close the interval ending at `now_us`; `scheduled` is cumulative. */
+void	stats_interval(uint64_t now_us, uint64_t scheduled, uint64_t active);
+/* End of run: the last partial row if time passed since the previous one,
+ * the summary CSV and the summary line on stdout. */
+void	stats_finish(uint64_t now_us, uint64_t scheduled, uint64_t active);
+void	stats_close(void);
+
+#endif
