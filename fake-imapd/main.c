@@ -1,5 +1,4 @@
 /* main.c: fake-imapd options, start-up, signals and the summary at exit. */
-#include <sys/resource.h>
 #include <sys/time.h>
 
 #include <errno.h>
@@ -21,6 +20,7 @@
 #include "imapd.h"
 #include "listener.h"
 #include "log.h"
+#include "nofile.h"
 #include "session.h"
 #include "units.h"
 
@@ -196,24 +196,6 @@ parse_args(struct config *conf, int argc, char **argv)
 		config_add_listen(conf, DEFAULT_LISTEN);
 }
 
-/* Each connection is a descriptor; the churn this serves needs many. */
-static void
-raise_nofile(void)
-{
-	struct rlimit	rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == -1) {
-		log_warn("getrlimit RLIMIT_NOFILE");
-		return;
-	}
-	if (rl.rlim_cur == rl.rlim_max)
-		return;
-	rl.rlim_cur = rl.rlim_max;
-	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
-		log_warn("setrlimit RLIMIT_NOFILE to %llu",
-		    (unsigned long long)rl.rlim_max);
-}
-
 static void
 open_listeners(struct event_base *base, const struct config *conf)
 {
@@ -281,7 +263,7 @@ main(int argc, char **argv)
 
 	/* A client gone before our reply must not kill us: EPIPE will do. */
 	signal(SIGPIPE, SIG_IGN);
-	raise_nofile();
+	nofile_raise();
 	if ((base = event_base_new()) == NULL)
 		fatalx("cannot make an event base");
 	session_setup(&conf);

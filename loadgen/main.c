@@ -1,5 +1,4 @@
 /* main.c: loadgen's options, signals, and the start and end of a run. */
-#include <sys/resource.h>
 #include <sys/time.h>
 
 #include <getopt.h>
@@ -14,6 +13,7 @@
 #include "addr.h"
 #include "config.h"
 #include "log.h"
+#include "nofile.h"
 #include "schedule.h"
 #include "session.h"
 #include "stats.h"
@@ -300,23 +300,6 @@ login_command(const struct config *cfg)
 	return buf;
 }
 
-/* Each session holds one descriptor: allow as many as we may. */
-static void
-raise_nofile(void)
-{
-	struct rlimit	rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == -1) {
-		log_warn("getrlimit");
-		return;
-	}
-	if (rl.rlim_cur == rl.rlim_max)
-		return;
-	rl.rlim_cur = rl.rlim_max;
-	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
-		log_warn("setrlimit RLIMIT_NOFILE");
-}
-
 static void
 finish(void)
 {
@@ -460,7 +443,7 @@ main(int argc, char **argv)
 	config_defaults(&run.cfg);
 	parse_args(&run.cfg, argc, argv);
 	log_init("loadgen", run.cfg.debug);
-	raise_nofile();
+	nofile_raise();
 	run.login = login_command(&run.cfg);
 	events_setup();
 	start(&run.cfg);
