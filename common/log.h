@@ -4,7 +4,7 @@
 
 #include <stdarg.h>
 
-#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#include "cdefs.h"
 
 /* Set the program name that prefixes every line and whether debug lines
  * are printed.  Also routes libevent's own messages through log_warnx. */

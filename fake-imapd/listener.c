@@ -36,13 +36,13 @@ static int			fd_shortage_logged;
 
 static void
 listener_accept_cb(struct evconnlistener *evl, evutil_socket_t fd,
-    struct sockaddr *sa, int salen, void *arg)
+    struct sockaddr *sa, int salen UNUSED, void *arg UNUSED)
 {
 	session_new(evconnlistener_get_base(evl), fd, sa);
 }
 
 static void
-listener_resume_cb(evutil_socket_t fd, short what, void *arg)
+listener_resume_cb(evutil_socket_t fd UNUSED, short what UNUSED, void *arg)
 {
 	struct listener	*l = arg;
 

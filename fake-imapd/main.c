@@ -226,7 +226,7 @@ announce_ready(int fd)
 }
 
 static void
-on_signal(evutil_socket_t sig, short what, void *arg)
+on_signal(evutil_socket_t sig, short what UNUSED, void *arg)
 {
 	log_debug("signal=%s event=shutdown", strsignal((int)sig));
 	event_base_loopbreak(arg);

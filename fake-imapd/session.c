@@ -258,14 +258,14 @@ session_read_lines(struct session *s, unsigned int max)
 }
 
 static void
-session_read_cb(struct bufferevent *bev, void *arg)
+session_read_cb(struct bufferevent *bev UNUSED, void *arg)
 {
 	session_read_lines(arg, SESSION_LINES_PER_WAKEUP);
 }
 
 /* LOGOUT: the client never closed; DRAINING: nor after our FIN. */
 static void
-session_timeout_cb(evutil_socket_t fd, short what, void *arg)
+session_timeout_cb(evutil_socket_t fd UNUSED, short what UNUSED, void *arg)
 {
 	struct session	*s = arg;
 
@@ -339,7 +339,7 @@ session_write_cb(struct bufferevent *bev, void *arg)
 }
 
 static void
-session_event_cb(struct bufferevent *bev, short what, void *arg)
+session_event_cb(struct bufferevent *bev UNUSED, short what, void *arg)
 {
 	struct session	*s = arg;
 

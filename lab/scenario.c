@@ -54,13 +54,13 @@ parse_description(const char *v, struct scenario *sc, size_t off)
 }
 
 static const char *
-parse_range(const char *v, struct scenario *sc, size_t off)
+parse_range(const char *v, struct scenario *sc, size_t off UNUSED)
 {
 	return parse_port_range(v, &sc->port_lo, &sc->port_hi);
 }
 
 static const char *
-parse_tw_reuse(const char *v, struct scenario *sc, size_t off)
+parse_tw_reuse(const char *v, struct scenario *sc, size_t off UNUSED)
 {
 	if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0 && strcmp(v, "2") != 0)
 		return "0 (off), 1 (on) or 2 (loopback only)";
@@ -89,7 +89,7 @@ parse_closer(const char *v, struct scenario *sc, size_t off)
 }
 
 static const char *
-parse_rate_key(const char *v, struct scenario *sc, size_t off)
+parse_rate_key(const char *v, struct scenario *sc, size_t off UNUSED)
 {
 	return parse_rate(v, &sc->rate);
 }
@@ -101,7 +101,7 @@ parse_duration_key(const char *v, struct scenario *sc, size_t off)
 }
 
 static const char *
-parse_outcome(const char *v, struct scenario *sc, size_t off)
+parse_outcome(const char *v, struct scenario *sc, size_t off UNUSED)
 {
 	if (strcmp(v, "fails") == 0)
 		sc->expect = OUTCOME_FAILS;
@@ -113,7 +113,7 @@ parse_outcome(const char *v, struct scenario *sc, size_t off)
 }
 
 static const char *
-parse_errno_name(const char *v, struct scenario *sc, size_t off)
+parse_errno_name(const char *v, struct scenario *sc, size_t off UNUSED)
 {
 	if (v[0] != 'E' || strlen(v) >= sizeof(sc->expect_errno) ||
 	    strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(v))

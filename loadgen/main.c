@@ -344,7 +344,8 @@ on_arrivals_done(void)
 }
 
 static void
-on_drain_timeout(evutil_socket_t fd, short events, void *arg)
+on_drain_timeout(evutil_socket_t fd UNUSED, short events UNUSED,
+    void *arg UNUSED)
 {
 	log_warnx("drain: aborting sessions still in flight after 2s: %llu",
 	    (unsigned long long)session_active());
@@ -352,7 +353,7 @@ on_drain_timeout(evutil_socket_t fd, short events, void *arg)
 }
 
 static void
-on_signal(evutil_socket_t sig, short events, void *arg)
+on_signal(evutil_socket_t sig, short events UNUSED, void *arg UNUSED)
 {
 	struct timeval	tv = { DRAIN_US / 1000000, DRAIN_US % 1000000 };
 

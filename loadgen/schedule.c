@@ -140,7 +140,7 @@ schedule_run(uint64_t now)
 }
 
 static void
-schedule_tick(evutil_socket_t fd, short events, void *arg)
+schedule_tick(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 {
 	uint64_t	now = schedule_now_us();
 

@@ -130,7 +130,7 @@ session_send(struct session *s, const char *cmd)
 }
 
 static void
-session_timeout(evutil_socket_t fd, short events, void *arg)
+session_timeout(evutil_socket_t fd UNUSED, short events UNUSED, void *arg)
 {
 	struct session	*s = arg;
 
@@ -202,7 +202,7 @@ session_close_done(struct session *s)
 }
 
 static int
-close_line(struct session *s, const struct imap_response *r)
+close_line(struct session *s, const struct imap_response *r UNUSED)
 {
 	session_free(s, REASON_PROTOCOL, 0, "bytes after LOGOUT OK");
 	return -1;
@@ -316,7 +316,7 @@ session_read(struct bufferevent *bev, void *arg)
 }
 
 static void
-session_event(struct bufferevent *bev, short what, void *arg)
+session_event(struct bufferevent *bev UNUSED, short what, void *arg)
 {
 	struct session	*s = arg;
 	int		 err = errno;
@@ -354,7 +354,7 @@ session_connected(struct session *s)
 
 /* The socket is writable: the handshake finished, one way or the other. */
 static void
-session_connect_done(evutil_socket_t fd, short events, void *arg)
+session_connect_done(evutil_socket_t fd, short events UNUSED, void *arg)
 {
 	struct session	*s = arg;
 	int		 err = 0;

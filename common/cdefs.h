@@ -1,0 +1,10 @@
+/* cdefs.h: compiler attributes used across the project. */
+#ifndef EPHEMERA_CDEFS_H
+#define EPHEMERA_CDEFS_H
+
+/* printf-style checking of a format argument and its values. */
+#define PRINTF_LIKE(f, a)	__attribute__((format(printf, f, a)))
+/* A parameter a callback signature imposes but this callback ignores. */
+#define UNUSED			__attribute__((unused))
+
+#endif
