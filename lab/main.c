@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "model.h"
 #include "report.h"
 #include "run.h"
 #include "scenario.h"
@@ -252,7 +253,7 @@ cmd_check(char **paths, int n)
 	for (i = 0; rc == 0 && i < n; i++)
 		printf("%s: ok (%u ports, capacity %.1f/s, offered %.6g/s)\n",
 		    paths[i], scenario_ports(&scs[i]),
-		    scenario_capacity(&scs[i]), scs[i].rate);
+		    model_capacity(&scs[i]), scs[i].rate);
 	free(scs);
 	return rc == 0 ? EXIT_HELD : EXIT_ERROR;
 }

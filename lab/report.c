@@ -1,11 +1,14 @@
 /* report.c: read loadgen's summary, compare with the model and the
  * scenario's [expect], and print one table row per run. */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "csv.h"
+#include "model.h"
 #include "report.h"
+#include "units.h"
 
 #define SUMMARY_MAX_FIELDS	64
 
@@ -86,23 +89,51 @@ report_read_summary(const char *path, struct observed *o, char *err,
 	return 0;
 }
 
-int64_t
-report_predicted_time_wait(const struct scenario *sc)
+/* Within a relative tolerance of the expected value. */
+static int
+near(double observed, double expected, double tolerance)
 {
-	double	window = sc->duration_us / 1e6;
-	double	tw;
+	return fabs(observed - expected) <= tolerance * fabs(expected) + 1e-9;
+}
 
-	/* The server's TIME_WAIT sockets are recycled by new SYNs from reused
-	 * client ports, so their count is no simple function of the load. */
-	if (!scenario_client_closes(sc))
-		return -1;
-	/* Little's law over the part of TIME_WAIT the run lasted. */
-	if (window > LINUX_TIME_WAIT_S)
-		window = LINUX_TIME_WAIT_S;
-	tw = sc->rate * window;
-	if (tw > scenario_ports(sc))
-		tw = scenario_ports(sc);
-	return (int64_t)(tw + 0.5);
+static void
+judge_first_failure(const struct scenario *sc, const struct observed *o,
+    char *why, size_t whysz)
+{
+	const struct expect_number	*e = &sc->expect_first_failure;
+	double				 want, got;
+
+	if (e->kind == EXPECT_OFF)
+		return;
+	want = e->kind == EXPECT_PREDICTED ? model_first_failure_s(sc) :
+	    e->value;
+	got = o->first_failure_s * sc->time_scale;
+	if (o->first_failure_s < 0)
+		snprintf(why, whysz, "no failure, expected the first at %.3fs",
+		    want);
+	else if (!near(got, want, e->tolerance))
+		snprintf(why, whysz, "first failure at %.3fs (model time), "
+		    "expected %.3fs +- %.0f%%", got, want, e->tolerance * 100);
+}
+
+static void
+judge_time_wait(const struct scenario *sc, const struct observed *o,
+    char *why, size_t whysz)
+{
+	const struct expect_number	*e = &sc->expect_time_wait;
+	double				 want;
+
+	if (e->kind == EXPECT_OFF)
+		return;
+	want = e->kind == EXPECT_PREDICTED ? (double)model_time_wait_end(sc) :
+	    e->value;
+	if (o->time_wait_end < 0)
+		snprintf(why, whysz, "TIME_WAIT count unknown, expected %.0f",
+		    want);
+	else if (!near((double)o->time_wait_end, want, e->tolerance))
+		snprintf(why, whysz, "TIME_WAIT %lld at the end, expected "
+		    "%.0f +- %.0f%%", (long long)o->time_wait_end, want,
+		    e->tolerance * 100);
 }
 
 int
@@ -125,20 +156,21 @@ report_judge(const struct scenario *sc, const struct observed *o, char *why,
 		snprintf(why, whysz, "completed %llu, expected %lld",
 		    (unsigned long long)o->completed,
 		    (long long)sc->expect_completed);
-	else if (sc->expect_time_wait >= 0 &&
-	    o->time_wait_end != sc->expect_time_wait)
-		snprintf(why, whysz, "TIME_WAIT %lld at the end, expected %lld",
-		    (long long)o->time_wait_end, (long long)sc->expect_time_wait);
+	if (why[0] == '\0')
+		judge_first_failure(sc, o, why, whysz);
+	if (why[0] == '\0')
+		judge_time_wait(sc, o, why, whysz);
 	return why[0] == '\0';
 }
 
 void
 report_table_header(FILE *fp)
 {
-	fprintf(fp, "%-22s %7s %10s %9s %-8s %-8s %9s %10s %10s %-14s %7s %7s  %s\n",
-	    "scenario", "ports", "capacity/s", "offered/s", "expected",
-	    "observed", "completed", "1st_fail_p", "1st_fail_o", "errno",
-	    "tw_pred", "tw_obs", "verdict");
+	fprintf(fp, "%-32s %6s %6s %10s %9s %-9s %-8s %-8s %9s %9s %9s %9s "
+	    "%-13s %7s %7s  %s\n", "scenario", "ports", "tw", "capacity",
+	    "offered", "scale", "expected", "observed", "completed",
+	    "fail_pred", "fail_obs", "fail_lab", "errno", "tw_pred", "tw_obs",
+	    "verdict");
 }
 
 static void
@@ -150,31 +182,41 @@ fmt_seconds(double s, char *buf, size_t bufsz)
 		snprintf(buf, bufsz, "%.3fs", s);
 }
 
+static void
+fmt_count(int64_t n, char *buf, size_t bufsz)
+{
+	if (n < 0)
+		snprintf(buf, bufsz, "-");
+	else
+		snprintf(buf, bufsz, "%lld", (long long)n);
+}
+
 void
 report_table_row(FILE *fp, const struct scenario *sc, const struct observed *o,
     const char *verdict)
 {
-	char	pred[32], obs[32], tw[32], twp[32];
-	int64_t	predicted = report_predicted_time_wait(sc);
+	char	tw[16], pred[32], obs[32], lab[32], twp[32], two[32], scale[32];
 
-	fmt_seconds(scenario_first_failure_s(sc), pred, sizeof(pred));
-	fmt_seconds(o->first_failure_s, obs, sizeof(obs));
-	if (o->time_wait_end < 0)
-		snprintf(tw, sizeof(tw), "?");
+	format_duration(sc->time_wait_us, tw, sizeof(tw));
+	fmt_seconds(model_first_failure_s(sc), pred, sizeof(pred));
+	fmt_seconds(o->first_failure_s < 0 ? -1 :
+	    o->first_failure_s * sc->time_scale, obs, sizeof(obs));
+	fmt_seconds(o->first_failure_s, lab, sizeof(lab));
+	fmt_count(model_time_wait_end(sc), twp, sizeof(twp));
+	fmt_count(o->time_wait_end, two, sizeof(two));
+	if (sc->time_scale == 1)
+		snprintf(scale, sizeof(scale), "-");
 	else
-		snprintf(tw, sizeof(tw), "%lld", (long long)o->time_wait_end);
-	if (predicted < 0)
-		snprintf(twp, sizeof(twp), "-");
-	else
-		snprintf(twp, sizeof(twp), "%lld", (long long)predicted);
-	fprintf(fp, "%-22s %7u %10.1f %9.1f %-8s %-8s %9llu %10s %10s %-14s %7s %7s  %s\n",
-	    sc->name, scenario_ports(sc), scenario_capacity(sc), sc->rate,
+		snprintf(scale, sizeof(scale), "%s/%g", sc->scale_ports ?
+		    "ports" : "time", sc->time_scale);
+	fprintf(fp, "%-32s %6u %6s %8.1f/s %7.1f/s %-9s %-8s %-8s %9llu %9s %9s "
+	    "%9s %-13s %7s %7s  %s\n", sc->name, scenario_ports(sc), tw,
+	    model_capacity(sc), sc->rate, scale,
 	    outcome_name(sc->expect), o->failed > 0 ? "fails" : "holds",
-	    (unsigned long long)o->completed, pred, obs,
-	    o->first_failure_errno[0] ? o->first_failure_errno : "-",
-	    twp, tw, verdict);
+	    (unsigned long long)o->completed, pred, obs, lab,
+	    o->first_failure_errno[0] ? o->first_failure_errno : "-", twp, two,
+	    verdict);
 }
-
 int
 report_write(const char *dir, const struct scenario *sc,
     const struct observed *o, int held, const char *why)

@@ -24,9 +24,6 @@ int	report_read_summary(const char *path, struct observed *o, char *err,
 int	report_judge(const struct scenario *sc, const struct observed *o,
 	    char *why, size_t whysz);
 
-/* Model values the table shows next to the observed ones. */
-int64_t	report_predicted_time_wait(const struct scenario *sc);
-
 void	report_table_header(FILE *fp);
 void	report_table_row(FILE *fp, const struct scenario *sc,
 	    const struct observed *o, const char *verdict);

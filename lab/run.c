@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "kstat.h"
+#include "model.h"
 #include "netns.h"
 #include "run.h"
 #include "spawn.h"
@@ -32,16 +33,31 @@ static const char *const env_sysctls[] = {
 };
 
 static int
-set_sysctls(const struct scenario *sc, char *err, size_t errsz)
+set_sysctl(const char *name, unsigned value, char *err, size_t errsz)
 {
-	char	v[32];
+	char	v[16];
 
-	snprintf(v, sizeof(v), "%u %u", sc->port_lo, sc->port_hi);
-	if (netns_sysctl_write("net/ipv4/ip_local_port_range", v, err,
-	    errsz) == -1)
+	snprintf(v, sizeof(v), "%u", value);
+	return netns_sysctl_write(name, v, err, errsz);
+}
+
+static int
+set_sysctls(const struct lab_plan *plan, char *err, size_t errsz)
+{
+	char	range[32];
+
+	snprintf(range, sizeof(range), "%u %u", plan->port_lo, plan->port_hi);
+	if (netns_sysctl_write("net/ipv4/ip_local_port_range", range, err,
+	    errsz) == -1 || set_sysctl("net/ipv4/tcp_tw_reuse",
+	    (unsigned)plan->tw_reuse, err, errsz) == -1)
 		return -1;
-	snprintf(v, sizeof(v), "%d", sc->tw_reuse);
-	return netns_sysctl_write("net/ipv4/tcp_tw_reuse", v, err, errsz);
+	if (plan->tw_reuse_delay_ms == 0)
+		return 0;
+	/* Reuse of a TIME_WAIT port needs TCP timestamps (RFC 7323 PAWS). */
+	if (set_sysctl("net/ipv4/tcp_timestamps", 1, err, errsz) == -1)
+		return -1;
+	return set_sysctl("net/ipv4/tcp_tw_reuse_delay",
+	    plan->tw_reuse_delay_ms, err, errsz);
 }
 
 static void
@@ -96,8 +112,9 @@ start_server(const struct scenario *sc, const char *dir,
 }
 
 static int
-start_loadgen(const struct scenario *sc, const char *dir,
-    const struct lab_bins *bins, struct proc *lg, char *err, size_t errsz)
+start_loadgen(const struct scenario *sc, const struct lab_plan *plan,
+    const char *dir, const struct lab_bins *bins, struct proc *lg, char *err,
+    size_t errsz)
 {
 	char	 out[LAB_PATH_MAX], log[LAB_PATH_MAX], csv[LAB_PATH_MAX], sum[LAB_PATH_MAX];
 	char	 rate[32], duration[32], timeout[32];
@@ -110,8 +127,8 @@ start_loadgen(const struct scenario *sc, const char *dir,
 	snprintf(log, sizeof(log), "%s/loadgen.log", dir);
 	snprintf(csv, sizeof(csv), "%s/loadgen.csv", dir);
 	snprintf(sum, sizeof(sum), "%s/summary.csv", dir);
-	snprintf(rate, sizeof(rate), "%.6g", sc->rate);
-	format_duration(sc->duration_us, duration, sizeof(duration));
+	snprintf(rate, sizeof(rate), "%.6g", plan->rate);
+	format_duration(plan->duration_us, duration, sizeof(duration));
 	format_duration(sc->timeout_us, timeout, sizeof(timeout));
 	return proc_start(lg, "loadgen", argv, out, log, -1, err, errsz);
 }
@@ -123,23 +140,29 @@ supervise(const struct scenario *sc, const char *dir,
 {
 	struct proc	 srv = { 0 }, lg = { 0 };
 	struct proc	*others[] = { &srv };
+	struct lab_plan	 plan;
+	const char	*why;
 	char		 mode[16], how[32];
 	int		 interrupted = 0, limit_ms;
 
+	if ((why = model_plan(sc, &plan)) != NULL) {
+		snprintf(err, errsz, "%s", why);
+		return RUN_ERROR;
+	}
 	if (netns_enter(mode, sizeof(mode), err, errsz) == -1 ||
-	    set_sysctls(sc, err, errsz) == -1)
+	    set_sysctls(&plan, err, errsz) == -1)
 		return RUN_ERROR;
 	write_env(dir, mode);
 	if (start_server(sc, dir, bins, &srv, err, errsz) == -1) {
 		proc_stop(&srv, STOP_GRACE_MS);
 		return RUN_ERROR;
 	}
-	if (start_loadgen(sc, dir, bins, &lg, err, errsz) == -1) {
+	if (start_loadgen(sc, &plan, dir, bins, &lg, err, errsz) == -1) {
 		proc_stop(&srv, STOP_GRACE_MS);
 		return RUN_ERROR;
 	}
 	/* loadgen stops by itself after the duration plus its drain. */
-	limit_ms = (int)((sc->duration_us + 2 * sc->timeout_us) / 1000) + 10000;
+	limit_ms = (int)((plan.duration_us + 2 * sc->timeout_us) / 1000) + 10000;
 	if (proc_wait(&lg, limit_ms, others, 1, &interrupted, &lg) == -1) {
 		proc_stop(&lg, STOP_GRACE_MS);
 		proc_stop(&srv, STOP_GRACE_MS);
@@ -213,8 +236,8 @@ run_scenario(const struct scenario *sc, const char *dir,
 			save_error(dir, err);
 		_exit(st);
 	}
-	limit_ms = (int)((sc->duration_us + 2 * sc->timeout_us) / 1000) +
-	    3 * STOP_GRACE_MS + 15000;
+	limit_ms = (int)((sc->duration_us / sc->time_scale +
+	    2 * sc->timeout_us) / 1000) + 3 * STOP_GRACE_MS + 15000;
 	if (proc_wait(&sup, limit_ms, NULL, 0, &interrupted, &sup) == -1) {
 		proc_stop(&sup, STOP_GRACE_MS);
 		snprintf(err, errsz, "run did not finish within %d ms", limit_ms);

@@ -12,6 +12,7 @@
 
 #include "addr.h"
 #include "log.h"
+#include "model.h"
 #include "scenario.h"
 #include "units.h"
 
@@ -123,6 +124,86 @@ parse_errno_name(const char *v, struct scenario *sc, size_t off UNUSED)
 }
 
 static const char *
+parse_scale(const char *v, struct scenario *sc, size_t off UNUSED)
+{
+	const char	*why;
+
+	if ((why = parse_rate(v, &sc->time_scale)) != NULL)
+		return "a positive number of model seconds per lab second, "
+		    "such as 1 or 10";
+	return why;
+}
+
+static const char *
+parse_scale_by(const char *v, struct scenario *sc, size_t off UNUSED)
+{
+	if (strcmp(v, "time") == 0)
+		sc->scale_ports = 0;
+	else if (strcmp(v, "ports") == 0)
+		sc->scale_ports = 1;
+	else
+		return "time (multiply rates) or ports (divide the range)";
+	return NULL;
+}
+
+/* "predicted" (the model's number) or a value of the key's kind. */
+static const char *
+parse_expect_number(const char *v, struct expect_number *e, int is_time)
+{
+	uint64_t	 n;
+
+	if (strcmp(v, "predicted") == 0) {
+		e->kind = EXPECT_PREDICTED;
+		return NULL;
+	}
+	if (is_time && parse_duration_us(v, &n) == NULL) {
+		e->kind = EXPECT_VALUE;
+		e->value = n / 1e6;
+		return NULL;
+	}
+	if (!is_time && parse_count(v, 100000000, &n) == NULL) {
+		e->kind = EXPECT_VALUE;
+		e->value = (double)n;
+		return NULL;
+	}
+	return is_time ? "predicted, or a duration such as 159s" :
+	    "predicted, or a whole number such as 100";
+}
+
+static const char *
+parse_first_failure(const char *v, struct scenario *sc, size_t off UNUSED)
+{
+	return parse_expect_number(v, &sc->expect_first_failure, 1);
+}
+
+static const char *
+parse_time_wait_expect(const char *v, struct scenario *sc, size_t off UNUSED)
+{
+	return parse_expect_number(v, &sc->expect_time_wait, 0);
+}
+
+/* A relative tolerance: "5%" or "0%". */
+static const char *
+parse_tolerance(const char *v, struct scenario *sc, size_t off)
+{
+	const char	*expected = "a percentage such as 5%";
+	char		 num[32];
+	size_t		 len = strlen(v);
+	double		 pct;
+
+	if (len < 2 || len >= sizeof(num) || v[len - 1] != '%')
+		return expected;
+	memcpy(num, v, len - 1);
+	num[len - 1] = '\0';
+	if (strcmp(num, "0") == 0)
+		pct = 0;
+	else if (parse_rate(num, &pct) != NULL || pct > 100)
+		return expected;
+	AT(sc, off, struct expect_number)->tolerance = pct / 100;
+	return NULL;
+}
+
+static const char *
 parse_exact_count(const char *v, struct scenario *sc, size_t off)
 {
 	uint64_t	 n;
@@ -137,6 +218,7 @@ parse_exact_count(const char *v, struct scenario *sc, size_t off)
 static const struct key keys[] = {
 	{ "scenario", "description", parse_description, FIELD(description) },
 	{ "system", "port_range", parse_range, 0 },
+	{ "system", "time_wait", parse_duration_key, FIELD(time_wait_us) },
 	{ "system", "tcp_tw_reuse", parse_tw_reuse, 0 },
 	{ "server", "listen", parse_listen, FIELD(listen) },
 	{ "server", "logout_close", parse_closer, FIELD(logout_close) },
@@ -144,10 +226,17 @@ static const struct key keys[] = {
 	{ "load", "duration", parse_duration_key, FIELD(duration_us) },
 	{ "load", "timeout", parse_duration_key, FIELD(timeout_us) },
 	{ "load", "close", parse_closer, FIELD(close) },
+	{ "lab", "time_scale", parse_scale, 0 },
+	{ "lab", "scale_by", parse_scale_by, 0 },
 	{ "expect", "outcome", parse_outcome, 0 },
 	{ "expect", "first_failure_errno", parse_errno_name, 0 },
 	{ "expect", "completed", parse_exact_count, FIELD(expect_completed) },
-	{ "expect", "time_wait", parse_exact_count, FIELD(expect_time_wait) },
+	{ "expect", "first_failure", parse_first_failure, 0 },
+	{ "expect", "first_failure_tolerance", parse_tolerance,
+	    FIELD(expect_first_failure) },
+	{ "expect", "time_wait", parse_time_wait_expect, 0 },
+	{ "expect", "time_wait_tolerance", parse_tolerance,
+	    FIELD(expect_time_wait) },
 };
 
 static void
@@ -156,15 +245,18 @@ scenario_defaults(struct scenario *sc)
 	memset(sc, 0, sizeof(*sc));
 	sc->port_lo = 32768;		/* Linux's defaults */
 	sc->port_hi = 60999;
-	sc->tw_reuse = 0;
+	sc->time_wait_us = LINUX_TIME_WAIT_US;
+	sc->tw_reuse = -1;
 	strcpy(sc->listen, "127.0.0.1:1143");
 	strcpy(sc->logout_close, "client");
 	strcpy(sc->close, "client");
 	sc->duration_us = 10 * 1000000ULL;
 	sc->timeout_us = 10 * 1000000ULL;
+	sc->time_scale = 1;
 	sc->expect = OUTCOME_ANY;
 	sc->expect_completed = -1;
-	sc->expect_time_wait = -1;
+	sc->expect_first_failure.tolerance = 0.05;
+	sc->expect_time_wait.tolerance = 0.05;
 }
 
 static int PRINTF_LIKE(2, 3)
@@ -202,7 +294,7 @@ on_key(void *user, const char *section, const char *name, const char *value)
 	}
 	if (!known_section)
 		return ctx_error(ctx, "unknown section [%s] (expected "
-		    "scenario, system, server, load or expect)", section);
+		    "scenario, system, server, load, lab or expect)", section);
 	return ctx_error(ctx, "unknown key '%s' in [%s]", name, section);
 }
 
@@ -222,6 +314,7 @@ read_line(char *str, int num, void *stream)
 static const char *
 scenario_check(const struct scenario *sc)
 {
+	struct lab_plan	plan;
 	struct endpoint	ep;
 	unsigned	port;
 
@@ -237,9 +330,19 @@ scenario_check(const struct scenario *sc)
 		return "[load] close = server waits for a server that waits for "
 		    "the client ([server] logout_close = client): every session "
 		    "would time out";
-	if (sc->expect == OUTCOME_HOLDS && sc->expect_errno[0] != '\0')
-		return "[expect] first_failure_errno contradicts outcome = holds";
-	return NULL;
+	if (sc->expect == OUTCOME_HOLDS && (sc->expect_errno[0] != '\0' ||
+	    sc->expect_first_failure.kind != EXPECT_OFF))
+		return "[expect] a first failure contradicts outcome = holds";
+	if (sc->expect_first_failure.kind == EXPECT_PREDICTED &&
+	    model_first_failure_s(sc) < 0)
+		return "[expect] first_failure = predicted, but the model "
+		    "predicts no failure for this load";
+	if (sc->expect_time_wait.kind == EXPECT_PREDICTED &&
+	    model_time_wait_end(sc) < 0)
+		return "[expect] time_wait = predicted, but the model has no "
+		    "prediction here (the server closes first, or tcp_tw_reuse "
+		    "recycles more than the even ports)";
+	return model_plan(sc, &plan);
 }
 
 int
@@ -288,26 +391,6 @@ unsigned
 scenario_ports(const struct scenario *sc)
 {
 	return sc->port_hi - sc->port_lo + 1;
-}
-
-double
-scenario_capacity(const struct scenario *sc)
-{
-	return scenario_ports(sc) / LINUX_TIME_WAIT_S;
-}
-
-double
-scenario_first_failure_s(const struct scenario *sc)
-{
-	double	t;
-
-	/* Little's law: TIME_WAIT holds rate x 60 s ports.  Above capacity
-	 * no port comes back within one TIME_WAIT, so the range runs out
-	 * after `ports` connections, at ports / rate seconds. */
-	if (sc->rate <= scenario_capacity(sc) || !scenario_client_closes(sc))
-		return -1;
-	t = scenario_ports(sc) / sc->rate;
-	return t < sc->duration_us / 1e6 ? t : -1;
 }
 
 int

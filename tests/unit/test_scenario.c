@@ -65,7 +65,9 @@ START_TEST(full_scenario)
 	ck_assert_int_eq(sc.expect, OUTCOME_FAILS);
 	ck_assert_str_eq(sc.expect_errno, "EADDRNOTAVAIL");
 	ck_assert_int_eq(sc.expect_completed, 100);
-	ck_assert_int_eq(sc.expect_time_wait, 100);
+	ck_assert_int_eq(sc.expect_time_wait.kind, EXPECT_VALUE);
+	ck_assert_double_eq(sc.expect_time_wait.value, 100);
+	ck_assert_double_eq(sc.expect_time_wait.tolerance, 0.05);
 	/* The name is the file's, without .ini. */
 	ck_assert_int_eq(strncmp(sc.name, "ephemera-test-", 14), 0);
 	ck_assert_ptr_null(strstr(sc.name, ".ini"));
@@ -88,22 +90,28 @@ START_TEST(defaults_are_linux)
 }
 END_TEST
 
-START_TEST(model_numbers)
+START_TEST(model_keys)
 {
 	struct scenario	sc;
 	char		err[512];
 
-	write_ini("[system]\nport_range = 20000-20099\n"
-	    "[load]\nrate = 200\nduration = 2s\n");
+	write_ini("[system]\nport_range = 1024-65000\ntime_wait = 240s\n"
+	    "[server]\nlisten = 127.0.0.1:65001\n"
+	    "[load]\nrate = 25\nduration = 240s\n[lab]\ntime_scale = 10\n"
+	    "scale_by = ports\n[expect]\nfirst_failure = 150s\n"
+	    "first_failure_tolerance = 2.5%\ntime_wait = predicted\n"
+	    "time_wait_tolerance = 0%\n");
 	ck_assert_int_eq(scenario_load(path, &sc, err, sizeof(err)), 0);
-	ck_assert_double_eq_tol(scenario_capacity(&sc), 100 / 60.0, 1e-9);
-	ck_assert_double_eq_tol(scenario_first_failure_s(&sc), 0.5, 1e-9);
-	unlink(path);
-	/* Linux defaults: 28232 ports / 60 s = 470.5/s; 400/s holds. */
-	write_ini("[load]\nrate = 400\nduration = 10m\n");
-	ck_assert_int_eq(scenario_load(path, &sc, err, sizeof(err)), 0);
-	ck_assert_double_eq_tol(scenario_capacity(&sc), 28232 / 60.0, 1e-9);
-	ck_assert_double_eq(scenario_first_failure_s(&sc), -1);
+	ck_assert_uint_eq(sc.time_wait_us, 240000000);
+	ck_assert_double_eq(sc.time_scale, 10);
+	ck_assert_int_eq(sc.tw_reuse, -1);
+	ck_assert_int_eq(sc.scale_ports, 1);
+	ck_assert_int_eq(sc.expect_first_failure.kind, EXPECT_VALUE);
+	ck_assert_double_eq(sc.expect_first_failure.value, 150);
+	ck_assert_double_eq_tol(sc.expect_first_failure.tolerance, 0.025,
+	    1e-12);
+	ck_assert_int_eq(sc.expect_time_wait.kind, EXPECT_PREDICTED);
+	ck_assert_double_eq(sc.expect_time_wait.tolerance, 0);
 }
 END_TEST
 
@@ -116,7 +124,19 @@ START_TEST(refusals_name_file_line_and_what)
 	    "F:5: unknown key 'speed' in [load]");
 	ck_assert_str_eq(error_of("[nope]\nx = 1\n"),
 	    "F:2: unknown section [nope] (expected scenario, system, server, "
-	    "load or expect)");
+	    "load, lab or expect)");
+	ck_assert_str_eq(error_of("[expect]\nfirst_failure_tolerance = 5\n"),
+	    "F:2: first_failure_tolerance: expected a percentage such as 5%, "
+	    "got '5'");
+	ck_assert_str_eq(error_of("[expect]\ntime_wait = lots\n"),
+	    "F:2: time_wait: expected predicted, or a whole number such as "
+	    "100, got 'lots'");
+	ck_assert_str_eq(error_of("[lab]\nscale_by = rate\n"),
+	    "F:2: scale_by: expected time (multiply rates) or ports (divide "
+	    "the range), got 'rate'");
+	ck_assert_str_eq(error_of("[lab]\ntime_scale = 0\n"),
+	    "F:2: time_scale: expected a positive number of model seconds "
+	    "per lab second, such as 1 or 10, got '0'");
 	ck_assert_str_eq(error_of("[load]\nrate = 1\njunk\n"),
 	    "F:3: expected '[section]' or 'key = value'");
 	ck_assert_str_eq(error_of("[system]\nport_range = 9-1\n"),
@@ -149,7 +169,30 @@ START_TEST(impossible_combinations)
 	    "client could not use it and would collide with the server");
 	ck_assert_str_eq(error_of("[load]\nrate = 1\n[expect]\n"
 	    "outcome = holds\nfirst_failure_errno = EADDRNOTAVAIL\n"),
-	    "F: [expect] first_failure_errno contradicts outcome = holds");
+	    "F: [expect] a first failure contradicts outcome = holds");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\nclose = server\n"),
+	    "F: [load] close = server waits for a server that waits for the "
+	    "client ([server] logout_close = client): every session would "
+	    "time out");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\n[system]\n"
+	    "time_wait = 30s\ntcp_tw_reuse = 0\n"),
+	    "F: [system] time_wait / [lab] time_scale is 30.000 s in the lab; "
+	    "with tcp_tw_reuse = 0 only 60 s is possible");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\n[system]\n"
+	    "time_wait = 240s\n"),
+	    "F: [system] time_wait / [lab] time_scale is 240.0000 s in the "
+	    "lab; it must be a whole number of ms from 1 ms to 60 s "
+	    "(tcp_tw_reuse_delay)");
+	ck_assert_str_eq(error_of("[system]\nport_range = 20000-20099\n"
+	    "time_wait = 1s\n[load]\nrate = 90\n[expect]\n"
+	    "time_wait = predicted\n"),
+	    "F: [expect] time_wait = predicted, but the model has no "
+	    "prediction here (the server closes first, or tcp_tw_reuse "
+	    "recycles more than the even ports)");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\n[expect]\n"
+	    "first_failure = predicted\n"),
+	    "F: [expect] first_failure = predicted, but the model predicts "
+	    "no failure for this load");
 }
 END_TEST
 
@@ -173,7 +216,7 @@ make_suite(void)
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, full_scenario);
 	tcase_add_test(tc, defaults_are_linux);
-	tcase_add_test(tc, model_numbers);
+	tcase_add_test(tc, model_keys);
 	tcase_add_test(tc, refusals_name_file_line_and_what);
 	tcase_add_test(tc, first_error_wins);
 	tcase_add_test(tc, impossible_combinations);

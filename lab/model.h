@@ -1,0 +1,51 @@
+/* model.h: the arithmetic of port exhaustion, and how a modelled system
+ * maps onto the lab's kernel. */
+#ifndef EPHEMERA_MODEL_H
+#define EPHEMERA_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scenario.h"
+
+/* Linux keeps a closed connection in TIME_WAIT for a fixed 60 s
+ * (TCP_TIMEWAIT_LEN); tcp_tw_reuse_delay may shorten it to 1 ms. */
+#define LINUX_TIME_WAIT_US	60000000ULL
+#define TW_REUSE_DELAY_MIN_MS	1
+#define TW_REUSE_DELAY_MAX_MS	60000
+
+/* What the lab sets and runs for a scenario. */
+struct lab_plan {
+	unsigned	 port_lo, port_hi;	/* ip_local_port_range */
+	double		 rate;		/* connections per lab second */
+	uint64_t	 duration_us;	/* lab time */
+	uint64_t	 time_wait_us;	/* the effective TIME_WAIT in the lab */
+	int		 tw_reuse;	/* sysctl net.ipv4.tcp_tw_reuse */
+	unsigned	 tw_reuse_delay_ms;	/* 0: leave the default */
+};
+
+/* The model: capacity (ports / TIME_WAIT, connections per model second);
+ * the first failure's time in model seconds (-1: none in the run); the
+ * kernel's TIME_WAIT socket count at the end of the run (-1: no simple
+ * prediction, when the server closes first). */
+double	model_capacity(const struct scenario *sc);
+double	model_first_failure_s(const struct scenario *sc);
+int64_t	model_time_wait_end(const struct scenario *sc);
+
+/*
+ * Map the scenario onto the lab.  The time scale s divides every duration
+ * (TIME_WAIT, the run) and then either multiplies the rate by s (scale_by
+ * = time, the default: the port range stays the model's) or divides the
+ * port count by s (scale_by = ports: the rate stays the model's).  Either
+ * way rate x TIME_WAIT / ports, the number that decides exhaustion, is
+ * unchanged.  Dividing the ports is for large ranges near exhaustion:
+ * there connect() scans the range for each new connection, so the
+ * kernel's work grows with rate x ports, and multiplying the rate by s
+ * multiplies it by s where dividing the range divides it by s.
+ * A lab TIME_WAIT of exactly 60 s is the kernel's own (tcp_tw_reuse=0);
+ * anything from 1 ms to 60 s is tcp_tw_reuse=1 with tcp_tw_reuse_delay.
+ * Returns NULL, or what makes the scenario impossible.
+ */
+const char	*model_plan(const struct scenario *sc, struct lab_plan *plan);
+
+#endif
