@@ -2,9 +2,20 @@
 #ifndef FAKE_IMAPD_COMMANDS_H
 #define FAKE_IMAPD_COMMANDS_H
 
+#include <stddef.h>
+
 struct session;
 
-/* Answer one command line (no CRLF) from a session that reads commands. */
-void	commands_dispatch(struct session *, const char *line);
+/* Answer one command (len bytes, NUL-terminated, literals in wire form)
+ * from a session that reads commands. */
+void	commands_dispatch(struct session *, const char *cmd, size_t len);
+
+/* The capability list, as CAPABILITY and the greeting show it. */
+const char *commands_capability(void);
+
+/* The statistics' view of the table: a counter per command, and one
+ * more for everything unknown. */
+size_t	commands_stat_count(void);
+const char *commands_stat_name(size_t);
 
 #endif

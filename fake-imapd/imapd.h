@@ -5,6 +5,7 @@
 #include <sys/time.h>
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "addr.h"
 
@@ -12,6 +13,18 @@
 enum logout_close {
 	LOGOUT_CLOSE_CLIENT,	/* wait for the client's FIN (KB 319502) */
 	LOGOUT_CLOSE_SERVER,	/* close once the replies are flushed */
+};
+
+/* --overload: what a connection over --max-connections meets. */
+enum overload {
+	OVERLOAD_BYE,		/* accept, "* BYE [UNAVAILABLE]", close */
+	OVERLOAD_BACKLOG,	/* stop accepting: the kernel queues them */
+};
+
+/* An injected latency: base plus a uniform random extra up to jitter. */
+struct delay {
+	uint64_t	base_us;
+	uint64_t	jitter_us;
 };
 
 struct listen_spec {
@@ -26,6 +39,18 @@ struct config {
 	struct timeval		 logout_timeout;
 	int			 ready_fd;	/* -1: none */
 	int			 debug;
+	unsigned		 messages;	/* per synthetic mailbox */
+	const char		*csv_path;	/* NULL: no CSV */
+	const char		*users_path;	/* NULL: any user */
+	struct timeval		 autologout_unauth;
+	struct timeval		 autologout;
+	uint64_t		 max_connections;	/* 0: no limit */
+	enum overload		 overload;
+	uint64_t		 close_after_commands;	/* 0: never */
+	uint64_t		 max_lifetime_us;	/* 0: none */
+	struct delay		 greeting_delay;
+	struct delay		 command_delay;
+	double			 drop_fraction;
 };
 
 #endif

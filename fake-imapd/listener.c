@@ -34,6 +34,9 @@ static TAILQ_HEAD(, listener)	listeners = TAILQ_HEAD_INITIALIZER(listeners);
 /* Out of descriptors has been reported; say it once, not every second. */
 static int			fd_shortage_logged;
 
+/* Cleared while --max-connections is reached in backlog mode. */
+static int			accepting = 1;
+
 static void
 listener_accept_cb(struct evconnlistener *evl, evutil_socket_t fd,
     struct sockaddr *sa, int salen UNUSED, void *arg UNUSED)
@@ -46,6 +49,8 @@ listener_resume_cb(evutil_socket_t fd UNUSED, short what UNUSED, void *arg)
 {
 	struct listener	*l = arg;
 
+	if (!accepting)
+		return;		/* listener_set_accepting(1) resumes it */
 	log_debug("listener addr=%s event=resume", l->name);
 	evconnlistener_enable(l->evl);
 }
@@ -160,6 +165,24 @@ listener_format_bound(struct evbuffer *out)
 
 	TAILQ_FOREACH(l, &listeners, entry)
 		evbuffer_add_printf(out, " %s", l->name);
+}
+
+void
+listener_set_accepting(int on)
+{
+	struct listener	*l;
+
+	if (accepting == on)
+		return;
+	accepting = on;
+	TAILQ_FOREACH(l, &listeners, entry) {
+		log_debug("listener addr=%s event=%s", l->name, on ? "resume" :
+		    "pause-limit");
+		if (on && !evtimer_pending(l->resume, NULL))
+			evconnlistener_enable(l->evl);
+		else if (!on)
+			evconnlistener_disable(l->evl);
+	}
 }
 
 void

@@ -17,6 +17,10 @@ int	listener_add(struct event_base *, const struct endpoint *ep,
 /* Append " ADDR:PORT" for every listener, as actually bound. */
 void	listener_format_bound(struct evbuffer *);
 
+/* --overload backlog: stop accepting (the kernel's queue holds the
+ * newcomers) and start again; an EMFILE pause respects it. */
+void	listener_set_accepting(int on);
+
 /* Stop listening: close every listening socket. */
 void	listener_free_all(void);
 

@@ -20,18 +20,37 @@
 #include "imapd.h"
 #include "listener.h"
 #include "log.h"
+#include "mailbox.h"
 #include "nofile.h"
 #include "session.h"
+#include "stats.h"
 #include "units.h"
+#include "users.h"
 
 #define DEFAULT_LISTEN		"127.0.0.1:1143"
 #define DEFAULT_LOGOUT_TIMEOUT	"10s"
+#define DEFAULT_MESSAGES	10
+#define DEFAULT_AUTOLOGOUT_UNAUTH "60s"
+/* RFC 3501 5.4: at least 30 minutes after authentication. */
+#define DEFAULT_AUTOLOGOUT	"30m"
 
 enum {
 	OPT_LISTEN = 256,
 	OPT_LOGOUT_CLOSE,
 	OPT_LOGOUT_TIMEOUT,
 	OPT_READY_FD,
+	OPT_MESSAGES,
+	OPT_CSV,
+	OPT_USERS,
+	OPT_AUTOLOGOUT_UNAUTH,
+	OPT_AUTOLOGOUT,
+	OPT_MAX_CONNECTIONS,
+	OPT_OVERLOAD,
+	OPT_CLOSE_AFTER_COMMANDS,
+	OPT_MAX_LIFETIME,
+	OPT_GREETING_DELAY,
+	OPT_COMMAND_DELAY,
+	OPT_DROP_FRACTION,
 	OPT_DEBUG,
 	OPT_HELP,
 	OPT_VERSION,
@@ -42,6 +61,19 @@ static const struct option longopts[] = {
 	{ "logout-close",	required_argument, NULL, OPT_LOGOUT_CLOSE },
 	{ "logout-timeout",	required_argument, NULL, OPT_LOGOUT_TIMEOUT },
 	{ "ready-fd",		required_argument, NULL, OPT_READY_FD },
+	{ "messages",		required_argument, NULL, OPT_MESSAGES },
+	{ "csv",		required_argument, NULL, OPT_CSV },
+	{ "users",		required_argument, NULL, OPT_USERS },
+	{ "autologout-unauth",	required_argument, NULL, OPT_AUTOLOGOUT_UNAUTH },
+	{ "autologout",		required_argument, NULL, OPT_AUTOLOGOUT },
+	{ "max-connections",	required_argument, NULL, OPT_MAX_CONNECTIONS },
+	{ "overload",		required_argument, NULL, OPT_OVERLOAD },
+	{ "close-after-commands", required_argument, NULL,
+	    OPT_CLOSE_AFTER_COMMANDS },
+	{ "max-lifetime",	required_argument, NULL, OPT_MAX_LIFETIME },
+	{ "greeting-delay",	required_argument, NULL, OPT_GREETING_DELAY },
+	{ "command-delay",	required_argument, NULL, OPT_COMMAND_DELAY },
+	{ "drop-fraction",	required_argument, NULL, OPT_DROP_FRACTION },
 	{ "debug",		no_argument,	   NULL, OPT_DEBUG },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ "version",		no_argument,	   NULL, OPT_VERSION },
@@ -62,6 +94,28 @@ usage(void)
 	    "                         (default " DEFAULT_LOGOUT_TIMEOUT ")\n"
 	    "  --ready-fd N           once listening, write \"ready\n"
 	    "                         ADDR:PORT...\" to fd N and close it\n"
+	    "  --messages N           messages per synthetic mailbox (default\n"
+	    "                         10, at most 10000)\n"
+	    "  --users FILE           user:password lines; LOGIN checks them\n"
+	    "                         (default: anyone may log in)\n"
+	    "  --autologout-unauth DUR  close idle connections not logged in\n"
+	    "                         after DUR (default "
+	    DEFAULT_AUTOLOGOUT_UNAUTH ")\n"
+	    "  --autologout DUR       close idle logged-in connections after\n"
+	    "                         DUR (default " DEFAULT_AUTOLOGOUT
+	    "; RFC 3501 5.4 asks\n"
+	    "                         for at least 30m)\n"
+	    "  --max-connections N    at most N connections at once (default:\n"
+	    "                         no limit)\n"
+	    "  --overload bye|backlog over the limit: greet with BYE and\n"
+	    "                         close, or stop accepting (default bye)\n"
+	    "  --close-after-commands N  BYE and close after N commands\n"
+	    "  --max-lifetime DUR     BYE and close DUR after accept\n"
+	    "  --greeting-delay DUR[+JITTER]  wait before the greeting\n"
+	    "  --command-delay DUR[+JITTER]   wait before each answer\n"
+	    "  --drop-fraction F      close this fraction (0 to 1) of\n"
+	    "                         connections at once after accept\n"
+	    "  --csv FILE             server counters, one row per second\n"
 	    "  --debug                log connection events on stderr\n"
 	    "  --help                 show this help\n"
 	    "  --version              show the version\n", stdout);
@@ -130,6 +184,91 @@ config_set_ready_fd(struct config *conf, const char *arg)
 	conf->ready_fd = (int)v;
 }
 
+static uint64_t
+option_duration(const char *opt, const char *arg, int zero_ok)
+{
+	const char	*expected;
+	uint64_t	 us;
+
+	if ((expected = parse_duration_us(arg, &us)) != NULL)
+		usage_error("%s: expected %s, got '%s'", opt, expected, arg);
+	if (us == 0 && !zero_ok)
+		usage_error("%s: expected a duration above zero, got '%s'",
+		    opt, arg);
+	return us;
+}
+
+static struct timeval
+us_to_timeval(uint64_t us)
+{
+	struct timeval	tv;
+
+	tv.tv_sec = (time_t)(us / 1000000);
+	tv.tv_usec = (suseconds_t)(us % 1000000);
+	return tv;
+}
+
+static uint64_t
+option_count(const char *opt, const char *arg, uint64_t max)
+{
+	const char	*expected;
+	uint64_t	 v;
+
+	if ((expected = parse_count(arg, max, &v)) != NULL)
+		usage_error("%s: expected %s, got '%s'", opt, expected, arg);
+	return v;
+}
+
+/* DUR or DUR+JITTER: "50ms", "50ms+20ms". */
+static void
+config_set_delay(struct delay *d, const char *opt, const char *arg)
+{
+	const char	*plus = strchr(arg, '+'), *expected;
+	char		 base[64];
+
+	if (plus == NULL) {
+		d->base_us = option_duration(opt, arg, 1);
+		d->jitter_us = 0;
+		return;
+	}
+	if ((size_t)(plus - arg) >= sizeof(base))
+		usage_error("%s: expected DURATION[+JITTER] such as 50ms+20ms, "
+		    "got '%s'", opt, arg);
+	memcpy(base, arg, (size_t)(plus - arg));
+	base[plus - arg] = '\0';
+	if ((expected = parse_duration_us(base, &d->base_us)) != NULL ||
+	    (expected = parse_duration_us(plus + 1, &d->jitter_us)) != NULL)
+		usage_error("%s: expected DURATION[+JITTER] such as 50ms+20ms, "
+		    "got '%s'", opt, arg);
+}
+
+static void
+config_set_drop_fraction(struct config *conf, const char *arg)
+{
+	char	*end;
+	double	 v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (*arg < '0' || *arg > '9' || *end != '\0' || errno != 0 ||
+	    !(v >= 0 && v <= 1))
+		usage_error("--drop-fraction: expected a number from 0 to 1, "
+		    "got '%s'", arg);
+	conf->drop_fraction = v;
+}
+
+static void
+config_set_overload(struct config *conf, const char *arg)
+{
+	if (strcmp(arg, "bye") == 0)
+		conf->overload = OVERLOAD_BYE;
+	else if (strcmp(arg, "backlog") == 0)
+		conf->overload = OVERLOAD_BACKLOG;
+	else
+		usage_error("--overload: expected bye or backlog, got '%s'",
+		    arg);
+}
+
 /* Every default in one place. */
 static void
 config_defaults(struct config *conf)
@@ -138,6 +277,20 @@ config_defaults(struct config *conf)
 	conf->logout_close = LOGOUT_CLOSE_CLIENT;
 	conf->ready_fd = -1;
 	config_set_logout_timeout(conf, DEFAULT_LOGOUT_TIMEOUT);
+	conf->messages = DEFAULT_MESSAGES;
+	conf->overload = OVERLOAD_BYE;
+	conf->autologout_unauth = us_to_timeval(option_duration("",
+	    DEFAULT_AUTOLOGOUT_UNAUTH, 0));
+	conf->autologout = us_to_timeval(option_duration("",
+	    DEFAULT_AUTOLOGOUT, 0));
+}
+
+/* Options that only make sense together. */
+static void
+config_check(const struct config *conf, int overload_given)
+{
+	if (overload_given && conf->max_connections == 0)
+		usage_error("--overload: needs --max-connections");
 }
 
 /* getopt's own messages are off (opterr = 0): ours name the option. */
@@ -156,10 +309,61 @@ bad_option(int c, char **argv)
 	usage_error("%s: unknown option; see --help", arg);
 }
 
+/* The options with a value, apart from the first four. */
+static void
+parse_option(struct config *conf, int c, const char *arg)
+{
+	switch (c) {
+	case OPT_MESSAGES:
+		conf->messages = (unsigned)option_count("--messages", arg,
+		    MAILBOX_MESSAGES_MAX);
+		break;
+	case OPT_CSV:
+		conf->csv_path = arg;
+		break;
+	case OPT_USERS:
+		conf->users_path = arg;
+		break;
+	case OPT_AUTOLOGOUT_UNAUTH:
+		conf->autologout_unauth = us_to_timeval(option_duration(
+		    "--autologout-unauth", arg, 0));
+		break;
+	case OPT_AUTOLOGOUT:
+		conf->autologout = us_to_timeval(option_duration(
+		    "--autologout", arg, 0));
+		break;
+	case OPT_MAX_CONNECTIONS:
+		conf->max_connections = option_count("--max-connections", arg,
+		    1000000);
+		break;
+	case OPT_OVERLOAD:
+		config_set_overload(conf, arg);
+		break;
+	case OPT_CLOSE_AFTER_COMMANDS:
+		conf->close_after_commands = option_count(
+		    "--close-after-commands", arg, UINT32_MAX);
+		break;
+	case OPT_MAX_LIFETIME:
+		conf->max_lifetime_us = option_duration("--max-lifetime", arg,
+		    0);
+		break;
+	case OPT_GREETING_DELAY:
+		config_set_delay(&conf->greeting_delay, "--greeting-delay",
+		    arg);
+		break;
+	case OPT_COMMAND_DELAY:
+		config_set_delay(&conf->command_delay, "--command-delay", arg);
+		break;
+	case OPT_DROP_FRACTION:
+		config_set_drop_fraction(conf, arg);
+		break;
+	}
+}
+
 static void
 parse_args(struct config *conf, int argc, char **argv)
 {
-	int	c;
+	int	c, overload_given = 0;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
@@ -175,6 +379,21 @@ parse_args(struct config *conf, int argc, char **argv)
 			break;
 		case OPT_READY_FD:
 			config_set_ready_fd(conf, optarg);
+			break;
+		case OPT_MESSAGES:
+		case OPT_CSV:
+		case OPT_USERS:
+		case OPT_AUTOLOGOUT_UNAUTH:
+		case OPT_AUTOLOGOUT:
+		case OPT_MAX_CONNECTIONS:
+		case OPT_OVERLOAD:
+		case OPT_CLOSE_AFTER_COMMANDS:
+		case OPT_MAX_LIFETIME:
+		case OPT_GREETING_DELAY:
+		case OPT_COMMAND_DELAY:
+		case OPT_DROP_FRACTION:
+			overload_given |= c == OPT_OVERLOAD;
+			parse_option(conf, c, optarg);
 			break;
 		case OPT_DEBUG:
 			conf->debug = 1;
@@ -194,6 +413,20 @@ parse_args(struct config *conf, int argc, char **argv)
 		    argv[optind]);
 	if (conf->nlisten == 0)
 		config_add_listen(conf, DEFAULT_LISTEN);
+	config_check(conf, overload_given);
+}
+
+/* The data the server serves, before any socket is open. */
+static void
+load_data(const struct config *conf)
+{
+	char	err[512];
+
+	if (conf->users_path != NULL &&
+	    users_load(conf->users_path, err, sizeof(err)) == -1)
+		usage_error("--users: %s", err);
+	if (mailbox_setup(conf->messages) == -1)
+		fatalx("--messages %u: out of memory", conf->messages);
 }
 
 static void
@@ -252,9 +485,8 @@ run(struct event_base *base)
 int
 main(int argc, char **argv)
 {
-	struct config			 conf;
-	struct event_base		*base;
-	const struct session_stats	*st;
+	struct config		 conf;
+	struct event_base	*base;
 
 	log_init("fake-imapd", 0);
 	config_defaults(&conf);
@@ -266,8 +498,10 @@ main(int argc, char **argv)
 	nofile_raise();
 	if ((base = event_base_new()) == NULL)
 		fatalx("cannot make an event base");
-	session_setup(&conf);
+	load_data(&conf);
+	session_setup(base, &conf);
 	open_listeners(base, &conf);
+	stats_start(base, conf.csv_path);
 	if (conf.ready_fd != -1)
 		announce_ready(conf.ready_fd);
 
@@ -275,12 +509,12 @@ main(int argc, char **argv)
 
 	listener_free_all();
 	session_free_all();
+	stats_stop();
 	event_base_free(base);
 	libevent_global_shutdown();
+	mailbox_free_all();
+	users_free();
 	free(conf.listen);
-	st = session_stats();
-	printf("fake-imapd: accepted=%llu closed_by_client=%llu "
-	    "closed_by_server=%llu\n", st->accepted, st->closed_by_client,
-	    st->closed_by_server);
+	stats_summary(stdout);
 	return 0;
 }

@@ -1,4 +1,4 @@
-/* session.c: IMAP connection lifetime: greeting, reading lines, closing. */
+/* session.c: IMAP connection lifetime: admission, greeting, input, timers, closing. */
 #include <sys/queue.h>
 #include <sys/socket.h>
 
@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -14,24 +15,29 @@
 
 #include "addr.h"
 #include "commands.h"
+#include "imap.h"
 #include "imapd.h"
-#include "lineio.h"
+#include "listener.h"
 #include "log.h"
+#include "mailbox.h"
+#include "reader.h"
 #include "session.h"
+#include "stats.h"
 
-/* Lines answered per read wakeup, so one pipelining client cannot starve
- * the others (memcached reqs_per_event); the rest waits one loop turn. */
+/* Commands answered per read wakeup, so one pipelining client cannot
+ * starve the others (memcached reqs_per_event); the rest waits one turn. */
 #define SESSION_LINES_PER_WAKEUP	64
 
-/* Stop taking lines while this much output is unread by the client; the
- * write callback resumes when it has drained.  Bounds memory per client. */
+/* Stop taking commands while this much output is unread by the client;
+ * the write callback resumes when it has drained.  Bounds memory. */
 #define SESSION_OUTPUT_MAX		(64 * 1024)
 
 /* Read high-watermark: room for one longest line, its CRLF and a little
  * more, so line_take can always tell "too long" from "not yet complete". */
-#define SESSION_INPUT_MAX		(SESSION_LINE_MAX + 64)
+#define SESSION_INPUT_MAX		(READER_LINE_MAX_AUTH + 64)
 
-/* How long DRAINING waits for the client's FIN after ours. */
+/* How long CLOSING and DRAINING wait for the client (to read our last
+ * bytes, to send its FIN) before closing anyway. */
 #define SESSION_DRAIN_TIMEOUT_SEC	5
 
 enum close_reason {
@@ -40,25 +46,45 @@ enum close_reason {
 	CLOSE_LOGOUT,
 	CLOSE_LOGOUT_TIMEOUT,
 	CLOSE_LINE_TOO_LONG,
+	CLOSE_LITERAL_TOO_BIG,
+	CLOSE_TOO_MANY_ERRORS,
+	CLOSE_AUTOLOGOUT,
+	CLOSE_OVERLOAD,
+	CLOSE_AFTER_COMMANDS,
+	CLOSE_LIFETIME,
 	CLOSE_SHUTDOWN,
 };
 
-/* Whether the client's FIN or RST came first decides which counter. */
+enum closed_by {
+	BY_SERVER,
+	BY_CLIENT,	/* its FIN came first */
+	BY_RESET,	/* its RST, or a socket error */
+};
+
 static const struct {
 	const char	*name;
-	int		 by_client;
+	enum closed_by	 by;
 } close_reasons[] = {
-	[CLOSE_CLIENT_EOF] =		{ "client-eof", 1 },
-	[CLOSE_CLIENT_RESET] =		{ "client-reset", 1 },
-	[CLOSE_LOGOUT] =		{ "logout", 0 },
-	[CLOSE_LOGOUT_TIMEOUT] =	{ "logout-timeout", 0 },
-	[CLOSE_LINE_TOO_LONG] =		{ "line-too-long", 0 },
-	[CLOSE_SHUTDOWN] =		{ "shutdown", 0 },
+	[CLOSE_CLIENT_EOF] =		{ "client-eof", BY_CLIENT },
+	[CLOSE_CLIENT_RESET] =		{ "client-reset", BY_RESET },
+	[CLOSE_LOGOUT] =		{ "logout", BY_SERVER },
+	[CLOSE_LOGOUT_TIMEOUT] =	{ "logout-timeout", BY_SERVER },
+	[CLOSE_LINE_TOO_LONG] =		{ "line-too-long", BY_SERVER },
+	[CLOSE_LITERAL_TOO_BIG] =	{ "literal-too-big", BY_SERVER },
+	[CLOSE_TOO_MANY_ERRORS] =	{ "too-many-errors", BY_SERVER },
+	[CLOSE_AUTOLOGOUT] =		{ "autologout", BY_SERVER },
+	[CLOSE_OVERLOAD] =		{ "overload", BY_SERVER },
+	[CLOSE_AFTER_COMMANDS] =	{ "close-after-commands", BY_SERVER },
+	[CLOSE_LIFETIME] =		{ "max-lifetime", BY_SERVER },
+	[CLOSE_SHUTDOWN] =		{ "shutdown", BY_SERVER },
 };
 
 static const char *state_names[] = {
+	[STATE_GREETING] =		"GREETING",
 	[STATE_NOT_AUTHENTICATED] =	"NOT_AUTHENTICATED",
 	[STATE_AUTHENTICATED] =		"AUTHENTICATED",
+	[STATE_SELECTED] =		"SELECTED",
+	[STATE_IDLE] =			"IDLE",
 	[STATE_LOGOUT] =		"LOGOUT",
 	[STATE_CLOSING] =		"CLOSING",
 	[STATE_DRAINING] =		"DRAINING",
@@ -69,31 +95,50 @@ struct session {
 	char			 peer[ENDPOINT_STRLEN];
 	enum session_state	 state;
 	enum close_reason	 close_reason;	/* CLOSING and DRAINING */
+	int			 admitted;	/* counted in `active` */
 	struct bufferevent	*bev;
-	struct event		*timer;		/* LOGOUT and DRAINING */
+	/* Autologout while reading commands, then LOGOUT's and DRAINING's
+	 * deadline: one purpose at a time, decided by the state. */
+	struct event		*timer;
+	struct event		*delay;		/* greeting and command delay */
+	struct event		*lifetime;	/* --max-lifetime */
+	struct reader		 reader;
+	struct mailbox_view	*view;		/* SELECTED (and IDLE in it) */
+	char			*idle_tag;	/* IDLE */
+	unsigned long long	 commands;
+	unsigned int		 bad_streak;
+	int			 cmd_bad;	/* this command answered BAD */
 	TAILQ_ENTRY(session)	 entry;
 };
 
 static TAILQ_HEAD(, session)	 sessions = TAILQ_HEAD_INITIALIZER(sessions);
-static const struct config	*session_config;
-static struct session_stats	 stats;
+static const struct config	*conf;
 static unsigned long long	 next_id = 1;
+static unsigned long long	 active;
+/* libevent common timeouts: O(1) re-arming of the same durations. */
+static const struct timeval	*autologout_unauth, *autologout_auth;
 
 static void	session_read_cb(struct bufferevent *, void *);
 static void	session_write_cb(struct bufferevent *, void *);
 static void	session_event_cb(struct bufferevent *, short, void *);
 static void	session_free(struct session *, enum close_reason);
+static void	session_read_lines(struct session *, unsigned int);
 
 void
-session_setup(const struct config *conf)
+session_setup(struct event_base *base, const struct config *c)
 {
-	session_config = conf;
+	conf = c;
+	autologout_unauth = event_base_init_common_timeout(base,
+	    &c->autologout_unauth);
+	autologout_auth = event_base_init_common_timeout(base, &c->autologout);
+	if (autologout_unauth == NULL || autologout_auth == NULL)
+		fatalx("cannot set up the autologout timers");
 }
 
-const struct session_stats *
-session_stats(void)
+unsigned long long
+session_active(void)
 {
-	return &stats;
+	return active;
 }
 
 enum session_state
@@ -110,70 +155,130 @@ session_enter_state(struct session *s, enum session_state new)
 	s->state = new;
 }
 
+struct evbuffer *
+session_output(struct session *s)
+{
+	return bufferevent_get_output(s->bev);
+}
+
+struct mailbox_view *
+session_view(struct session *s)
+{
+	return s->view;
+}
+
 void
-session_reply(struct session *s, const char *fmt, ...)
+session_set_view(struct session *s, struct mailbox_view *v)
+{
+	mailbox_view_free(s->view);
+	s->view = v;
+}
+
+static void PRINTF_LIKE(2, 0)
+session_vreply(struct session *s, const char *fmt, va_list ap)
 {
 	struct evbuffer	*out = bufferevent_get_output(s->bev);
-	va_list		 ap;
-	int		 r;
 
-	va_start(ap, fmt);
-	r = evbuffer_add_vprintf(out, fmt, ap);
-	va_end(ap);
 	/* RFC 3501 2.2: every line, ours included, ends in CRLF. */
-	if (r == -1 || evbuffer_add(out, "\r\n", 2) == -1)
+	if (evbuffer_add_vprintf(out, fmt, ap) == -1 ||
+	    evbuffer_add(out, "\r\n", 2) == -1)
 		fatalx("session id=%llu: out of memory for a reply", s->id);
 }
 
 void
-session_new(struct event_base *base, int fd, const struct sockaddr *sa)
+session_reply(struct session *s, const char *fmt, ...)
 {
-	struct session	*s;
+	va_list	ap;
 
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		log_warn("accept: session");
-		close(fd);
-		return;
-	}
-	s->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
-	if (s->bev == NULL) {
-		log_warnx("accept: cannot make a bufferevent");
-		close(fd);
-		free(s);
-		return;
-	}
-	s->id = next_id++;
-	s->state = STATE_NOT_AUTHENTICATED;
-	endpoint_format(sa, s->peer, sizeof(s->peer));
-	TAILQ_INSERT_TAIL(&sessions, s, entry);
-	stats.accepted++;
-	log_debug("session id=%llu peer=%s event=accept", s->id, s->peer);
+	va_start(ap, fmt);
+	session_vreply(s, fmt, ap);
+	va_end(ap);
+}
 
-	bufferevent_setcb(s->bev, session_read_cb, session_write_cb,
-	    session_event_cb, s);
-	bufferevent_setwatermark(s->bev, EV_READ, 0, SESSION_INPUT_MAX);
-	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
-	/* RFC 3501 7.1.1: an OK greeting; its CAPABILITY code saves
-	 * clients a round trip. */
-	session_reply(s, "* OK [CAPABILITY IMAP4rev1] fake-imapd ready");
+void
+session_bad(struct session *s, const char *tag, const char *fmt, ...)
+{
+	struct evbuffer	*out = bufferevent_get_output(s->bev);
+	va_list		 ap;
+
+	s->cmd_bad = 1;
+	evbuffer_add_printf(out, "%s BAD ", tag != NULL ? tag : "*");
+	va_start(ap, fmt);
+	session_vreply(s, fmt, ap);
+	va_end(ap);
+}
+
+/* Uniform in [0, 1). */
+static double
+random_unit(void)
+{
+	return (double)arc4random() / 4294967296.0;
+}
+
+static struct timeval
+delay_draw(const struct delay *d)
+{
+	uint64_t	us = d->base_us;
+	struct timeval	tv;
+
+	if (d->jitter_us > 0)
+		us += (uint64_t)(random_unit() * (double)(d->jitter_us + 1));
+	tv.tv_sec = (time_t)(us / 1000000);
+	tv.tv_usec = (suseconds_t)(us % 1000000);
+	return tv;
+}
+
+static int
+session_reads_commands(const struct session *s)
+{
+	return s->state == STATE_NOT_AUTHENTICATED ||
+	    s->state == STATE_AUTHENTICATED || s->state == STATE_SELECTED ||
+	    s->state == STATE_IDLE;
+}
+
+/* RFC 3501 5.4: the inactivity autologout, shorter before login. */
+static void
+session_arm_autologout(struct session *s)
+{
+	if (!session_reads_commands(s))
+		return;
+	evtimer_add(s->timer, s->state == STATE_NOT_AUTHENTICATED ?
+	    autologout_unauth : autologout_auth);
 }
 
 /* The one place a session ends; `reason` goes to the log and the counters. */
 static void
 session_free(struct session *s, enum close_reason reason)
 {
-	log_debug("session id=%llu peer=%s event=close reason=%s", s->id,
-	    s->peer, close_reasons[reason].name);
-	if (close_reasons[reason].by_client)
+	log_debug("session id=%llu peer=%s event=close reason=%s "
+	    "commands=%llu", s->id, s->peer, close_reasons[reason].name,
+	    s->commands);
+	switch (close_reasons[reason].by) {
+	case BY_CLIENT:
 		stats.closed_by_client++;
-	else
+		break;
+	case BY_RESET:
+		stats.closed_by_reset++;
+		break;
+	case BY_SERVER:
 		stats.closed_by_server++;
+		break;
+	}
 	TAILQ_REMOVE(&sessions, s, entry);
-	if (s->timer != NULL)
-		event_free(s->timer);
+	event_free(s->timer);
+	if (s->delay != NULL)
+		event_free(s->delay);
+	if (s->lifetime != NULL)
+		event_free(s->lifetime);
+	reader_free(&s->reader);
+	mailbox_view_free(s->view);
+	free(s->idle_tag);
 	/* Closes the socket: a plain close(2), never SO_LINGER 0, since an
 	 * RST would skip the TIME_WAIT this program exists to place. */
 	bufferevent_free(s->bev);
+	if (s->admitted && --active < conf->max_connections &&
+	    conf->overload == OVERLOAD_BACKLOG)
+		listener_set_accepting(1);
 	free(s);
 }
 
@@ -184,6 +289,14 @@ session_free_all(void)
 
 	while ((s = TAILQ_FIRST(&sessions)) != NULL)
 		session_free(s, CLOSE_SHUTDOWN);
+}
+
+static void
+session_arm_drain_timer(struct session *s)
+{
+	static const struct timeval	 tv = { SESSION_DRAIN_TIMEOUT_SEC, 0 };
+
+	evtimer_add(s->timer, &tv);
 }
 
 /*
@@ -202,6 +315,8 @@ session_close(struct session *s, enum close_reason reason)
 	s->close_reason = reason;
 	session_enter_state(s, STATE_CLOSING);
 	bufferevent_disable(s->bev, EV_READ);
+	/* A client that reads nothing must not hold us for ever. */
+	session_arm_drain_timer(s);
 }
 
 /* We close first, after the BYE just queued: see STATE_DRAINING. */
@@ -210,26 +325,159 @@ session_drain(struct session *s, enum close_reason reason)
 {
 	s->close_reason = reason;
 	session_enter_state(s, STATE_DRAINING);
+	session_arm_drain_timer(s);
 }
 
-static int
-session_reads_commands(const struct session *s)
+/* "* BYE ..." and our close: RFC 3501 7.1.5. */
+static void
+session_bye(struct session *s, enum close_reason reason, const char *text)
 {
-	return s->state == STATE_NOT_AUTHENTICATED ||
-	    s->state == STATE_AUTHENTICATED;
+	session_reply(s, "* BYE %s", text);
+	session_drain(s, reason);
 }
 
-/* Answer up to `max` complete lines.  Never frees the session. */
+static void
+session_greet(struct session *s)
+{
+	session_enter_state(s, STATE_NOT_AUTHENTICATED);
+	/* RFC 3501 7.1.1: an OK greeting; its CAPABILITY code saves
+	 * clients a round trip. */
+	session_reply(s, "* OK [CAPABILITY %s] fake-imapd ready",
+	    commands_capability());
+	session_arm_autologout(s);
+}
+
+void
+session_idle(struct session *s, const char *tag)
+{
+	if ((s->idle_tag = strdup(tag)) == NULL)
+		fatalx("session id=%llu: out of memory", s->id);
+	session_enter_state(s, STATE_IDLE);
+}
+
+/* RFC 2177 3: DONE ends IDLE; anything else is an error that ends it too. */
+static void
+session_idle_line(struct session *s, const char *line)
+{
+	if (strcasecmp(line, "DONE") == 0)
+		session_reply(s, "%s OK IDLE terminated", s->idle_tag);
+	else
+		session_bad(s, s->idle_tag, "expected DONE");
+	free(s->idle_tag);
+	s->idle_tag = NULL;
+	session_enter_state(s, s->view != NULL ? STATE_SELECTED :
+	    STATE_AUTHENTICATED);
+}
+
+/* --command-delay: hold the replies back, and the next commands too. */
+static void
+session_hold_output(struct session *s)
+{
+	struct timeval	tv = delay_draw(&conf->command_delay);
+
+	bufferevent_disable(s->bev, EV_WRITE);
+	evtimer_add(s->delay, &tv);
+}
+
+/* What follows every command, whatever its answer. */
+static void
+session_after_command(struct session *s)
+{
+	if (!s->cmd_bad)
+		s->bad_streak = 0;
+	else if (++s->bad_streak >= SESSION_BADS_MAX &&
+	    session_reads_commands(s)) {
+		session_bye(s, CLOSE_TOO_MANY_ERRORS, "too many errors");
+		return;
+	}
+	if (conf->close_after_commands > 0 &&
+	    s->commands >= conf->close_after_commands &&
+	    session_reads_commands(s)) {
+		session_bye(s, CLOSE_AFTER_COMMANDS, "closing after the "
+		    "configured number of commands");
+		return;
+	}
+	if (s->state == STATE_LOGOUT)
+		evtimer_del(s->timer);	/* re-armed once the BYE is out */
+	session_arm_autologout(s);
+	if (s->delay != NULL && session_reads_commands(s) &&
+	    (conf->command_delay.base_us > 0 ||
+	    conf->command_delay.jitter_us > 0))
+		session_hold_output(s);
+}
+
+static void
+session_command(struct session *s, const char *cmd, size_t len)
+{
+	s->cmd_bad = 0;
+	if (s->state == STATE_IDLE)
+		session_idle_line(s, cmd);
+	else {
+		s->commands++;
+		stats.commands++;
+		commands_dispatch(s, cmd, len);
+	}
+	session_after_command(s);
+}
+
+/* A literal over its cap (RFC 7888 4): BAD with the command's tag. */
+static void
+session_refuse_literal(struct session *s, const char *first)
+{
+	struct imap_command	cmd;
+
+	s->cmd_bad = 0;
+	if (imap_parse_command(first, &cmd) == IMAP_PARSE_NOTAG)
+		session_bad(s, NULL, "literal too large");
+	else
+		session_bad(s, cmd.tag, "literal too large");
+	session_after_command(s);
+}
+
+/* One step of input; 0 when nothing more can be done now. */
+static int
+session_read_one(struct session *s, struct evbuffer *in)
+{
+	const char	*cmd;
+	size_t		 len;
+
+	s->reader.line_max = s->state == STATE_NOT_AUTHENTICATED ?
+	    READER_LINE_MAX_UNAUTH : READER_LINE_MAX_AUTH;
+	switch (reader_next(&s->reader, in, &cmd, &len)) {
+	case READ_MORE:
+		return 0;
+	case READ_CONTINUE:
+		/* RFC 3501 7.5: the client may now send the literal. */
+		session_reply(s, "+ Ready for literal data");
+		return 1;
+	case READ_TOO_BIG:
+		session_refuse_literal(s, cmd);
+		return 1;
+	case READ_HUGE:
+		session_bye(s, CLOSE_LITERAL_TOO_BIG, "literal too large");
+		return 0;
+	case READ_LINE_TOO_LONG:
+		/* RFC 3501 7.1.5: BYE, then we close. */
+		session_bye(s, CLOSE_LINE_TOO_LONG, "line too long");
+		return 0;
+	case READ_COMMAND:
+		session_command(s, cmd, len);
+		return 1;
+	}
+	return 0;
+}
+
+/* Answer up to `max` commands.  Never frees the session. */
 static void
 session_read_lines(struct session *s, unsigned int max)
 {
 	struct evbuffer	*in = bufferevent_get_input(s->bev);
 	struct evbuffer	*out = bufferevent_get_output(s->bev);
-	char		 line[SESSION_LINE_MAX + 1];
-	size_t		 len;
 	unsigned int	 n;
 
 	for (n = 0; n < max; n++) {
+		if (s->state == STATE_GREETING)
+			return;		/* kept for after the greeting */
 		if (!session_reads_commands(s)) {
 			/* After LOGOUT or BYE nothing more is a command. */
 			evbuffer_drain(in, evbuffer_get_length(in));
@@ -237,19 +485,10 @@ session_read_lines(struct session *s, unsigned int max)
 		}
 		if (evbuffer_get_length(out) >= SESSION_OUTPUT_MAX)
 			return;	/* resumed by session_write_cb */
-		switch (line_take(in, SESSION_LINE_MAX, line, sizeof(line),
-		    &len)) {
-		case LINE_MORE:
+		if (s->delay != NULL && evtimer_pending(s->delay, NULL))
+			return;	/* resumed by session_delay_cb */
+		if (!session_read_one(s, in))
 			return;
-		case LINE_TOOLONG:
-			/* RFC 3501 7.1.5: BYE, then we close. */
-			session_reply(s, "* BYE line too long");
-			session_drain(s, CLOSE_LINE_TOO_LONG);
-			return;
-		case LINE_OK:
-			commands_dispatch(s, line);
-			break;
-		}
 	}
 	/* Cap reached: finish on a later loop turn, after the others. */
 	if (evbuffer_get_length(in) > 0)
@@ -263,54 +502,77 @@ session_read_cb(struct bufferevent *bev UNUSED, void *arg)
 	session_read_lines(arg, SESSION_LINES_PER_WAKEUP);
 }
 
-/* LOGOUT: the client never closed; DRAINING: nor after our FIN. */
+/* Autologout, LOGOUT's wait for the client, or DRAINING's: by state. */
 static void
 session_timeout_cb(evutil_socket_t fd UNUSED, short what UNUSED, void *arg)
 {
 	struct session	*s = arg;
 
-	session_free(s, s->state == STATE_LOGOUT ? CLOSE_LOGOUT_TIMEOUT :
-	    s->close_reason);
+	switch (s->state) {
+	case STATE_NOT_AUTHENTICATED:
+	case STATE_AUTHENTICATED:
+	case STATE_SELECTED:
+	case STATE_IDLE:
+		stats.autologout++;
+		session_bye(s, CLOSE_AUTOLOGOUT, "autologout");
+		break;
+	case STATE_LOGOUT:
+		session_free(s, CLOSE_LOGOUT_TIMEOUT);
+		break;
+	case STATE_GREETING:
+	case STATE_CLOSING:
+	case STATE_DRAINING:
+		session_free(s, s->close_reason);
+		break;
+	}
 }
 
-static int
-session_arm_timer(struct session *s, const struct timeval *tv)
+/* The greeting delay is over, or a command's delay. */
+static void
+session_delay_cb(evutil_socket_t fd UNUSED, short what UNUSED, void *arg)
 {
-	struct event_base	*base = bufferevent_get_base(s->bev);
+	struct session	*s = arg;
 
-	if (s->timer == NULL &&
-	    (s->timer = evtimer_new(base, session_timeout_cb, s)) == NULL) {
-		log_warnx("session id=%llu: cannot make a timer", s->id);
-		return -1;
-	}
-	return evtimer_add(s->timer, tv);
+	if (s->state == STATE_GREETING)
+		session_greet(s);
+	bufferevent_enable(s->bev, EV_WRITE);
+	if (evbuffer_get_length(bufferevent_get_input(s->bev)) > 0)
+		session_read_lines(s, SESSION_LINES_PER_WAKEUP);
+}
+
+static void
+session_lifetime_cb(evutil_socket_t fd UNUSED, short what UNUSED, void *arg)
+{
+	struct session	*s = arg;
+
+	if (s->state == STATE_GREETING || session_reads_commands(s))
+		session_bye(s, CLOSE_LIFETIME, "connection lifetime reached");
 }
 
 /* BYE and the tagged OK have reached the socket (RFC 3501 6.1.3). */
 static void
 session_logout_flushed(struct session *s)
 {
-	if (session_config->logout_close == LOGOUT_CLOSE_SERVER) {
+	if (conf->logout_close == LOGOUT_CLOSE_SERVER) {
 		session_free(s, CLOSE_LOGOUT);
 		return;
 	}
 	/* KB 319502: let the client close first so the TIME_WAIT is its. */
 	log_debug("session id=%llu peer=%s event=logout-wait", s->id, s->peer);
-	if (session_arm_timer(s, &session_config->logout_timeout) == -1)
-		session_free(s, CLOSE_LOGOUT_TIMEOUT);
+	evtimer_add(s->timer, &conf->logout_timeout);
 }
 
 /* Our BYE is out: send FIN, keep discarding until the client's. */
 static void
 session_drain_flushed(struct session *s)
 {
-	static const struct timeval	 tv = { SESSION_DRAIN_TIMEOUT_SEC, 0 };
-
 	log_debug("session id=%llu peer=%s event=shutdown-write", s->id,
 	    s->peer);
-	if (shutdown(bufferevent_getfd(s->bev), SHUT_WR) == -1 ||
-	    session_arm_timer(s, &tv) == -1)
+	if (shutdown(bufferevent_getfd(s->bev), SHUT_WR) == -1) {
 		session_free(s, s->close_reason);
+		return;
+	}
+	session_arm_drain_timer(s);
 }
 
 /* Called whenever the output buffer has drained (low watermark 0). */
@@ -329,8 +591,12 @@ session_write_cb(struct bufferevent *bev, void *arg)
 	case STATE_DRAINING:
 		session_drain_flushed(s);
 		break;
+	case STATE_GREETING:
+		break;
 	case STATE_NOT_AUTHENTICATED:
 	case STATE_AUTHENTICATED:
+	case STATE_SELECTED:
+	case STATE_IDLE:
 		/* Lines may be waiting for the client to read its answers. */
 		if (evbuffer_get_length(bufferevent_get_input(bev)) > 0)
 			session_read_lines(s, SESSION_LINES_PER_WAKEUP);
@@ -352,10 +618,149 @@ session_event_cb(struct bufferevent *bev UNUSED, short what, void *arg)
 		/* A half-closing client (nc -N) still reads: answer what
 		 * came before its FIN, then close once that is flushed. */
 		session_read_lines(s, UINT_MAX);
-		session_close(s, CLOSE_CLIENT_EOF);
+		if (s->state == STATE_DRAINING)
+			session_close(s, s->close_reason);
+		else
+			session_close(s, CLOSE_CLIENT_EOF);
 		return;
 	}
 	log_debug("session id=%llu peer=%s event=error error=\"%s\"", s->id,
 	    s->peer, evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
 	session_free(s, CLOSE_CLIENT_RESET);
+}
+
+/* Bytes that crossed the socket, for the statistics. */
+static void
+session_count_in(struct evbuffer *b UNUSED,
+    const struct evbuffer_cb_info *info, void *arg UNUSED)
+{
+	stats.bytes_in += info->n_added;
+}
+
+static void
+session_count_out(struct evbuffer *b UNUSED,
+    const struct evbuffer_cb_info *info, void *arg UNUSED)
+{
+	stats.bytes_out += info->n_deleted;
+}
+
+static int
+delay_configured(const struct delay *d)
+{
+	return d->base_us > 0 || d->jitter_us > 0;
+}
+
+/* The events a session may need; only those its options call for. */
+static int
+session_make_events(struct session *s, struct event_base *base)
+{
+	struct timeval	tv;
+
+	if ((s->timer = evtimer_new(base, session_timeout_cb, s)) == NULL)
+		return -1;
+	if ((delay_configured(&conf->greeting_delay) ||
+	    delay_configured(&conf->command_delay)) &&
+	    (s->delay = evtimer_new(base, session_delay_cb, s)) == NULL)
+		return -1;
+	if (conf->max_lifetime_us > 0) {
+		if ((s->lifetime = evtimer_new(base, session_lifetime_cb, s))
+		    == NULL)
+			return -1;
+		tv.tv_sec = (time_t)(conf->max_lifetime_us / 1000000);
+		tv.tv_usec = (suseconds_t)(conf->max_lifetime_us % 1000000);
+		evtimer_add(s->lifetime, &tv);
+	}
+	if (evbuffer_add_cb(bufferevent_get_input(s->bev), session_count_in,
+	    NULL) == NULL || evbuffer_add_cb(bufferevent_get_output(s->bev),
+	    session_count_out, NULL) == NULL)
+		return -1;
+	return 0;
+}
+
+static struct session *
+session_alloc(struct event_base *base, int fd, const struct sockaddr *sa)
+{
+	struct session	*s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		log_warn("accept: session");
+		close(fd);
+		return NULL;
+	}
+	s->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (s->bev == NULL || session_make_events(s, base) == -1) {
+		log_warnx("accept: cannot make a session's events");
+		if (s->bev != NULL)
+			bufferevent_free(s->bev);
+		else
+			close(fd);
+		if (s->timer != NULL)
+			event_free(s->timer);
+		if (s->delay != NULL)
+			event_free(s->delay);
+		if (s->lifetime != NULL)
+			event_free(s->lifetime);
+		free(s);
+		return NULL;
+	}
+	s->id = next_id++;
+	s->state = STATE_GREETING;
+	reader_init(&s->reader);
+	endpoint_format(sa, s->peer, sizeof(s->peer));
+	TAILQ_INSERT_TAIL(&sessions, s, entry);
+	bufferevent_setcb(s->bev, session_read_cb, session_write_cb,
+	    session_event_cb, s);
+	bufferevent_setwatermark(s->bev, EV_READ, 0, SESSION_INPUT_MAX);
+	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
+	return s;
+}
+
+/* Admission before protocol work (redis maxclients): over the limit, a
+ * best-effort BYE and our close. */
+static int
+session_admit(struct session *s)
+{
+	if (conf->max_connections > 0 && active >= conf->max_connections) {
+		stats.rejected_limit++;
+		log_debug("session id=%llu peer=%s event=reject active=%llu",
+		    s->id, s->peer, active);
+		session_bye(s, CLOSE_OVERLOAD, "[UNAVAILABLE] too many "
+		    "connections, try again later");
+		return 0;
+	}
+	s->admitted = 1;
+	if (++active >= conf->max_connections &&
+	    conf->max_connections > 0 && conf->overload == OVERLOAD_BACKLOG)
+		listener_set_accepting(0);
+	return 1;
+}
+
+void
+session_new(struct event_base *base, int fd, const struct sockaddr *sa)
+{
+	struct session	*s;
+	struct timeval	 tv;
+
+	stats.accepted++;
+	if (conf->drop_fraction > 0 && random_unit() < conf->drop_fraction) {
+		/* The fault: a close before any byte. */
+		stats.dropped++;
+		stats.closed_by_server++;
+		log_debug("session peer=? event=drop");
+		close(fd);
+		return;
+	}
+	if ((s = session_alloc(base, fd, sa)) == NULL) {
+		stats.closed_by_server++;
+		return;
+	}
+	log_debug("session id=%llu peer=%s event=accept", s->id, s->peer);
+	if (!session_admit(s))
+		return;
+	if (delay_configured(&conf->greeting_delay)) {
+		tv = delay_draw(&conf->greeting_delay);
+		evtimer_add(s->delay, &tv);
+		return;
+	}
+	session_greet(s);
 }

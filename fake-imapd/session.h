@@ -8,43 +8,54 @@
 
 struct config;
 struct event_base;
+struct evbuffer;
+struct mailbox_view;
 struct session;
 
-/* Longest command line, without CRLF, that we read: RFC 3501 leaves it
- * to the server, RFC 7162 4 asks clients to stay near 8192 octets. */
-#define SESSION_LINE_MAX	8192
+/* Consecutive BAD answers before "* BYE too many errors". */
+#define SESSION_BADS_MAX	10
 
 /*
- * RFC 3501 3: the connection states, plus two of our own for closing.
- * LOGOUT lasts from the LOGOUT command until the socket closes.  CLOSING
- * frees the session once the output is flushed.  DRAINING is a close we
- * start (after BYE): FIN once flushed, then discard input until the
- * client's FIN, since closing with unread input would send an RST instead
- * (RFC 1122 4.2.2.13) and the client could lose our BYE.
+ * RFC 3501 3: the connection states, plus our own around them.  GREETING
+ * waits out --greeting-delay.  IDLE is RFC 2177's, from "+ idling" to
+ * DONE.  LOGOUT lasts from the LOGOUT command until the socket closes.
+ * CLOSING frees the session once the output is flushed.  DRAINING is a
+ * close we start (after BYE): FIN once flushed, then discard input until
+ * the client's FIN, since closing with unread input would send an RST
+ * instead (RFC 1122 4.2.2.13) and the client could lose our BYE.
  */
 enum session_state {
+	STATE_GREETING,
 	STATE_NOT_AUTHENTICATED,
 	STATE_AUTHENTICATED,
+	STATE_SELECTED,
+	STATE_IDLE,
 	STATE_LOGOUT,
 	STATE_CLOSING,
 	STATE_DRAINING,
 };
 #define STATE_BIT(st)	(1u << (st))
 
-struct session_stats {
-	unsigned long long	accepted;
-	unsigned long long	closed_by_client;	/* its FIN/RST first */
-	unsigned long long	closed_by_server;	/* we closed first */
-};
-
-void	session_setup(const struct config *);
+void	session_setup(struct event_base *, const struct config *);
 void	session_new(struct event_base *, int fd, const struct sockaddr *);
 void	session_free_all(void);
-const struct session_stats *session_stats(void);
+/* Admitted sessions now open (not those refused over the limit). */
+unsigned long long session_active(void);
 
 /* For the command handlers. */
 enum session_state session_state(const struct session *);
 void	session_enter_state(struct session *, enum session_state);
 void	session_reply(struct session *, const char *, ...) PRINTF_LIKE(2, 3);
+/* A BAD answer, tagged (or untagged when tag is NULL); counted towards
+ * SESSION_BADS_MAX. */
+void	session_bad(struct session *, const char *tag, const char *, ...)
+	    PRINTF_LIKE(3, 4);
+/* Where replies go, for handlers that write literals themselves. */
+struct evbuffer *session_output(struct session *);
+/* The selected mailbox, or NULL; setting replaces (and frees) the old. */
+struct mailbox_view *session_view(struct session *);
+void	session_set_view(struct session *, struct mailbox_view *);
+/* RFC 2177: "+ idling" was sent; lines are now DONE or an error. */
+void	session_idle(struct session *, const char *tag);
 
 #endif
