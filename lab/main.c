@@ -17,6 +17,7 @@
 #include "config.h"
 #include "log.h"
 #include "model.h"
+#include "plot.h"
 #include "report.h"
 #include "run.h"
 #include "scenario.h"
@@ -194,6 +195,10 @@ run_one(const struct config *cf, const struct lab_bins *bins,
 	printf("  results: %s/\n", dir);
 	fflush(stdout);
 	report_write(dir, sc, &obs, held, why);
+	if (plot_run(sc, dir, err, sizeof(err)) == -1)
+		log_warnx("%s: no plot: %s", sc->name, err);
+	else
+		printf("  plot: %s/plot.png\n", dir);
 	if (*interrupted)
 		return EXIT_ERROR;
 	return held ? EXIT_HELD : EXIT_NOT_HELD;

@@ -28,7 +28,8 @@ proc_block_signals(void)
 }
 
 static void
-child_exec(char *const argv[], int out_fd, int err_fd, int pass_fd)
+child_exec(char *const argv[], const char *cwd, int out_fd, int err_fd,
+    int pass_fd)
 {
 	sigset_t	empty;
 
@@ -44,7 +45,12 @@ child_exec(char *const argv[], int out_fd, int err_fd, int pass_fd)
 			_exit(127);
 	} else if (pass_fd == 3)
 		fcntl(3, F_SETFD, 0);
-	execv(argv[0], argv);
+	if (cwd != NULL && chdir(cwd) == -1) {
+		dprintf(STDERR_FILENO, "ephemera: chdir %s: %s\n", cwd,
+		    strerror(errno));
+		_exit(126);
+	}
+	execvp(argv[0], argv);
 	dprintf(STDERR_FILENO, "ephemera: exec %s: %s\n", argv[0],
 	    strerror(errno));
 	_exit(127);
@@ -54,6 +60,15 @@ int
 proc_start(struct proc *p, const char *name, char *const argv[],
     const char *out_path, const char *err_path, int pass_fd, char *err,
     size_t errsz)
+{
+	return proc_start_in(p, name, argv, NULL, out_path, err_path, pass_fd,
+	    err, errsz);
+}
+
+int
+proc_start_in(struct proc *p, const char *name, char *const argv[],
+    const char *cwd, const char *out_path, const char *err_path, int pass_fd,
+    char *err, size_t errsz)
 {
 	int	out_fd, err_fd;
 
@@ -73,7 +88,7 @@ proc_start(struct proc *p, const char *name, char *const argv[],
 		goto fail;
 	}
 	if (p->pid == 0)
-		child_exec(argv, out_fd, err_fd, pass_fd);
+		child_exec(argv, cwd, out_fd, err_fd, pass_fd);
 	close(out_fd);
 	close(err_fd);
 	return 0;

@@ -24,6 +24,12 @@ int	proc_start(struct proc *p, const char *name, char *const argv[],
 	    const char *out_path, const char *err_path, int pass_fd,
 	    char *err, size_t errsz);
 
+/* The same, in directory `cwd`; argv[0] without a slash is looked up in
+ * PATH. */
+int	proc_start_in(struct proc *p, const char *name, char *const argv[],
+	    const char *cwd, const char *out_path, const char *err_path,
+	    int pass_fd, char *err, size_t errsz);
+
 /* Block the signals the lab waits for with sigtimedwait(). */
 void	proc_block_signals(void);
 

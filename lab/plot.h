@@ -1,0 +1,19 @@
+/* plot.h: a run's time series drawn with gnuplot, PNG and SVG. */
+#ifndef EPHEMERA_PLOT_H
+#define EPHEMERA_PLOT_H
+
+#include <stddef.h>
+
+#include "scenario.h"
+
+/*
+ * Write dir/plot.gp and run gnuplot on it: TIME_WAIT sockets and failures
+ * per interval against model time, with the modelled plateau and the
+ * predicted first failure drawn in.  Makes dir/plot.png and dir/plot.svg.
+ * Returns -1 with a message in err (gnuplot missing or failing); the
+ * run's numbers are unaffected.
+ */
+int	plot_run(const struct scenario *sc, const char *dir, char *err,
+	    size_t errsz);
+
+#endif

@@ -1,0 +1,62 @@
+"""test_scenarios.py: every shipped scenario, run as `ephemera run` with no
+argument runs them, must meet its own expectation: the article's failure at
+ports / rate, each fix holding, Linux's capacity from both sides. Also the
+results folder of each run: CSV, summary, environment, plot."""
+import glob
+import os
+import tempfile
+import unittest
+import xml.etree.ElementTree as ET
+
+from harness import EPHEMERA, SOURCE_ROOT, read_csv, run
+
+
+class ShippedScenarios(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.results = tempfile.mkdtemp(prefix="ephemera-all-")
+        cls.names = sorted(os.path.basename(p)[:-4] for p in
+                           glob.glob(os.path.join(SOURCE_ROOT, "scenarios", "*.ini")))
+        cls.r = run([EPHEMERA, "--results", cls.results, "--scenarios",
+                     os.path.join(SOURCE_ROOT, "scenarios"), "run"], timeout=900)
+
+    def test_every_expectation_held(self):
+        self.assertGreaterEqual(len(self.names), 8)
+        self.assertEqual(self.r.returncode, 0, self.r.stdout + self.r.stderr)
+        rows = [l for l in self.r.stdout.splitlines()
+                if l.split() and l.split()[0] in self.names]
+        self.assertEqual(len(rows), len(self.names), self.r.stdout)
+        for row in rows:
+            self.assertTrue(row.endswith(" held"), row)
+
+    def test_each_run_leaves_its_files(self):
+        for name in self.names:
+            d = os.path.join(self.results, name, "latest")
+            for f in ("scenario.ini", "env.txt", "loadgen.csv", "summary.csv",
+                      "report.txt", "server.out", "plot.gp"):
+                self.assertTrue(os.path.getsize(os.path.join(d, f)) > 0, (name, f))
+            read_csv(os.path.join(d, "loadgen.csv"))
+            self.assertEqual(len(read_csv(os.path.join(d, "summary.csv"))), 1)
+            with open(os.path.join(d, "plot.png"), "rb") as f:
+                self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n", name)
+            root = ET.parse(os.path.join(d, "plot.svg")).getroot()
+            self.assertTrue(root.tag.endswith("svg"), name)
+
+    def test_article_fails_at_ports_over_rate(self):
+        """3977 ports / 25 connections/s = 159.08 s of model time (scale 10)."""
+        s = read_csv(os.path.join(self.results, "kb319502-win2000", "latest",
+                                  "summary.csv"))[0]
+        self.assertEqual(int(s["completed"]), 3977)
+        self.assertEqual(s["first_failure_errno"], "EADDRNOTAVAIL")
+        self.assertAlmostEqual(float(s["first_failure_s"]) * 10, 3977 / 25,
+                               delta=0.05 * 3977 / 25)
+        with open(os.path.join(self.results, "kb319502-win2000", "latest",
+                               "env.txt")) as f:
+            env = f.read()
+        self.assertIn("net/ipv4/ip_local_port_range=1024-5000\n", env)
+        self.assertIn("net/ipv4/tcp_tw_reuse=1\n", env)
+        self.assertIn("net/ipv4/tcp_tw_reuse_delay=24000\n", env)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
