@@ -11,11 +11,15 @@
 #include <event2/event.h>
 
 #include "addr.h"
+#include "arrivals.h"
+#include "bind.h"
 #include "config.h"
 #include "log.h"
 #include "nofile.h"
+#include "progress.h"
 #include "schedule.h"
 #include "session.h"
+#include "sockdiag.h"
 #include "stats.h"
 #include "units.h"
 
@@ -26,10 +30,22 @@
  * line limits of real servers (Dovecot: 64k, others 8k). */
 #define CRED_MAX	1024
 
+/* Destinations, round-robin: ports are reused per destination. */
+#define TARGETS_MAX	64
+
 struct config {
-	struct endpoint	 target;
-	char		 target_str[ENDPOINT_STRLEN];
+	struct endpoint	 targets[TARGETS_MAX];
+	int		 ntargets;
+	char		 target_str[ENDPOINT_STRLEN];	/* the first */
 	double		 rate;
+	int		 rate_set;
+	struct arrival_spec spec;
+	int		 schedule_set;
+	uint64_t	 seed;
+	uint64_t	 max_in_flight;	/* 0: no cap */
+	uint64_t	 max_failures;	/* 0: no limit */
+	int		 stop_on_failure;
+	struct bind_config bind;
 	uint64_t	 duration_us;
 	uint64_t	 count;		/* 0: no limit */
 	uint64_t	 interval_us;
@@ -53,6 +69,14 @@ enum {
 	OPT_CSV,
 	OPT_SUMMARY_CSV,
 	OPT_CLOSE,
+	OPT_SCHEDULE,
+	OPT_SEED,
+	OPT_STOP_ON_FAILURE,
+	OPT_MAX_FAILURES,
+	OPT_MAX_IN_FLIGHT,
+	OPT_BIND,
+	OPT_SOURCE,
+	OPT_TARGET,
 	OPT_DEBUG,
 	OPT_HELP,
 	OPT_VERSION,
@@ -69,6 +93,14 @@ static const struct option longopts[] = {
 	{ "csv",		required_argument, NULL, OPT_CSV },
 	{ "summary-csv",	required_argument, NULL, OPT_SUMMARY_CSV },
 	{ "close",		required_argument, NULL, OPT_CLOSE },
+	{ "schedule",		required_argument, NULL, OPT_SCHEDULE },
+	{ "seed",		required_argument, NULL, OPT_SEED },
+	{ "stop-on-failure",	no_argument, NULL, OPT_STOP_ON_FAILURE },
+	{ "max-failures",	required_argument, NULL, OPT_MAX_FAILURES },
+	{ "max-in-flight",	required_argument, NULL, OPT_MAX_IN_FLIGHT },
+	{ "bind",		required_argument, NULL, OPT_BIND },
+	{ "source",		required_argument, NULL, OPT_SOURCE },
+	{ "target",		required_argument, NULL, OPT_TARGET },
 	{ "debug",		no_argument, NULL, OPT_DEBUG },
 	{ "help",		no_argument, NULL, OPT_HELP },
 	{ "version",		no_argument, NULL, OPT_VERSION },
@@ -82,6 +114,8 @@ static struct {
 	struct event		*ev_sigterm;
 	struct event		*ev_drain;
 	char			*login;
+	uint64_t		 arrivals;	/* started or skipped */
+	uint64_t		 failures;
 	int			 arrivals_done;
 	int			 finished;
 	int			 signals;
@@ -95,6 +129,20 @@ usage(void)
 	    "the whole reply, then close first (so TIME_WAIT is ours).\n"
 	    "\n"
 	    "  --rate N            new connections per second (100)\n"
+	    "  --schedule SPEC     instead of --rate: const:200, poisson:200,\n"
+	    "                      ramp:50-2000/60s, steps:100/10s,200/10s;\n"
+	    "                      poisson: before any shape for random gaps\n"
+	    "  --seed N            seed of poisson schedules (1)\n"
+	    "  --max-in-flight N   arrivals beyond N sessions in flight are\n"
+	    "                      skipped (counted), never delayed\n"
+	    "  --stop-on-failure   stop arrivals at the first failure\n"
+	    "  --max-failures N    stop arrivals after N failures\n"
+	    "  --bind MODE         source side: none (default), addr,\n"
+	    "                      addr-no-port, range:LO-HI, explicit:LO-HI\n"
+	    "                      or explicit:LO-HI,reuseaddr\n"
+	    "  --source ADDR       source address (repeatable, round-robin)\n"
+	    "  --target HOST:PORT  another destination (repeatable,\n"
+	    "                      round-robin with the argument)\n"
 	    "  --duration D        arrivals during D (10s)\n"
 	    "  --count N           stop arrivals after N connections\n"
 	    "  --interval D        per-interval CSV row period (1s)\n"
@@ -127,6 +175,8 @@ config_defaults(struct config *cfg)
 	cfg->timeout_us = 10000000;
 	cfg->user = "user";
 	cfg->password = "password";
+	cfg->seed = 1;
+	cfg->bind.mode = BIND_NONE;
 }
 
 /* Name of a long option by its value, for error messages. */
@@ -179,6 +229,34 @@ opt_credential(int val, const char *arg)
 	return arg;
 }
 
+/* A count of at least 1, such as 500 or 2k. */
+static uint64_t
+opt_positive(int val, const char *arg)
+{
+	uint64_t	n = 0;
+
+	check(val, arg, parse_count(arg, UINT32_MAX, &n));
+	if (n == 0)
+		check(val, arg, "a whole number of at least 1");
+	return n;
+}
+
+static void
+add_target(struct config *cfg, const char *what, const char *arg)
+{
+	const char	*expected;
+
+	if (cfg->ntargets == TARGETS_MAX)
+		usage_error("%s: expected at most %d destinations", what,
+		    TARGETS_MAX);
+	if ((expected = endpoint_parse(arg, 0,
+	    &cfg->targets[cfg->ntargets])) != NULL)
+		usage_error("%s: expected %s, got '%s'", what, expected, arg);
+	cfg->ntargets++;
+}
+
+static void	parse_option2(struct config *, int, char **);
+
 static void
 bad_option(int c, char **argv)
 {
@@ -196,16 +274,15 @@ static void
 parse_option(struct config *cfg, int c, char **argv)
 {
 	switch (c) {
-	case OPT_RATE:
-		check(c, optarg, parse_rate(optarg, &cfg->rate));
-		break;
 	case OPT_DURATION:
 		cfg->duration_us = opt_duration(c, optarg);
 		break;
 	case OPT_COUNT:
-		check(c, optarg, parse_count(optarg, UINT32_MAX, &cfg->count));
-		if (cfg->count == 0)
-			check(c, optarg, "a whole number of at least 1");
+		cfg->count = opt_positive(c, optarg);
+		break;
+	case OPT_RATE:
+		check(c, optarg, parse_rate(optarg, &cfg->rate));
+		cfg->rate_set = 1;
 		break;
 	case OPT_INTERVAL:
 		cfg->interval_us = opt_duration(c, optarg);
@@ -236,6 +313,41 @@ parse_option(struct config *cfg, int c, char **argv)
 	case OPT_DEBUG:
 		cfg->debug = 1;
 		break;
+	default:
+		parse_option2(cfg, c, argv);
+	}
+}
+
+/* Options added after the first cut: schedules, stops, the source side. */
+static void
+parse_option2(struct config *cfg, int c, char **argv)
+{
+	switch (c) {
+	case OPT_SCHEDULE:
+		check(c, optarg, arrival_parse(optarg, &cfg->spec));
+		cfg->schedule_set = 1;
+		break;
+	case OPT_SEED:
+		check(c, optarg, parse_count(optarg, UINT64_MAX, &cfg->seed));
+		break;
+	case OPT_STOP_ON_FAILURE:
+		cfg->stop_on_failure = 1;
+		break;
+	case OPT_MAX_FAILURES:
+		cfg->max_failures = opt_positive(c, optarg);
+		break;
+	case OPT_MAX_IN_FLIGHT:
+		cfg->max_in_flight = opt_positive(c, optarg);
+		break;
+	case OPT_BIND:
+		check(c, optarg, bind_parse_mode(optarg, &cfg->bind));
+		break;
+	case OPT_SOURCE:
+		check(c, optarg, bind_add_source(optarg, &cfg->bind));
+		break;
+	case OPT_TARGET:
+		add_target(cfg, "--target", optarg);
+		break;
 	case OPT_HELP:
 		usage();
 	case OPT_VERSION:
@@ -244,6 +356,36 @@ parse_option(struct config *cfg, int c, char **argv)
 	default:
 		bad_option(c, argv);
 	}
+}
+
+/* Cross-option checks, once every option is known. */
+static void
+check_config(struct config *cfg)
+{
+	const char	*why;
+	int		 family = cfg->targets[0].ss.ss_family, i;
+
+	if (cfg->ntargets > TARGETS_MAX)
+		usage_error("--target: expected at most %d destinations",
+		    TARGETS_MAX);
+	if (cfg->rate_set && cfg->schedule_set)
+		usage_error("--schedule: expected either --rate or --schedule, "
+		    "not both");
+	if (!cfg->schedule_set)
+		arrival_const(&cfg->spec, cfg->rate);
+	for (i = 0; i < cfg->ntargets; i++)
+		if (cfg->targets[i].ss.ss_family != family)
+			usage_error("--target: expected every destination in "
+			    "one address family");
+	for (i = 0; i < cfg->bind.nsources; i++)
+		if (cfg->bind.sources[i].ss_family != family)
+			usage_error("--source: expected an address of the "
+			    "destinations' family");
+	if (cfg->bind.nsources > 0 && cfg->bind.mode == BIND_NONE)
+		usage_error("--source: expected a --bind mode other than none");
+	if (cfg->bind.mode == BIND_RANGE &&
+	    (why = bind_range_supported(family)) != NULL)
+		usage_error("--bind: expected %s", why);
 }
 
 static void
@@ -255,14 +397,22 @@ parse_args(struct config *cfg, int argc, char **argv)
 	opterr = 0;	/* our own one-line messages */
 	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1)
 		parse_option(cfg, c, argv);
-	if (argc - optind != 1)
+	/* More destinations come with --target; the argument is the first. */
+	if (argc - optind > 1 || (argc - optind == 0 && cfg->ntargets == 0))
 		usage_error("expected one HOST:PORT argument, got %d (see "
 		    "--help)", argc - optind);
-	if ((expected = endpoint_parse(argv[optind], 0, &cfg->target)) != NULL)
-		usage_error("HOST:PORT: expected %s, got '%s'", expected,
-		    argv[optind]);
-	endpoint_format((struct sockaddr *)&cfg->target.ss, cfg->target_str,
-	    sizeof(cfg->target_str));
+	if (argc - optind == 1) {
+		memmove(&cfg->targets[1], &cfg->targets[0],
+		    sizeof(cfg->targets[0]) * (size_t)cfg->ntargets);
+		cfg->ntargets++;
+		if ((expected = endpoint_parse(argv[optind], 0,
+		    &cfg->targets[0])) != NULL)
+			usage_error("HOST:PORT: expected %s, got '%s'",
+			    expected, argv[optind]);
+	}
+	endpoint_format((struct sockaddr *)&cfg->targets[0].ss,
+	    cfg->target_str, sizeof(cfg->target_str));
+	check_config(cfg);
 	if (cfg->csv_path != NULL && cfg->summary_path != NULL &&
 	    strcmp(cfg->csv_path, cfg->summary_path) == 0)
 		usage_error("--summary-csv: expected a file other than --csv, "
@@ -308,6 +458,7 @@ finish(void)
 	if (run.finished)
 		return;
 	run.finished = 1;
+	progress_stop();
 	now = schedule_now_us();
 	/* Sessions still in flight now are the final row's `active`, and
 	 * count as neither completed nor failed. */
@@ -323,10 +474,45 @@ maybe_finish(void)
 		finish();
 }
 
+/* Stop arrivals early and give sessions in flight the drain time. */
 static void
-on_arrival(uint64_t id)
+stop_arrivals(const char *why)
 {
-	session_start(id);
+	struct timeval	tv = { DRAIN_US / 1000000, DRAIN_US % 1000000 };
+
+	if (run.arrivals_done || run.finished)
+		return;
+	stats_stop_reason(why);
+	schedule_stop_arrivals();
+	if (!run.finished)
+		evtimer_add(run.ev_drain, &tv);
+}
+
+static void
+on_session_end(int reason)
+{
+	if (reason >= REASON_FIRST_FAILURE && reason <= REASON_LAST_FAILURE) {
+		run.failures++;
+		if (run.cfg.stop_on_failure)
+			stop_arrivals("failure");
+		else if (run.cfg.max_failures != 0 &&
+		    run.failures >= run.cfg.max_failures)
+			stop_arrivals("max_failures");
+	}
+	maybe_finish();
+}
+
+static void
+on_arrival(uint64_t id, uint64_t due_us)
+{
+	run.arrivals++;
+	/* Open loop: over the cap, the arrival is lost, not postponed;
+	 * postponing would hide the overload (coordinated omission). */
+	if (run.cfg.max_in_flight != 0 &&
+	    session_active() >= run.cfg.max_in_flight)
+		stats_skipped();
+	else
+		session_start(id, due_us);
 }
 
 static void
@@ -339,6 +525,8 @@ on_interval(uint64_t now_us, uint64_t scheduled)
 static void
 on_arrivals_done(void)
 {
+	stats_stop_reason(run.cfg.count != 0 && run.arrivals == run.cfg.count ?
+	    "count" : "duration");
 	run.arrivals_done = 1;
 	maybe_finish();
 }
@@ -363,13 +551,16 @@ on_signal(evutil_socket_t sig, short events UNUSED, void *arg UNUSED)
 		/* Rows already written are whole: each was flushed. */
 		log_warnx("SIG%s again: exiting without a summary",
 		    sigabbrev_np((int)sig));
+		progress_stop();
 		stats_close();
 		exit(1);
 	}
 	log_warnx("SIG%s: stopping arrivals; sessions in flight: %llu",
 	    sigabbrev_np((int)sig), (unsigned long long)session_active());
+	stats_stop_reason("signal");
 	schedule_stop_arrivals();
-	if (!run.finished)
+	/* Already draining after a stop on failure: that deadline holds. */
+	if (!run.finished && !evtimer_pending(run.ev_drain, NULL))
 		evtimer_add(run.ev_drain, &tv);
 }
 
@@ -416,24 +607,116 @@ events_free(void)
 	libevent_global_shutdown();
 }
 
+/* The run's options as summary columns, so rows of many runs line up. */
+static const char *const opt_names[] = {
+	"schedule", "seed", "count", "max_in_flight", "max_failures",
+	"stop_on_failure", "bind", "sources", "targets", "close", "timeout_s",
+	"interval_s",
+};
+#define NOPTS	(int)(sizeof(opt_names) / sizeof(opt_names[0]))
+
+static char	opt_buf[NOPTS][ARRIVAL_SPEC_STRLEN];
+static const char *opt_values[NOPTS];
+
+/* Space-separated list of endpoints or addresses. */
+static void
+join_addrs(char *buf, size_t sz, const struct sockaddr_storage *ss,
+    size_t stride, int n, int port)
+{
+	char	one[ENDPOINT_STRLEN];
+	size_t	len = 0;
+	int	i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && len < sz; i++) {
+		const struct sockaddr	*sa = (const struct sockaddr *)
+		    ((const char *)ss + (size_t)i * stride);
+
+		endpoint_format(sa, one, sizeof(one));
+		if (!port)	/* "10.0.0.2:0" -> "10.0.0.2" */
+			*strrchr(one, ':') = '\0';
+		len += (size_t)snprintf(buf + len, sz - len, "%s%s",
+		    i > 0 ? " " : "", one);
+	}
+}
+
+static void
+run_options(const struct config *cfg)
+{
+	int	i = 0;
+
+	arrival_format(&cfg->spec, opt_buf[i++], sizeof(opt_buf[0]));
+	snprintf(opt_buf[i++], sizeof(opt_buf[0]), "%llu",
+	    (unsigned long long)cfg->seed);
+	snprintf(opt_buf[i++], sizeof(opt_buf[0]), "%llu",
+	    (unsigned long long)cfg->count);
+	snprintf(opt_buf[i++], sizeof(opt_buf[0]), "%llu",
+	    (unsigned long long)cfg->max_in_flight);
+	snprintf(opt_buf[i++], sizeof(opt_buf[0]), "%llu",
+	    (unsigned long long)cfg->max_failures);
+	snprintf(opt_buf[i++], sizeof(opt_buf[0]), "%d", cfg->stop_on_failure);
+	bind_format(&cfg->bind, opt_buf[i++], sizeof(opt_buf[0]));
+	join_addrs(opt_buf[i++], sizeof(opt_buf[0]), cfg->bind.sources,
+	    sizeof(cfg->bind.sources[0]), cfg->bind.nsources, 0);
+	join_addrs(opt_buf[i++], sizeof(opt_buf[0]), &cfg->targets[0].ss,
+	    sizeof(cfg->targets[0]), cfg->ntargets, 1);
+	snprintf(opt_buf[i++], sizeof(opt_buf[0]), "%s",
+	    cfg->close == CLOSE_CLIENT ? "client" : "server");
+	snprintf(opt_buf[i++], sizeof(opt_buf[0]), "%.3f",
+	    (double)cfg->timeout_us / 1e6);
+	snprintf(opt_buf[i++], sizeof(opt_buf[0]), "%.3f",
+	    (double)cfg->interval_us / 1e6);
+	for (i = 0; i < NOPTS; i++)
+		opt_values[i] = opt_buf[i];
+}
+
+/* The mean offered rate over the run: --rate itself when constant. */
+static double
+offered_rate(const struct config *cfg)
+{
+	if (cfg->spec.shape == SHAPE_CONST)
+		return cfg->spec.rate;
+	return arrival_expected(&cfg->spec, cfg->duration_us) /
+	    ((double)cfg->duration_us / 1e6);
+}
+
+/* TIME_WAIT by side needs to know which ports are the servers'. */
+static int
+open_sockdiag(const struct config *cfg)
+{
+	unsigned	ports[TARGETS_MAX];
+	int		i;
+
+	for (i = 0; i < cfg->ntargets; i++)
+		ports[i] = endpoint_port(&cfg->targets[i]);
+	return sockdiag_open(ports, cfg->ntargets) == 0;
+}
+
 static void
 start(const struct config *cfg)
 {
-	struct stats_run	sr = { cfg->target_str, cfg->rate,
-				    cfg->duration_us };
-	struct session_params	sp = { &cfg->target, cfg->timeout_us,
-				    run.login, cfg->close, maybe_finish };
-	struct schedule_params	pp = { cfg->rate, cfg->duration_us,
-				    cfg->count, cfg->interval_us };
+	struct stats_run	sr = { cfg->target_str, offered_rate(cfg),
+				    cfg->duration_us, opt_names, opt_values,
+				    NOPTS, open_sockdiag(cfg) };
+	struct session_params	sp = { cfg->targets, cfg->ntargets,
+				    cfg->timeout_us, run.login, cfg->close,
+				    cfg->bind.mode != BIND_NONE,
+				    on_session_end };
+	struct schedule_params	pp = { &cfg->spec, cfg->seed,
+				    cfg->duration_us, cfg->count,
+				    cfg->interval_us };
 	struct schedule_hooks	hooks = { on_arrival, on_interval,
 				    on_arrivals_done };
 
+	run_options(cfg);
+	bind_init(&cfg->bind);
 	stats_open(cfg->csv_path, cfg->summary_path, &sr);
 	session_init(run.base, &sp);
-	log_debug("target=%s rate=%.3f duration_us=%llu count=%llu",
-	    cfg->target_str, cfg->rate,
+	log_debug("target=%s schedule=%s duration_us=%llu count=%llu",
+	    cfg->target_str, opt_values[0],
 	    (unsigned long long)cfg->duration_us,
 	    (unsigned long long)cfg->count);
+	progress_start(run.base);
 	schedule_start(run.base, &pp, &hooks);
 }
 
@@ -453,6 +736,7 @@ main(int argc, char **argv)
 
 	schedule_free();
 	stats_close();
+	sockdiag_close();
 	events_free();
 	free(run.login);
 	return 0;

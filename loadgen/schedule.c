@@ -1,5 +1,5 @@
-/* schedule.c: open-loop arrivals: arrival i is due at i / rate seconds,
- * whether or not earlier sessions have finished. */
+/* schedule.c: open-loop arrivals: arrival i starts when the schedule says
+ * (arrivals.c), whether or not earlier sessions have finished. */
 #include <sys/time.h>
 
 #include <stdint.h>
@@ -8,6 +8,7 @@
 
 #include <event2/event.h>
 
+#include "arrivals.h"
 #include "log.h"
 #include "schedule.h"
 
@@ -20,7 +21,9 @@ static struct {
 	struct schedule_hooks	 hooks;
 	struct event		*timer;
 	struct timespec		 zero;
-	uint64_t		 next;		/* next arrival to start */
+	struct arrivals		 gen;		/* the next arrival to start */
+	struct arrivals		 counted;	/* first arrival due after the
+						 * last interval boundary */
 	uint64_t		 last;		/* arrivals end before this one */
 	uint64_t		 boundary;	/* end of the current interval */
 	int			 arriving;
@@ -41,36 +44,32 @@ schedule_now_us(void)
 	return us < 0 ? 0 : (uint64_t)us;
 }
 
-/* When arrival i is due: computed from i, never accumulated, so rounding
- * does not drift over a long run. */
-static uint64_t
-arrival_due(uint64_t i)
+/* Advance a copy of the generator past every arrival due before t (and
+ * within the run); its index is then the count. */
+static void
+count_to(struct arrivals *a, uint64_t t)
 {
-	return (uint64_t)((double)i * 1e6 / sched.p.rate);
-}
-
-/* How many arrivals of an endless schedule are due before t. */
-static uint64_t
-due_before(uint64_t t)
-{
-	uint64_t	n;
-
-	n = (uint64_t)((double)t * sched.p.rate / 1e6);
-	/* The float estimate may be off by one either way: settle it on
-	 * the same arrival_due() the timer uses. */
-	while (n > 0 && arrival_due(n - 1) >= t)
-		n--;
-	while (arrival_due(n) < t)
-		n++;
-	return n;
+	if (t > sched.p.duration_us)
+		t = sched.p.duration_us;
+	while (a->i < sched.last && a->due_us < t)
+		arrivals_next(a);
 }
 
 uint64_t
 schedule_due(uint64_t now_us)
 {
-	uint64_t	n = due_before(now_us);
+	struct arrivals	a = sched.counted;
 
-	return n < sched.last ? n : sched.last;
+	count_to(&a, now_us);
+	return a.i;
+}
+
+/* Interval boundaries only grow: the counting generator moves with them. */
+static uint64_t
+schedule_due_boundary(uint64_t boundary)
+{
+	count_to(&sched.counted, boundary);
+	return sched.counted.i;
 }
 
 static void
@@ -91,8 +90,16 @@ schedule_end_arrivals(void)
 		return;
 	sched.arriving = 0;
 	log_debug("schedule: arrivals done after %llu",
-	    (unsigned long long)sched.next);
+	    (unsigned long long)sched.gen.i);
 	sched.hooks.arrivals_done();
+}
+
+/* Whether the generator's next arrival belongs to the run at all. */
+static int
+arrival_pending(void)
+{
+	return sched.arriving && sched.gen.i < sched.last &&
+	    sched.gen.due_us < sched.p.duration_us;
 }
 
 /* The earliest of the next arrival, the end of the arrival window and
@@ -102,12 +109,24 @@ schedule_next_event(void)
 {
 	uint64_t	when = sched.boundary;
 
-	if (sched.arriving && sched.next < sched.last &&
-	    arrival_due(sched.next) < when)
-		when = arrival_due(sched.next);
+	if (arrival_pending() && sched.gen.due_us < when)
+		when = sched.gen.due_us;
 	if (sched.arriving && sched.p.duration_us < when)
 		when = sched.p.duration_us;
 	return when;
+}
+
+static void
+schedule_arrival(void)
+{
+	uint64_t	id = sched.gen.i, due = sched.gen.due_us;
+
+	arrivals_next(&sched.gen);
+	sched.hooks.arrival(id, due);
+	/* --count reached, or the schedule has nothing more before the end:
+	 * no reason to wait for --duration. */
+	if (sched.arriving && !arrival_pending())
+		schedule_end_arrivals();
 }
 
 /* Handle everything due by now in time order, at most a batch of
@@ -120,19 +139,15 @@ schedule_run(uint64_t now)
 	while (schedule_next_event() <= now) {
 		if (started == SCHEDULE_BATCH)
 			return 1;
-		if (sched.arriving && sched.next < sched.last &&
-		    arrival_due(sched.next) < sched.boundary) {
-			sched.hooks.arrival(sched.next++);
+		if (arrival_pending() && sched.gen.due_us < sched.boundary) {
+			schedule_arrival();
 			started++;
-			/* --count reached: no reason to wait for --duration. */
-			if (sched.next == sched.p.count)
-				schedule_end_arrivals();
 		} else if (sched.arriving && sched.p.duration_us <= now &&
 		    sched.p.duration_us < sched.boundary)
 			schedule_end_arrivals();
 		else {
 			sched.hooks.interval(sched.boundary,
-			    schedule_due(sched.boundary));
+			    schedule_due_boundary(sched.boundary));
 			sched.boundary += sched.p.interval_us;
 		}
 	}
@@ -160,24 +175,25 @@ schedule_start(struct event_base *base, const struct schedule_params *p,
 		fatalx("evtimer_new");
 	if (clock_gettime(CLOCK_MONOTONIC, &sched.zero) == -1)
 		fatal("clock_gettime");
-	sched.next = 0;
-	sched.last = due_before(p->duration_us);
-	if (p->count != 0 && p->count < sched.last)
-		sched.last = p->count;
+	arrivals_init(&sched.gen, p->spec, p->seed);
+	sched.counted = sched.gen;
+	sched.last = p->count != 0 ? p->count : UINT64_MAX;
 	sched.boundary = p->interval_us;
 	sched.arriving = 1;
+	if (!arrival_pending())
+		schedule_end_arrivals();
 	schedule_arm(0, 0);
 }
 
 void
 schedule_stop_arrivals(void)
 {
-	uint64_t	now = schedule_now_us();
+	uint64_t	due = schedule_due(schedule_now_us());
 
 	/* Arrivals already due but not started stay counted as scheduled:
 	 * that gap is the generator falling behind, and should show. */
-	if (sched.arriving && schedule_due(now) < sched.last)
-		sched.last = schedule_due(now);
+	if (sched.arriving && due < sched.last)
+		sched.last = due;
 	schedule_end_arrivals();
 }
 

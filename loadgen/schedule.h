@@ -5,17 +5,20 @@
 #include <stdint.h>
 
 struct event_base;
+struct arrival_spec;
 
 struct schedule_params {
-	double		 rate;		/* arrivals per second */
+	const struct arrival_spec *spec;	/* when arrivals are due */
+	uint64_t	 seed;		/* for Poisson schedules */
 	uint64_t	 duration_us;	/* arrivals fall in [0, duration) */
 	uint64_t	 count;		/* at most this many; 0: no limit */
 	uint64_t	 interval_us;	/* period of the interval hook */
 };
 
-/* Called from the timer; `id` counts arrivals from 0. */
+/* Called from the timer; `id` counts arrivals from 0, `due_us` is when
+ * the schedule wanted it (the start latency is measured from). */
 struct schedule_hooks {
-	void	(*arrival)(uint64_t id);
+	void	(*arrival)(uint64_t id, uint64_t due_us);
 	void	(*interval)(uint64_t now_us, uint64_t scheduled);
 	void	(*arrivals_done)(void);
 };
@@ -28,7 +31,8 @@ void		schedule_stop_arrivals(void);
 void		schedule_free(void);
 /* Microseconds since time zero, from CLOCK_MONOTONIC. */
 uint64_t	schedule_now_us(void);
-/* Arrivals due before `now_us` (cumulative), what "scheduled" counts. */
+/* Arrivals due before `now_us` (cumulative), what "scheduled" counts;
+ * `now_us` no earlier than the last interval boundary passed. */
 uint64_t	schedule_due(uint64_t now_us);
 
 #endif

@@ -15,6 +15,7 @@
 #include <event2/event.h>
 
 #include "addr.h"
+#include "bind.h"
 #include "imap.h"
 #include "lineio.h"
 #include "log.h"
@@ -28,6 +29,7 @@
 /* Each state is also the stage a failure is reported in. */
 enum session_state {
 	STATE_SOCKET,
+	STATE_BIND,	/* only with a --bind mode other than none */
 	STATE_CONNECT,
 	STATE_GREETING,
 	STATE_LOGIN,
@@ -44,6 +46,9 @@ struct session {
 	struct event		*ev_timeout;	/* the current step's deadline */
 	struct bufferevent	*bev;
 	int			 bye;		/* "* BYE" seen after LOGOUT */
+	uint64_t		 due_us;	/* when the schedule wanted it */
+	uint64_t		 start_us;	/* when socket() was called */
+	uint64_t		 step_us;	/* when the current step began */
 };
 
 /* A response line for the current state; -1 when the session ended. */
@@ -59,6 +64,7 @@ static const struct {
 	line_handler	 on_line;	/* NULL: no connection to read yet */
 } states[] = {
 	[STATE_SOCKET] = { "socket", NULL },
+	[STATE_BIND] = { "bind", NULL },
 	[STATE_CONNECT] = { "connect", NULL },
 	[STATE_GREETING] = { "greeting", greeting_line },
 	[STATE_LOGIN] = { "login", login_line },
@@ -90,6 +96,7 @@ static void
 session_free(struct session *s, enum reason why, int err, const char *detail)
 {
 	const char	*stage = states[s->state].name;
+	uint64_t	 now;
 
 	if (why == REASON_COMPLETED)
 		log_debug("session id=%llu end=completed",
@@ -98,7 +105,14 @@ session_free(struct session *s, enum reason why, int err, const char *detail)
 		log_debug("session id=%llu end=%s stage=%s errno=%s detail=%s",
 		    (unsigned long long)s->id, reason_name(why), stage,
 		    err != 0 ? errno_name(err) : "-", detail);
-	stats_session_end(why, stage, err, schedule_now_us());
+	now = schedule_now_us();
+	stats_session_end(why, stage, err, now);
+	if (why == REASON_COMPLETED) {
+		/* From the scheduled start: a late start is the generator's
+		 * fault, but it is latency the user would have seen. */
+		stats_latency(LAT_SESSION, now - s->due_us);
+		stats_latency(LAT_SESSION_ACTUAL, now - s->start_us);
+	}
 
 	TAILQ_REMOVE(&sessions, s, entry);
 	nsessions--;
@@ -113,7 +127,17 @@ session_free(struct session *s, enum reason why, int err, const char *detail)
 	event_free(s->ev_timeout);
 	free(s);
 	if (params.on_end != NULL)
-		params.on_end();
+		params.on_end((int)why);
+}
+
+/* A step succeeded: its latency, and the clock for the next one. */
+static void
+session_step_done(struct session *s, enum latency m)
+{
+	uint64_t	now = schedule_now_us();
+
+	stats_latency(m, now - s->step_us);
+	s->step_us = now;
 }
 
 static void
@@ -217,10 +241,12 @@ greeting_line(struct session *s, const struct imap_response *r)
 	}
 	switch (r->status) {
 	case IMAP_ST_OK:
+		session_step_done(s, LAT_GREETING);
 		session_send(s, params.login);
 		session_enter_state(s, STATE_LOGIN);
 		return 0;
 	case IMAP_ST_PREAUTH:
+		session_step_done(s, LAT_GREETING);
 		/* RFC 3501 7.1.4: already authenticated, no LOGIN. */
 		session_send(s, "a2 LOGOUT\r\n");
 		session_enter_state(s, STATE_LOGOUT);
@@ -263,6 +289,7 @@ login_line(struct session *s, const struct imap_response *r)
 	}
 	if (strcmp(r->tag, "a1") != 0 || r->status != IMAP_ST_OK)
 		return session_tagged_fail(s, r, "a1");
+	session_step_done(s, LAT_LOGIN);
 	session_send(s, "a2 LOGOUT\r\n");
 	session_enter_state(s, STATE_LOGOUT);
 	return 0;
@@ -344,6 +371,8 @@ session_connected(struct session *s)
 	    BEV_OPT_CLOSE_ON_FREE)) == NULL)
 		fatalx("bufferevent_socket_new");
 	s->fd = -1;
+	stats_connected();
+	session_step_done(s, LAT_CONNECT);
 	bufferevent_setcb(s->bev, session_read, NULL, session_event, s);
 	/* Room for one maximal line and its CRLF, never more. */
 	bufferevent_setwatermark(s->bev, EV_READ, 0, SESSION_LINE_MAX + 2);
@@ -374,13 +403,24 @@ session_connect_done(evutil_socket_t fd, short events UNUSED, void *arg)
 static void
 session_connect(struct session *s)
 {
-	const struct endpoint	*ep = params.target;
+	const struct endpoint	*ep;
 
+	ep = &params.targets[s->id % (uint64_t)params.ntargets];
 	s->fd = socket(ep->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0);
 	if (s->fd == -1) {
 		session_fail_errno(s, errno, "socket");
 		return;
+	}
+	if (params.bind) {
+		session_enter_state(s, STATE_BIND);
+		/* Sources rotate once per full turn of the targets, so
+		 * every (source, target) pair gets its share. */
+		if (bind_socket(s->fd, ep->ss.ss_family,
+		    s->id / (uint64_t)params.ntargets) == -1) {
+			session_fail_errno(s, errno, "bind");
+			return;
+		}
 	}
 	session_enter_state(s, STATE_CONNECT);
 	if (connect(s->fd, (const struct sockaddr *)&ep->ss, ep->len) == 0) {
@@ -399,13 +439,16 @@ session_connect(struct session *s)
 }
 
 void
-session_start(uint64_t id)
+session_start(uint64_t id, uint64_t due_us)
 {
 	struct session	*s;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		fatal("calloc");
 	s->id = id;
+	s->due_us = due_us;
+	s->start_us = s->step_us = schedule_now_us();
+	stats_latency(LAT_LAG, s->start_us > due_us ? s->start_us - due_us : 0);
 	s->fd = -1;
 	s->state = STATE_SOCKET;
 	if ((s->ev_timeout = evtimer_new(base, session_timeout, s)) == NULL)

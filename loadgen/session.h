@@ -14,17 +14,21 @@ enum close_mode {
 };
 
 struct session_params {
-	const struct endpoint	*target;
+	const struct endpoint	*targets;	/* round-robin by session id */
+	int			 ntargets;
 	uint64_t		 timeout_us;	/* per step */
 	const char		*login;		/* "a1 LOGIN ... \r\n" */
 	enum close_mode		 close;
-	void			(*on_end)(void);	/* after each end */
+	int			 bind;		/* bind.c prepares each socket */
+	/* After each end, with how it ended (enum reason). */
+	void			(*on_end)(int reason);
 };
 
 void		session_init(struct event_base *,
 		    const struct session_params *);
-/* Start session `id` now: its socket() is attempted before this returns. */
-void		session_start(uint64_t id);
+/* Start session `id`, due at `due_us` by the schedule, now: its socket()
+ * is attempted before this returns. */
+void		session_start(uint64_t id, uint64_t due_us);
 uint64_t	session_active(void);
 /* End every session still in flight as REASON_ABORTED. */
 void		session_abort_all(void);

@@ -6,16 +6,43 @@
 #include <string.h>
 
 #include "csv.h"
+#include "histogram.h"
 #include "kstat.h"
 #include "log.h"
+#include "netstat.h"
+#include "sockdiag.h"
 #include "stats.h"
 
 struct counters {
 	uint64_t	started;
 	uint64_t	completed;
 	uint64_t	failed;
+	uint64_t	skipped;
+	uint64_t	connected;
 	uint64_t	reasons[REASON_MAX];
 };
+
+static const char *const latency_names[LAT_MAX] = {
+	[LAT_CONNECT] = "connect",
+	[LAT_GREETING] = "greeting",
+	[LAT_LOGIN] = "login",
+	[LAT_SESSION] = "session",
+	[LAT_SESSION_ACTUAL] = "session_actual",
+	[LAT_LAG] = "lag",
+};
+
+/* Percentiles of every latency, in column order. */
+static const double	 pcts[] = { 50, 90, 99, 99.9 };
+static const char *const pct_names[] = { "p50", "p90", "p99", "p999" };
+#define NPCTS	(int)(sizeof(pcts) / sizeof(pcts[0]))
+
+/* Kernel settings in force, as summary columns (common/kstat). */
+static const char *const sysctls[] = {
+	"net/ipv4/ip_local_port_range", "net/ipv4/tcp_tw_reuse",
+	"net/ipv4/tcp_tw_reuse_delay", "net/ipv4/tcp_max_tw_buckets",
+	"net/ipv4/tcp_fin_timeout", "net/ipv4/tcp_timestamps",
+};
+#define NSYSCTLS	(int)(sizeof(sysctls) / sizeof(sysctls[0]))
 
 static const char *const reason_names[REASON_MAX] = {
 	[REASON_COMPLETED] = "completed",
@@ -42,6 +69,13 @@ static struct {
 	struct csv_writer	 csv;
 	struct counters		 interval;	/* since the last row */
 	struct counters		 total;
+	struct histogram	 lat[LAT_MAX];	/* since the last row */
+	struct histogram	 lat_total[LAT_MAX];
+	struct tcpext_counters	 tcpext_start;	/* at the start */
+	struct tcpext_counters	 tcpext_row;	/* at the last row */
+	int			 tcpext_ok;
+	char			 sysctl[NSYSCTLS][64];
+	const char		*stop_reason;
 	uint64_t		 scheduled_rows;	/* as of the last row */
 	uint64_t		 last_row_us;
 	int			 rows;
@@ -94,6 +128,37 @@ errno_name(int err)
 	return name;
 }
 
+const char *
+windows_error(int err, int *code)
+{
+	switch (err) {
+	case EADDRNOTAVAIL:	/* KB 319502: connect() out of ports */
+	case EADDRINUSE:	/* bind() to a port still held */
+		*code = 10048;
+		return "WSAEADDRINUSE";
+	case ENOBUFS:		/* KB 196271: the same exhaustion, elsewhere */
+		*code = 10055;
+		return "WSAENOBUFS";
+	case ECONNREFUSED:
+		*code = 10061;
+		return "WSAECONNREFUSED";
+	case ETIMEDOUT:
+		*code = 10060;
+		return "WSAETIMEDOUT";
+	case ECONNRESET:
+	case EPIPE:		/* Winsock reports a send after RST as reset */
+		*code = 10054;
+		return "WSAECONNRESET";
+	case EMFILE:
+	case ENFILE:
+		*code = 10024;
+		return "WSAEMFILE";
+	default:
+		*code = 0;
+		return NULL;
+	}
+}
+
 static FILE *
 stats_fopen(const char *path)
 {
@@ -102,6 +167,57 @@ stats_fopen(const char *path)
 	if ((fp = fopen(path, "w")) == NULL)
 		fatal("%s", path);
 	return fp;
+}
+
+/* connect_p50_ms, ..., lag_max_ms */
+static void
+latency_header(struct csv_writer *w)
+{
+	char	name[64];
+	int	m, i;
+
+	for (m = 0; m < LAT_MAX; m++) {
+		for (i = 0; i < NPCTS; i++) {
+			snprintf(name, sizeof(name), "%s_%s_ms",
+			    latency_names[m], pct_names[i]);
+			csv_str(w, name);
+		}
+		snprintf(name, sizeof(name), "%s_max_ms", latency_names[m]);
+		csv_str(w, name);
+	}
+}
+
+static void
+side_header(struct csv_writer *w, const char *suffix)
+{
+	static const char *const side[] = { "time_wait_client",
+	    "time_wait_server", "fin_wait2_client", "fin_wait2_server" };
+	char	name[64];
+	size_t	i;
+
+	for (i = 0; i < sizeof(side) / sizeof(side[0]); i++) {
+		snprintf(name, sizeof(name), "%s%s", side[i], suffix);
+		csv_str(w, name);
+	}
+}
+
+static void
+tcpext_header(struct csv_writer *w)
+{
+	int	c;
+
+	for (c = 0; c < TCPEXT_MAX; c++)
+		csv_str(w, tcpext_column(c));
+}
+
+/* Columns added after loadgen's first cut, in the same order in both
+ * files: readers that go by name see no change. */
+static void
+appended_header(struct csv_writer *w)
+{
+	csv_str(w, "skipped");
+	csv_str(w, "connected");
+	latency_header(w);
 }
 
 static void
@@ -119,6 +235,9 @@ interval_header(void)
 	for (r = REASON_FIRST_FAILURE; r <= REASON_LAST_FAILURE; r++)
 		csv_str(&st.csv, reason_names[r]);
 	csv_str(&st.csv, "time_wait");
+	appended_header(&st.csv);
+	side_header(&st.csv, "");
+	tcpext_header(&st.csv);
 	if (csv_end_row(&st.csv) == -1)
 		fatal("%s", st.csv_path);
 }
@@ -127,7 +246,19 @@ void
 stats_open(const char *csv_path, const char *summary_path,
     const struct stats_run *run)
 {
+	int	i;
+
 	st.run = *run;
+	for (i = 0; i < LAT_MAX; i++) {
+		hist_reset(&st.lat[i]);
+		hist_reset(&st.lat_total[i]);
+	}
+	for (i = 0; i < NSYSCTLS; i++)
+		if (kstat_sysctl_read(sysctls[i], st.sysctl[i],
+		    sizeof(st.sysctl[i])) == -1)
+			st.sysctl[i][0] = '\0';
+	st.tcpext_ok = netstat_read(&st.tcpext_start) == 0;
+	st.tcpext_row = st.tcpext_start;
 	st.csv_path = csv_path;
 	st.summary_path = summary_path;
 	if (summary_path != NULL)
@@ -158,6 +289,42 @@ stats_started(void)
 {
 	st.interval.started++;
 	st.total.started++;
+}
+
+void
+stats_skipped(void)
+{
+	st.interval.skipped++;
+	st.total.skipped++;
+}
+
+void
+stats_connected(void)
+{
+	st.interval.connected++;
+	st.total.connected++;
+}
+
+void
+stats_latency(enum latency m, uint64_t us)
+{
+	hist_record(&st.lat[m], us);
+}
+
+void
+stats_stop_reason(const char *why)
+{
+	if (st.stop_reason == NULL)
+		st.stop_reason = why;
+}
+
+void
+stats_snapshot(struct stats_snapshot *snap)
+{
+	snap->started = st.total.started;
+	snap->completed = st.total.completed;
+	snap->failed = st.total.failed;
+	snap->skipped = st.total.skipped;
 }
 
 void
@@ -207,6 +374,67 @@ csv_time_wait(struct csv_writer *w, int64_t tw)
 		csv_u64(w, (uint64_t)tw);
 }
 
+/* Milliseconds with microsecond resolution. */
+static void
+csv_ms(struct csv_writer *w, uint64_t us)
+{
+	csv_double(w, (double)us / 1e3, 3);
+}
+
+/* Percentiles and max of each latency; empty fields when none. */
+static void
+latency_fields(struct csv_writer *w, const struct histogram *h)
+{
+	uint64_t	v[NPCTS];
+	int		m, i;
+
+	for (m = 0; m < LAT_MAX; m++) {
+		if (h[m].n == 0) {
+			for (i = 0; i <= NPCTS; i++)
+				csv_empty(w);
+			continue;
+		}
+		hist_percentiles(&h[m], pcts, v, NPCTS);
+		for (i = 0; i < NPCTS; i++)
+			csv_ms(w, v[i]);
+		csv_ms(w, h[m].max);
+	}
+}
+
+static void
+side_fields(struct csv_writer *w)
+{
+	struct sockdiag_counts	c;
+	int			i;
+
+	if (!st.run.by_side || sockdiag_count(&c) == -1) {
+		for (i = 0; i < 4; i++)
+			csv_empty(w);
+		return;
+	}
+	csv_u64(w, c.time_wait_client);
+	csv_u64(w, c.time_wait_server);
+	csv_u64(w, c.fin_wait2_client);
+	csv_u64(w, c.fin_wait2_server);
+}
+
+/* Counter deltas since `since`, which then moves to now. */
+static void
+tcpext_fields(struct csv_writer *w, struct tcpext_counters *since)
+{
+	struct tcpext_counters	now;
+	int			c;
+
+	if (!st.tcpext_ok || netstat_read(&now) == -1) {
+		for (c = 0; c < TCPEXT_MAX; c++)
+			csv_empty(w);
+		return;
+	}
+	for (c = 0; c < TCPEXT_MAX; c++)
+		csv_u64(w, now.v[c] - since->v[c]);
+	*since = now;
+}
+
 static void
 interval_row(uint64_t now_us, uint64_t scheduled, uint64_t active)
 {
@@ -222,6 +450,11 @@ interval_row(uint64_t now_us, uint64_t scheduled, uint64_t active)
 	for (r = REASON_FIRST_FAILURE; r <= REASON_LAST_FAILURE; r++)
 		csv_u64(w, st.interval.reasons[r]);
 	csv_time_wait(w, kstat_time_wait());
+	csv_u64(w, st.interval.skipped);
+	csv_u64(w, st.interval.connected);
+	latency_fields(w, st.lat);
+	side_fields(w);
+	tcpext_fields(w, &st.tcpext_row);
 	if (csv_end_row(w) == -1)
 		fatal("%s", st.csv_path);
 }
@@ -229,8 +462,14 @@ interval_row(uint64_t now_us, uint64_t scheduled, uint64_t active)
 void
 stats_interval(uint64_t now_us, uint64_t scheduled, uint64_t active)
 {
+	int	m;
+
 	if (st.csv_fp != NULL)
 		interval_row(now_us, scheduled, active);
+	for (m = 0; m < LAT_MAX; m++) {
+		hist_merge(&st.lat_total[m], &st.lat[m]);
+		hist_reset(&st.lat[m]);
+	}
 	memset(&st.interval, 0, sizeof(st.interval));
 	st.scheduled_rows = scheduled;
 	st.last_row_us = now_us;
@@ -245,7 +484,8 @@ tail_pending(uint64_t now_us, uint64_t scheduled)
 	if (st.rows == 0 || now_us - st.last_row_us >= 1000)
 		return 1;
 	return st.interval.started != 0 || st.interval.completed != 0 ||
-	    st.interval.failed != 0 || scheduled != st.scheduled_rows;
+	    st.interval.failed != 0 || st.interval.skipped != 0 ||
+	    scheduled != st.scheduled_rows;
 }
 
 static double
@@ -276,7 +516,53 @@ summary_header(struct csv_writer *w)
 		csv_str(w, reason_names[r]);
 	for (i = 0; i < sizeof(tail) / sizeof(tail[0]); i++)
 		csv_str(w, tail[i]);
+	appended_header(w);
+	side_header(w, "_end");
+	tcpext_header(w);
+	csv_str(w, "first_failure_windows");
+	csv_str(w, "first_failure_windows_code");
+	csv_str(w, "stop_reason");
+	for (i = 0; i < (size_t)st.run.nopts; i++)
+		csv_str(w, st.run.opt_names[i]);
+	for (i = 0; i < (size_t)NSYSCTLS; i++)
+		csv_str(w, strrchr(sysctls[i], '/') + 1);
 	csv_end_row(w);
+}
+
+static void
+summary_windows(struct csv_writer *w)
+{
+	const char	*name = NULL;
+	int		 code = 0;
+
+	if (st.failed_once)
+		name = windows_error(st.first_errno, &code);
+	if (name == NULL) {
+		csv_empty(w);
+		csv_empty(w);
+		return;
+	}
+	csv_str(w, name);
+	csv_u64(w, (uint64_t)code);
+}
+
+/* Everything after the first cut's columns. */
+static void
+summary_appended(struct csv_writer *w)
+{
+	int	i;
+
+	csv_u64(w, st.total.skipped);
+	csv_u64(w, st.total.connected);
+	latency_fields(w, st.lat_total);
+	side_fields(w);
+	tcpext_fields(w, &st.tcpext_start);
+	summary_windows(w);
+	csv_str(w, st.stop_reason != NULL ? st.stop_reason : "");
+	for (i = 0; i < st.run.nopts; i++)
+		csv_str(w, st.run.opt_values[i]);
+	for (i = 0; i < NSYSCTLS; i++)
+		csv_str(w, st.sysctl[i]);
 }
 
 static void
@@ -316,6 +602,7 @@ summary_csv(uint64_t now_us, uint64_t scheduled, int64_t tw)
 	csv_double(&w, completed_per_s(now_us), 3);
 	summary_first_failure(&w);
 	csv_time_wait(&w, tw);
+	summary_appended(&w);
 	if (csv_end_row(&w) == -1)
 		fatal("%s", st.summary_path);
 }
@@ -344,6 +631,16 @@ summary_line(uint64_t now_us, uint64_t scheduled, uint64_t active,
 	    (unsigned long long)st.total.completed,
 	    (unsigned long long)st.total.failed, completed_per_s(now_us),
 	    first_s, first, twbuf);
+	if (st.lat_total[LAT_SESSION].n != 0)
+		printf(" session_p99_ms=%.3f",
+		    (double)hist_percentile(&st.lat_total[LAT_SESSION], 99) /
+		    1e3);
+	if (st.lat_total[LAT_LAG].n != 0)
+		printf(" lag_p99_ms=%.3f lag_max_ms=%.3f",
+		    (double)hist_percentile(&st.lat_total[LAT_LAG], 99) / 1e3,
+		    (double)st.lat_total[LAT_LAG].max / 1e3);
+	if (st.total.skipped != 0)
+		printf(" skipped=%llu", (unsigned long long)st.total.skipped);
 	if (active != 0)
 		printf(" aborted=%llu", (unsigned long long)active);
 	if (st.server_closed_first != 0)
@@ -360,9 +657,13 @@ void
 stats_finish(uint64_t now_us, uint64_t scheduled, uint64_t active)
 {
 	int64_t	tw;
+	int	m;
 
 	if (tail_pending(now_us, scheduled))
 		stats_interval(now_us, scheduled, active);
+	/* Latencies of a tail too short for its own row still count. */
+	for (m = 0; m < LAT_MAX; m++)
+		hist_merge(&st.lat_total[m], &st.lat[m]);
 	tw = kstat_time_wait();
 	if (st.summary_fp != NULL)
 		summary_csv(now_us, scheduled, tw);

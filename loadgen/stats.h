@@ -30,11 +30,35 @@ enum reason {
 #define REASON_FIRST_FAILURE	REASON_EADDRNOTAVAIL
 #define REASON_LAST_FAILURE	REASON_OTHER
 
+/* Latencies kept in histograms, in column order. */
+enum latency {
+	LAT_CONNECT,		/* socket() to connected */
+	LAT_GREETING,		/* connected to the greeting */
+	LAT_LOGIN,		/* LOGIN sent to its tagged OK */
+	LAT_SESSION,		/* scheduled start to completed */
+	LAT_SESSION_ACTUAL,	/* actual start (socket()) to completed */
+	LAT_LAG,		/* actual start minus scheduled start */
+	LAT_MAX
+};
+
 /* What the summary reports about the run as a whole. */
 struct stats_run {
 	const char	*target;	/* "127.0.0.1:1143" */
-	double		 rate;		/* offered, per second */
+	double		 rate;		/* offered, per second (mean) */
 	uint64_t	 duration_us;	/* configured */
+	/* The run's options, as summary columns named option names. */
+	const char	*const *opt_names;
+	const char	*const *opt_values;
+	int		 nopts;
+	int		 by_side;	/* sockdiag_open() succeeded */
+};
+
+/* Totals so far, for the progress line. */
+struct stats_snapshot {
+	uint64_t	started;
+	uint64_t	completed;
+	uint64_t	failed;
+	uint64_t	skipped;
 };
 
 const char	*reason_name(enum reason);
@@ -47,6 +71,18 @@ const char	*errno_name(int);
 void	stats_open(const char *csv_path, const char *summary_path,
 	    const struct stats_run *);
 void	stats_started(void);
+/* An arrival not started because --max-in-flight sessions were running. */
+void	stats_skipped(void);
+/* A connect() succeeded. */
+void	stats_connected(void);
+void	stats_latency(enum latency, uint64_t us);
+/* Why arrivals stopped: "duration", "count", "failure", "signal"... */
+void	stats_stop_reason(const char *);
+void	stats_snapshot(struct stats_snapshot *);
+/* The Windows Sockets error a Windows client would have seen for errno
+ * `err` ("WSAEADDRINUSE", 10048 for EADDRNOTAVAIL, KB 319502); NULL and 0
+ * if there is no close equivalent. */
+const char	*windows_error(int err, int *code);
 /* A session ended at `now_us` since start in `stage`; `err` is the errno
  * behind a failure, 0 if there was none. */
 void	stats_session_end(enum reason, const char *stage, int err,

@@ -1,0 +1,87 @@
+"""nsrun.py: run fake-imapd and loadgen inside a private network namespace.
+
+The test calls run_in_netns(); that starts `unshare -n python3 nsrun.py`,
+and this file's main() then runs INSIDE the new namespace: loopback up,
+the requested sysctls (refused unless the namespace differs from the
+caller's), servers started and waited for by their readiness line, loadgen
+run to its end, servers stopped. The result comes back as JSON on stdout.
+"""
+import json
+import os
+import subprocess
+import sys
+
+from harness import FAKE_IMAPD, LOADGEN, read_line
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def run_in_netns(loadgen_args, servers=(), sysctls=None, timeout=60,
+                 after=None):
+    """servers: list of fake-imapd argument lists (each with its --listen);
+    loadgen_args: loadgen's arguments; after: python source run in the
+    namespace after loadgen, its value returned as result["after"].
+    Returns the result dict: rc, stdout, stderr, servers[i] = (rc, out)."""
+    spec = {
+        "parent_netns": os.stat("/proc/self/ns/net").st_ino,
+        "sysctls": sysctls or {},
+        "servers": [list(s) for s in servers],
+        "loadgen": list(loadgen_args),
+        "timeout": timeout,
+        "after": after,
+    }
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [HERE, env.get("PYTHONPATH", "")])
+    p = subprocess.run(["unshare", "-n", sys.executable, __file__],
+                       input=json.dumps(spec), capture_output=True, text=True,
+                       timeout=timeout + 30, env=env)
+    if p.returncode != 0:
+        raise RuntimeError("nsrun failed (%d): %s" % (p.returncode, p.stderr))
+    return json.loads(p.stdout)
+
+
+def start_server(args):
+    rfd, wfd = os.pipe()
+    proc = subprocess.Popen([FAKE_IMAPD, "--ready-fd", str(wfd)] + args,
+                            pass_fds=(wfd,), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    os.close(wfd)
+    try:
+        line = read_line(rfd, 10)
+    finally:
+        os.close(rfd)
+    assert line.startswith("ready "), line
+    return proc
+
+
+def main():
+    spec = json.load(sys.stdin)
+    # Never write a sysctl in the caller's namespace.
+    if os.stat("/proc/self/ns/net").st_ino == spec["parent_netns"]:
+        sys.exit("nsrun: not in a private network namespace; refusing")
+    subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+    for name, value in spec["sysctls"].items():
+        with open("/proc/sys/" + name.replace(".", "/"), "w") as f:
+            f.write(str(value))
+    servers = [start_server(a) for a in spec["servers"]]
+    result = {}
+    try:
+        p = subprocess.run([LOADGEN] + spec["loadgen"], capture_output=True,
+                           text=True, timeout=spec["timeout"])
+        result.update(rc=p.returncode, stdout=p.stdout, stderr=p.stderr)
+        if spec["after"]:
+            scope = {}
+            exec(spec["after"], scope)
+            result["after"] = scope.get("result")
+    finally:
+        result["servers"] = []
+        for s in servers:
+            s.terminate()
+            out, _ = s.communicate(timeout=10)
+            result["servers"].append([s.returncode, out])
+    json.dump(result, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
