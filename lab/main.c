@@ -255,10 +255,17 @@ cmd_check(char **paths, int n)
 	if ((scs = calloc((size_t)n, sizeof(*scs))) == NULL)
 		fatal("calloc");
 	rc = load_all(paths, n, scs);
-	for (i = 0; rc == 0 && i < n; i++)
-		printf("%s: ok (%u ports, capacity %.1f/s, offered %.6g/s)\n",
-		    paths[i], scenario_ports(&scs[i]),
-		    model_capacity(&scs[i]), scs[i].rate);
+	for (i = 0; rc == 0 && i < n; i++) {
+		char	cap[48];
+
+		if (model_capacity(&scs[i]) < 0)
+			snprintf(cap, sizeof(cap), "no limit: tcp_max_tw_buckets");
+		else
+			snprintf(cap, sizeof(cap), "%.1f/s",
+			    model_capacity(&scs[i]));
+		printf("%s: ok (%u ports, capacity %s, offered %.6g/s)\n",
+		    paths[i], scenario_ports(&scs[i]), cap, scs[i].rate);
+	}
 	free(scs);
 	return rc == 0 ? EXIT_HELD : EXIT_ERROR;
 }

@@ -8,6 +8,10 @@
 double
 model_capacity(const struct scenario *sc)
 {
+	/* TIME_WAIT past the bucket limit keeps no port: no such limit. */
+	if (sc->max_tw_buckets >= 0 &&
+	    (uint64_t)sc->max_tw_buckets < scenario_ports(sc))
+		return -1;
 	return scenario_ports(sc) / (sc->time_wait_us / 1e6);
 }
 
@@ -17,8 +21,10 @@ model_first_failure_s(const struct scenario *sc)
 	double	t;
 
 	/* Only the side that closes first holds TIME_WAIT; a client that
-	 * waits for the server's close keeps no port. */
-	if (!scenario_client_closes(sc) || sc->rate <= model_capacity(sc))
+	 * waits for the server's close keeps no port.  Past the bucket limit
+	 * TIME_WAIT sockets vanish and their ports with them. */
+	if (!scenario_client_closes(sc) || model_capacity(sc) < 0 ||
+	    sc->rate <= model_capacity(sc))
 		return -1;
 	/* Above capacity no port comes back within one TIME_WAIT, so the
 	 * range runs out after `ports` connections: at ports / rate. */
@@ -56,6 +62,10 @@ model_time_wait_end(const struct scenario *sc)
 		if (plan.rate * plan.time_wait_us / 1e6 >= cap)
 			return -1;
 	}
+	/* Past tcp_max_tw_buckets the kernel destroys a new TIME_WAIT
+	 * socket at once (TCPTimeWaitOverflow), and its port is free. */
+	if (plan.max_tw_buckets >= 0 && plan.max_tw_buckets < cap)
+		cap = (double)plan.max_tw_buckets;
 	window = plan.duration_us / 1e6;
 	if (window > LINUX_TIME_WAIT_US / 1e6)
 		window = LINUX_TIME_WAIT_US / 1e6;
@@ -84,6 +94,15 @@ model_plan(const struct scenario *sc, struct lab_plan *plan)
 	plan->duration_us = (uint64_t)llround(sc->duration_us / s);
 	plan->time_wait_us = (uint64_t)llround(sc->time_wait_us / s);
 	plan->tw_reuse_delay_ms = 0;
+	plan->max_tw_buckets = sc->max_tw_buckets;
+	/* FIN_WAIT_2 holds a port like TIME_WAIT does: scale it alike. */
+	plan->fin_timeout_s = sc->fin_timeout_s < 0 ? -1 :
+	    (int64_t)llround(sc->fin_timeout_s / s);
+	if (sc->fin_timeout_s >= 0 && plan->fin_timeout_s < 1) {
+		snprintf(why, sizeof(why), "[system] tcp_fin_timeout / [lab] "
+		    "time_scale is under the sysctl's 1 s");
+		return why;
+	}
 	if (plan->time_wait_us == LINUX_TIME_WAIT_US && sc->tw_reuse <= 0) {
 		plan->tw_reuse = 0;
 		return NULL;

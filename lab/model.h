@@ -22,9 +22,12 @@ struct lab_plan {
 	uint64_t	 time_wait_us;	/* the effective TIME_WAIT in the lab */
 	int		 tw_reuse;	/* sysctl net.ipv4.tcp_tw_reuse */
 	unsigned	 tw_reuse_delay_ms;	/* 0: leave the default */
+	int64_t		 max_tw_buckets;	/* -1: leave the default */
+	int64_t		 fin_timeout_s;		/* -1: leave the default */
 };
 
-/* The model: capacity (ports / TIME_WAIT, connections per model second);
+/* The model: capacity (ports / TIME_WAIT, connections per model second;
+ * -1 when tcp_max_tw_buckets frees ports before TIME_WAIT ends);
  * the first failure's time in model seconds (-1: none in the run); the
  * kernel's TIME_WAIT socket count at the end of the run (-1: no simple
  * prediction, when the server closes first). */

@@ -196,6 +196,7 @@ report_table_row(FILE *fp, const struct scenario *sc, const struct observed *o,
     const char *verdict)
 {
 	char	tw[16], pred[32], obs[32], lab[32], twp[32], two[32], scale[32];
+	char	cap[32];
 
 	format_duration(sc->time_wait_us, tw, sizeof(tw));
 	fmt_seconds(model_first_failure_s(sc), pred, sizeof(pred));
@@ -204,14 +205,18 @@ report_table_row(FILE *fp, const struct scenario *sc, const struct observed *o,
 	fmt_seconds(o->first_failure_s, lab, sizeof(lab));
 	fmt_count(model_time_wait_end(sc), twp, sizeof(twp));
 	fmt_count(o->time_wait_end, two, sizeof(two));
+	if (model_capacity(sc) < 0)
+		snprintf(cap, sizeof(cap), "-");
+	else
+		snprintf(cap, sizeof(cap), "%.1f/s", model_capacity(sc));
 	if (sc->time_scale == 1)
 		snprintf(scale, sizeof(scale), "-");
 	else
 		snprintf(scale, sizeof(scale), "%s/%g", sc->scale_ports ?
 		    "ports" : "time", sc->time_scale);
-	fprintf(fp, "%-32s %6u %6s %8.1f/s %7.1f/s %-9s %-8s %-8s %9llu %9s %9s "
+	fprintf(fp, "%-32s %6u %6s %10s %7.1f/s %-9s %-8s %-8s %9llu %9s %9s "
 	    "%9s %-13s %7s %7s  %s\n", sc->name, scenario_ports(sc), tw,
-	    model_capacity(sc), sc->rate, scale,
+	    cap, sc->rate, scale,
 	    outcome_name(sc->expect), o->failed > 0 ? "fails" : "holds",
 	    (unsigned long long)o->completed, pred, obs, lab,
 	    o->first_failure_errno[0] ? o->first_failure_errno : "-", twp, two,

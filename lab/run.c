@@ -51,6 +51,12 @@ set_sysctls(const struct lab_plan *plan, char *err, size_t errsz)
 	    errsz) == -1 || set_sysctl("net/ipv4/tcp_tw_reuse",
 	    (unsigned)plan->tw_reuse, err, errsz) == -1)
 		return -1;
+	if (plan->max_tw_buckets >= 0 && set_sysctl("net/ipv4/tcp_max_tw_buckets",
+	    (unsigned)plan->max_tw_buckets, err, errsz) == -1)
+		return -1;
+	if (plan->fin_timeout_s >= 0 && set_sysctl("net/ipv4/tcp_fin_timeout",
+	    (unsigned)plan->fin_timeout_s, err, errsz) == -1)
+		return -1;
 	if (plan->tw_reuse_delay_ms == 0)
 		return 0;
 	/* Reuse of a TIME_WAIT port needs TCP timestamps (RFC 7323 PAWS). */

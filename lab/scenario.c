@@ -123,6 +123,19 @@ parse_errno_name(const char *v, struct scenario *sc, size_t off UNUSED)
 	return NULL;
 }
 
+/* Whole seconds, as the sysctl takes them: "30s", "1m". */
+static const char *
+parse_seconds(const char *v, struct scenario *sc, size_t off)
+{
+	uint64_t	us;
+
+	if (parse_duration_us(v, &us) != NULL || us % 1000000 != 0 ||
+	    us == 0 || us > 3600000000ULL)
+		return "a whole number of seconds from 1s to 1h, such as 60s";
+	*AT(sc, off, int64_t) = (int64_t)(us / 1000000);
+	return NULL;
+}
+
 static const char *
 parse_scale(const char *v, struct scenario *sc, size_t off UNUSED)
 {
@@ -220,6 +233,9 @@ static const struct key keys[] = {
 	{ "system", "port_range", parse_range, 0 },
 	{ "system", "time_wait", parse_duration_key, FIELD(time_wait_us) },
 	{ "system", "tcp_tw_reuse", parse_tw_reuse, 0 },
+	{ "system", "tcp_max_tw_buckets", parse_exact_count,
+	    FIELD(max_tw_buckets) },
+	{ "system", "tcp_fin_timeout", parse_seconds, FIELD(fin_timeout_s) },
 	{ "server", "listen", parse_listen, FIELD(listen) },
 	{ "server", "logout_close", parse_closer, FIELD(logout_close) },
 	{ "load", "rate", parse_rate_key, 0 },
@@ -247,6 +263,8 @@ scenario_defaults(struct scenario *sc)
 	sc->port_hi = 60999;
 	sc->time_wait_us = LINUX_TIME_WAIT_US;
 	sc->tw_reuse = -1;
+	sc->max_tw_buckets = -1;
+	sc->fin_timeout_s = -1;
 	strcpy(sc->listen, "127.0.0.1:1143");
 	strcpy(sc->logout_close, "client");
 	strcpy(sc->close, "client");

@@ -39,6 +39,8 @@ struct scenario {
 	unsigned	 port_lo, port_hi;	/* ip_local_port_range */
 	uint64_t	 time_wait_us;		/* TIME_WAIT of the model */
 	int		 tw_reuse;		/* tcp_tw_reuse, or -1: derived */
+	int64_t		 max_tw_buckets;	/* tcp_max_tw_buckets, -1: default */
+	int64_t		 fin_timeout_s;		/* tcp_fin_timeout, -1: default */
 
 	/* [server]: fake-imapd */
 	char		 listen[64];		/* ADDR:PORT */

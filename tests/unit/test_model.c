@@ -159,6 +159,40 @@ START_TEST(reuse_prefers_even_ports)
 }
 END_TEST
 
+START_TEST(bucket_limit_frees_ports)
+{
+	struct lab_plan	plan;
+
+	load("[system]\nport_range = 20000-20099\ntcp_max_tw_buckets = 50\n"
+	    "[load]\nrate = 200\nduration = 2s\n");
+	ck_assert_double_eq(model_capacity(&sc), -1);
+	ck_assert_double_eq(model_first_failure_s(&sc), -1);
+	ck_assert_int_eq(model_time_wait_end(&sc), 50);
+	ck_assert_ptr_null(model_plan(&sc, &plan));
+	ck_assert_int_eq(plan.max_tw_buckets, 50);
+	/* A limit above the range changes nothing. */
+	load("[system]\nport_range = 20000-20099\ntcp_max_tw_buckets = 5000\n"
+	    "[load]\nrate = 200\nduration = 2s\n");
+	ck_assert_double_eq_tol(model_first_failure_s(&sc), 0.5, 1e-9);
+}
+END_TEST
+
+START_TEST(fin_timeout_scales_with_time)
+{
+	struct lab_plan	plan;
+
+	load("[system]\nport_range = 1024-5000\ntime_wait = 240s\n"
+	    "tcp_fin_timeout = 120s\n[server]\nlisten = 127.0.0.1:143\n"
+	    "[load]\nrate = 25\n[lab]\ntime_scale = 10\n");
+	ck_assert_ptr_null(model_plan(&sc, &plan));
+	ck_assert_int_eq(plan.fin_timeout_s, 12);
+	load("[load]\nrate = 25\n");
+	ck_assert_ptr_null(model_plan(&sc, &plan));
+	ck_assert_int_eq(plan.fin_timeout_s, -1);
+	ck_assert_int_eq(plan.max_tw_buckets, -1);
+}
+END_TEST
+
 Suite *
 make_suite(void)
 {
@@ -172,6 +206,8 @@ make_suite(void)
 	tcase_add_test(tc, kernel_time_wait_count);
 	tcase_add_test(tc, scale_by_ports_keeps_the_rate);
 	tcase_add_test(tc, reuse_prefers_even_ports);
+	tcase_add_test(tc, bucket_limit_frees_ports);
+	tcase_add_test(tc, fin_timeout_scales_with_time);
 	suite_add_tcase(s, tc);
 	return s;
 }
