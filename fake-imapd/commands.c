@@ -272,26 +272,27 @@ cmd_list(struct session *s, struct cmd *c)
 	session_reply(s, "%s OK %s completed", c->tag, c->name);
 }
 
-/* STATUS items, in the order asked; -1 for an unknown one. */
+/* A STATUS item, in the order asked and named canonically; -1 for an
+ * unknown one. */
 static int
 status_item(struct evbuffer *out, const struct mailbox *mb, const char *item)
 {
-	uint32_t	v;
+	static const char	*names[] = { "MESSAGES", "RECENT", "UIDNEXT",
+	    "UIDVALIDITY", "UNSEEN" };
+	uint32_t		 v[5];
+	size_t			 i;
 
-	if (strcasecmp(item, "MESSAGES") == 0)
-		v = mb->exists;
-	else if (strcasecmp(item, "RECENT") == 0)
-		v = mailbox_count_flag(mb, FLAG_RECENT, 1);
-	else if (strcasecmp(item, "UIDNEXT") == 0)
-		v = mailbox_uidnext(mb);
-	else if (strcasecmp(item, "UIDVALIDITY") == 0)
-		v = mb->uidvalidity;
-	else if (strcasecmp(item, "UNSEEN") == 0)
-		v = mailbox_count_flag(mb, FLAG_SEEN, 0);
-	else
-		return -1;
-	evbuffer_add_printf(out, "%s %u", item, v);
-	return 0;
+	v[0] = mb->exists;
+	v[1] = mailbox_count_flag(mb, FLAG_RECENT, 1);
+	v[2] = mailbox_uidnext(mb);
+	v[3] = mb->uidvalidity;
+	v[4] = mailbox_count_flag(mb, FLAG_SEEN, 0);
+	for (i = 0; i < 5; i++)
+		if (strcasecmp(item, names[i]) == 0) {
+			evbuffer_add_printf(out, "%s %u", names[i], v[i]);
+			return 0;
+		}
+	return -1;
 }
 
 /* RFC 3501 6.3.10: STATUS mailbox (items) */
@@ -409,10 +410,10 @@ do_fetch(struct session *s, struct cmd *c, int uid)
 
 	if (!check_set(s, c, uid, &set, prefix))
 		goto done;
+	err = "expected fetch items";
 	if (args_sp(&c->args) == -1 ||
 	    fetch_parse(&c->args, &req, &err) == -1) {
-		session_bad(s, c->tag, "%sFETCH: %s", prefix,
-		    args_at_end(&c->args) ? "expected fetch items" : err);
+		session_bad(s, c->tag, "%sFETCH: %s", prefix, err);
 		goto done;
 	}
 	for (i = 0; i < v->mb->exists; i++) {
