@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "units.h"
 #include "model.h"
 #include "plot.h"
 #include "report.h"
@@ -28,7 +29,16 @@ struct config {
 	const char	*results;	/* results root */
 	const char	*scenarios;	/* where `run` with no file looks */
 	const char	*bindir;	/* fake-imapd and loadgen, or NULL */
+	int		 repeat;	/* runs of each scenario */
 	int		 debug;
+};
+
+/* What the runs of one scenario gave, for the repeatability table. */
+struct tally {
+	int	runs, held;
+	int	failed_runs;		/* runs with a failure */
+	double	first_min, first_max;	/* first failure, model seconds */
+	int64_t	tw_min, tw_max;		/* TIME_WAIT at the end */
 };
 
 enum { EXIT_HELD = 0, EXIT_NOT_HELD = 1, EXIT_ERROR = 2 };
@@ -49,6 +59,8 @@ usage(FILE *fp)
 	    "  --scenarios DIR   scenario folder for a bare run (default: scenarios)\n"
 	    "  --bindir DIR      where fake-imapd and loadgen are (default: next to\n"
 	    "                    ephemera in the build tree)\n"
+	    "  --repeat N        run each scenario N times and show the spread of\n"
+	    "                    verdicts and first failures (the accuracy benchmark)\n"
 	    "  --debug           more output\n"
 	    "  --help, --version\n"
 	    "\n"
@@ -161,10 +173,63 @@ copy_file(const char *from, const char *to)
 	return rc;
 }
 
+static void
+tally_add(struct tally *t, const struct scenario *sc,
+    const struct observed *o, int held)
+{
+	double	first = o->first_failure_s * sc->time_scale;
+
+	if (t->runs == 0) {
+		t->first_min = t->first_max = -1;
+		t->tw_min = t->tw_max = o->time_wait_end;
+	}
+	t->runs++;
+	t->held += held;
+	if (o->time_wait_end < t->tw_min)
+		t->tw_min = o->time_wait_end;
+	if (o->time_wait_end > t->tw_max)
+		t->tw_max = o->time_wait_end;
+	if (o->first_failure_s < 0)
+		return;
+	if (t->failed_runs++ == 0)
+		t->first_min = t->first_max = first;
+	if (first < t->first_min)
+		t->first_min = first;
+	if (first > t->first_max)
+		t->first_max = first;
+}
+
+/* The spread of repeated runs against the model (--repeat). */
+static void
+tally_print(const struct scenario *scs, const struct tally *ts, int n)
+{
+	double	pred;
+	int	i;
+
+	printf("\nrepeatability: %-17s %7s %8s %21s %10s %15s\n", "", "held",
+	    "failing", "first failure (model)", "vs model", "TIME_WAIT end");
+	for (i = 0; i < n; i++) {
+		const struct tally	*t = &ts[i];
+		char			 first[32] = "-", err[16] = "-";
+
+		pred = model_first_failure_s(&scs[i]);
+		if (t->failed_runs > 0)
+			snprintf(first, sizeof(first), "%.3f..%.3fs",
+			    t->first_min, t->first_max);
+		if (t->failed_runs > 0 && pred > 0)
+			snprintf(err, sizeof(err), "%+.2f..%+.2f%%",
+			    100 * (t->first_min - pred) / pred,
+			    100 * (t->first_max - pred) / pred);
+		printf("%-32s %4d/%-2d %5d/%-2d %21s %10s %7lld..%-7lld\n",
+		    scs[i].name, t->held, t->runs, t->failed_runs, t->runs,
+		    first, err, (long long)t->tw_min, (long long)t->tw_max);
+	}
+}
+
 /* One scenario: run it, judge it, print its row.  Returns an exit code. */
 static int
 run_one(const struct config *cf, const struct lab_bins *bins,
-    const struct scenario *sc, int *interrupted)
+    const struct scenario *sc, int *interrupted, struct tally *t)
 {
 	struct observed	 obs;
 	enum run_status	 st;
@@ -188,6 +253,8 @@ run_one(const struct config *cf, const struct lab_bins *bins,
 		return EXIT_ERROR;
 	}
 	held = report_judge(sc, &obs, why, sizeof(why));
+	if (!*interrupted)
+		tally_add(t, sc, &obs, held);
 	report_table_row(stdout, sc, &obs, *interrupted ? "interrupted" :
 	    held ? "held" : "NOT HELD");
 	if (!held)
@@ -222,25 +289,32 @@ static int
 cmd_run(const struct config *cf, char **paths, int n)
 {
 	struct scenario	*scs;
+	struct tally	*ts;
 	struct lab_bins	 bins;
-	int		 i, rc, worst = EXIT_HELD, interrupted = 0;
+	int		 i, k, rc, worst = EXIT_HELD, interrupted = 0;
 
-	if ((scs = calloc((size_t)n, sizeof(*scs))) == NULL)
+	if ((scs = calloc((size_t)n, sizeof(*scs))) == NULL ||
+	    (ts = calloc((size_t)n, sizeof(*ts))) == NULL)
 		fatal("calloc");
 	if (load_all(paths, n, scs) == -1) {
 		free(scs);
+		free(ts);
 		return EXIT_ERROR;
 	}
 	find_bins(cf, &bins);
 	report_table_header(stdout);
-	for (i = 0; i < n && !interrupted; i++) {
-		rc = run_one(cf, &bins, &scs[i], &interrupted);
-		if (rc > worst)
-			worst = rc;
-	}
+	for (k = 0; k < cf->repeat && !interrupted; k++)
+		for (i = 0; i < n && !interrupted; i++) {
+			rc = run_one(cf, &bins, &scs[i], &interrupted, &ts[i]);
+			if (rc > worst)
+				worst = rc;
+		}
 	if (interrupted)
-		log_warnx("interrupted: later scenarios were not run");
+		log_warnx("interrupted: later runs were not made");
+	if (cf->repeat > 1)
+		tally_print(scs, ts, n);
 	free(scs);
+	free(ts);
 	return worst;
 }
 
@@ -289,6 +363,18 @@ cmd_run_all(const struct config *cf)
 	return rc;
 }
 
+static int
+parse_repeat(const char *arg)
+{
+	uint64_t	 n;
+	const char	*why;
+
+	if ((why = parse_count(arg, 1000, &n)) != NULL || n == 0)
+		usage_error("--repeat: expected %s (at least 1), got '%s'",
+		    why ? why : "a whole number", arg);
+	return (int)n;
+}
+
 static void
 parse_options(int argc, char **argv, struct config *cf)
 {
@@ -296,6 +382,7 @@ parse_options(int argc, char **argv, struct config *cf)
 		{ "results",	required_argument,	NULL, 'r' },
 		{ "scenarios",	required_argument,	NULL, 's' },
 		{ "bindir",	required_argument,	NULL, 'b' },
+		{ "repeat",	required_argument,	NULL, 'n' },
 		{ "debug",	no_argument,		NULL, 'd' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "version",	no_argument,		NULL, 'V' },
@@ -310,6 +397,7 @@ parse_options(int argc, char **argv, struct config *cf)
 		case 'r': cf->results = optarg; break;
 		case 's': cf->scenarios = optarg; break;
 		case 'b': cf->bindir = optarg; break;
+		case 'n': cf->repeat = parse_repeat(optarg); break;
 		case 'd': cf->debug = 1; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("ephemera %s\n", EPHEMERA_VERSION); exit(0);
@@ -324,7 +412,8 @@ parse_options(int argc, char **argv, struct config *cf)
 int
 main(int argc, char **argv)
 {
-	struct config	cf = { .results = "results", .scenarios = "scenarios" };
+	struct config	cf = { .results = "results", .scenarios = "scenarios",
+			    .repeat = 1 };
 	const char	*cmd;
 
 	log_init("ephemera", 0);

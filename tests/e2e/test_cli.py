@@ -40,6 +40,8 @@ class BadInput(unittest.TestCase):
         self.refused([EPHEMERA, "--bogus", "run"], "--bogus")
         self.refused([EPHEMERA], "run")
         self.refused([EPHEMERA, "frobnicate"], "frobnicate")
+        self.refused([EPHEMERA, "--repeat", "0", "run"], "--repeat", "'0'")
+        self.refused([EPHEMERA, "--repeat", "many", "run"], "--repeat", "many")
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "bad.ini")
             with open(path, "w") as f:

@@ -79,6 +79,19 @@ class Exhaustion(unittest.TestCase):
             self.assertIn("accepted=400 closed_by_client=0 closed_by_server=400",
                           f.read())
 
+    def test_repeated_runs_agree(self):
+        """--repeat: the same verdict and the same numbers every time."""
+        d = tempfile.mkdtemp(prefix="ephemera-rep-")
+        r = run([EPHEMERA, "--results", d, "--repeat", "3", "run",
+                 os.path.join(SOURCE_ROOT, "scenarios", "kb319502-quick.ini")])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(len(glob.glob(os.path.join(d, "kb319502-quick", "2*"))), 3)
+        line = [l for l in r.stdout.splitlines()
+                if l.startswith("kb319502-quick") and "/3" in l]
+        self.assertEqual(len(line), 1, r.stdout)
+        self.assertEqual(line[0].split()[1:3], ["3/3", "3/3"])
+        self.assertIn("100..100", line[0])
+
     def test_host_settings_untouched(self):
         with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
             before = f.read()
