@@ -7,6 +7,7 @@ ephemera's own verdict.
 """
 import glob
 import os
+import shutil
 import tempfile
 import unittest
 
@@ -25,6 +26,7 @@ def total(rows, col):
 class Exhaustion(unittest.TestCase):
     def run_scenario(self, name):
         d = tempfile.mkdtemp(prefix="ephemera-e2e-")
+        self.addCleanup(shutil.rmtree, d, True)
         scenario = os.path.join(SOURCE_ROOT, "scenarios", name + ".ini")
         r = run([EPHEMERA, "--results", d, "run", scenario])
         runs = glob.glob(os.path.join(d, name, "2*"))
@@ -82,6 +84,7 @@ class Exhaustion(unittest.TestCase):
     def test_repeated_runs_agree(self):
         """--repeat: the same verdict and the same numbers every time."""
         d = tempfile.mkdtemp(prefix="ephemera-rep-")
+        self.addCleanup(shutil.rmtree, d, True)
         r = run([EPHEMERA, "--results", d, "--repeat", "3", "run",
                  os.path.join(SOURCE_ROOT, "scenarios", "kb319502-quick.ini")])
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)

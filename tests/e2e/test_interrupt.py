@@ -2,6 +2,7 @@
 still leaves valid CSV and a summary."""
 import glob
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -25,6 +26,7 @@ outcome = holds
 class Interrupt(unittest.TestCase):
     def interrupt(self, send):
         d = tempfile.mkdtemp(prefix="ephemera-int-")
+        self.addCleanup(shutil.rmtree, d, True)
         path = os.path.join(d, "long.ini")
         with open(path, "w") as f:
             f.write(SCENARIO)

@@ -4,6 +4,7 @@ ports / rate, each fix holding, Linux's capacity from both sides. Also the
 results folder of each run: CSV, summary, environment, plot."""
 import glob
 import os
+import shutil
 import tempfile
 import unittest
 import xml.etree.ElementTree as ET
@@ -19,6 +20,10 @@ class ShippedScenarios(unittest.TestCase):
                            glob.glob(os.path.join(SOURCE_ROOT, "scenarios", "*.ini")))
         cls.r = run([EPHEMERA, "--results", cls.results, "--scenarios",
                      os.path.join(SOURCE_ROOT, "scenarios"), "run"], timeout=900)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.results, True)
 
     def test_every_expectation_held(self):
         self.assertGreaterEqual(len(self.names), 8)
