@@ -3,6 +3,7 @@
 
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,7 @@ struct config {
 	const char	*password;
 	const char	*csv_path;
 	const char	*summary_path;
+	const char	*latency_path;
 	enum close_mode	 close;
 	int		 debug;
 };
@@ -70,6 +72,7 @@ enum {
 	OPT_SUMMARY_CSV,
 	OPT_CLOSE,
 	OPT_SCHEDULE,
+	OPT_LATENCY_CSV,
 	OPT_SEED,
 	OPT_STOP_ON_FAILURE,
 	OPT_MAX_FAILURES,
@@ -94,6 +97,7 @@ static const struct option longopts[] = {
 	{ "summary-csv",	required_argument, NULL, OPT_SUMMARY_CSV },
 	{ "close",		required_argument, NULL, OPT_CLOSE },
 	{ "schedule",		required_argument, NULL, OPT_SCHEDULE },
+	{ "latency-csv",	required_argument, NULL, OPT_LATENCY_CSV },
 	{ "seed",		required_argument, NULL, OPT_SEED },
 	{ "stop-on-failure",	no_argument, NULL, OPT_STOP_ON_FAILURE },
 	{ "max-failures",	required_argument, NULL, OPT_MAX_FAILURES },
@@ -152,6 +156,7 @@ usage(void)
 	    "  --password P        LOGIN password (password)\n"
 	    "  --csv FILE          per-interval CSV\n"
 	    "  --summary-csv FILE  whole-run CSV, one row\n"
+	    "  --latency-csv FILE  whole-run latency percentiles, a row each\n"
 	    "  --close client|server  after LOGOUT: client sends the first FIN\n"
 	    "                      (TIME_WAIT on the client; default), or\n"
 	    "                      wait for the server's FIN\n"
@@ -327,6 +332,9 @@ parse_option2(struct config *cfg, int c, char **argv)
 		check(c, optarg, arrival_parse(optarg, &cfg->spec));
 		cfg->schedule_set = 1;
 		break;
+	case OPT_LATENCY_CSV:
+		cfg->latency_path = optarg;
+		break;
 	case OPT_SEED:
 		check(c, optarg, parse_count(optarg, UINT64_MAX, &cfg->seed));
 		break;
@@ -368,6 +376,13 @@ check_config(struct config *cfg)
 	if (cfg->ntargets > TARGETS_MAX)
 		usage_error("--target: expected at most %d destinations",
 		    TARGETS_MAX);
+	if (cfg->latency_path != NULL &&
+	    ((cfg->csv_path != NULL &&
+	    strcmp(cfg->latency_path, cfg->csv_path) == 0) ||
+	    (cfg->summary_path != NULL &&
+	    strcmp(cfg->latency_path, cfg->summary_path) == 0)))
+		usage_error("--latency-csv: expected a file other than --csv "
+		    "and --summary-csv, got '%s'", cfg->latency_path);
 	if (cfg->rate_set && cfg->schedule_set)
 		usage_error("--schedule: expected either --rate or --schedule, "
 		    "not both");
@@ -607,21 +622,21 @@ events_free(void)
 	libevent_global_shutdown();
 }
 
-/* The run's options as summary columns, so rows of many runs line up. */
+/* The run's options as summary columns, so rows of many runs line up:
+ * the ones a table groups by, then the whole command line. */
 static const char *const opt_names[] = {
-	"schedule", "seed", "count", "max_in_flight", "max_failures",
-	"stop_on_failure", "bind", "sources", "targets", "close", "timeout_s",
-	"interval_s",
+	"schedule", "bind", "sources", "targets", "close", "options",
 };
 #define NOPTS	(int)(sizeof(opt_names) / sizeof(opt_names[0]))
+#define OPT_STRLEN	(ARRIVAL_SPEC_STRLEN + 4096)
 
-static char	opt_buf[NOPTS][ARRIVAL_SPEC_STRLEN];
+static char	opt_buf[NOPTS][OPT_STRLEN];
 static const char *opt_values[NOPTS];
 
 /* Space-separated list of endpoints or addresses. */
 static void
 join_addrs(char *buf, size_t sz, const struct sockaddr_storage *ss,
-    size_t stride, int n, int port)
+    size_t stride, int n, const char *sep, int port)
 {
 	char	one[ENDPOINT_STRLEN];
 	size_t	len = 0;
@@ -636,36 +651,77 @@ join_addrs(char *buf, size_t sz, const struct sockaddr_storage *ss,
 		if (!port)	/* "10.0.0.2:0" -> "10.0.0.2" */
 			*strrchr(one, ':') = '\0';
 		len += (size_t)snprintf(buf + len, sz - len, "%s%s",
-		    i > 0 ? " " : "", one);
+		    i > 0 ? sep : "", one);
 	}
+}
+
+/* Append printf output to buf, which holds `len` bytes so far. */
+static size_t PRINTF_LIKE(4, 5)
+append(char *buf, size_t sz, size_t len, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	if (len >= sz)
+		return len;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + len, sz - len, fmt, ap);
+	va_end(ap);
+	return n < 0 ? len : len + (size_t)n;
+}
+
+/* Every option in force, as a command line (never the password). */
+static void
+options_line(const struct config *cfg, const char *schedule,
+    const char *bind, char *buf, size_t sz)
+{
+	char	d[32], t[32], iv[32], addrs[4096];
+	size_t	n;
+
+	format_duration(cfg->duration_us, d, sizeof(d));
+	format_duration(cfg->timeout_us, t, sizeof(t));
+	format_duration(cfg->interval_us, iv, sizeof(iv));
+	n = append(buf, sz, 0, "--schedule %s --seed %llu --duration %s "
+	    "--interval %s --timeout %s --close %s --bind %s", schedule,
+	    (unsigned long long)cfg->seed, d, iv, t,
+	    cfg->close == CLOSE_CLIENT ? "client" : "server", bind);
+	if (cfg->count != 0)
+		n = append(buf, sz, n, " --count %llu",
+		    (unsigned long long)cfg->count);
+	if (cfg->max_in_flight != 0)
+		n = append(buf, sz, n, " --max-in-flight %llu",
+		    (unsigned long long)cfg->max_in_flight);
+	if (cfg->max_failures != 0)
+		n = append(buf, sz, n, " --max-failures %llu",
+		    (unsigned long long)cfg->max_failures);
+	if (cfg->stop_on_failure)
+		n = append(buf, sz, n, " --stop-on-failure");
+	if (cfg->bind.nsources > 0) {
+		join_addrs(addrs, sizeof(addrs), cfg->bind.sources,
+		    sizeof(cfg->bind.sources[0]), cfg->bind.nsources,
+		    " --source ", 0);
+		n = append(buf, sz, n, " --source %s", addrs);
+	}
+	join_addrs(addrs, sizeof(addrs), &cfg->targets[0].ss,
+	    sizeof(cfg->targets[0]), cfg->ntargets, " --target ", 1);
+	append(buf, sz, n, " %s", addrs);
 }
 
 static void
 run_options(const struct config *cfg)
 {
-	int	i = 0;
+	int	i;
 
-	arrival_format(&cfg->spec, opt_buf[i++], sizeof(opt_buf[0]));
-	snprintf(opt_buf[i++], sizeof(opt_buf[0]), "%llu",
-	    (unsigned long long)cfg->seed);
-	snprintf(opt_buf[i++], sizeof(opt_buf[0]), "%llu",
-	    (unsigned long long)cfg->count);
-	snprintf(opt_buf[i++], sizeof(opt_buf[0]), "%llu",
-	    (unsigned long long)cfg->max_in_flight);
-	snprintf(opt_buf[i++], sizeof(opt_buf[0]), "%llu",
-	    (unsigned long long)cfg->max_failures);
-	snprintf(opt_buf[i++], sizeof(opt_buf[0]), "%d", cfg->stop_on_failure);
-	bind_format(&cfg->bind, opt_buf[i++], sizeof(opt_buf[0]));
-	join_addrs(opt_buf[i++], sizeof(opt_buf[0]), cfg->bind.sources,
-	    sizeof(cfg->bind.sources[0]), cfg->bind.nsources, 0);
-	join_addrs(opt_buf[i++], sizeof(opt_buf[0]), &cfg->targets[0].ss,
-	    sizeof(cfg->targets[0]), cfg->ntargets, 1);
-	snprintf(opt_buf[i++], sizeof(opt_buf[0]), "%s",
+	arrival_format(&cfg->spec, opt_buf[0], sizeof(opt_buf[0]));
+	bind_format(&cfg->bind, opt_buf[1], sizeof(opt_buf[1]));
+	join_addrs(opt_buf[2], sizeof(opt_buf[2]), cfg->bind.sources,
+	    sizeof(cfg->bind.sources[0]), cfg->bind.nsources, " ", 0);
+	join_addrs(opt_buf[3], sizeof(opt_buf[3]), &cfg->targets[0].ss,
+	    sizeof(cfg->targets[0]), cfg->ntargets, " ", 1);
+	snprintf(opt_buf[4], sizeof(opt_buf[4]), "%s",
 	    cfg->close == CLOSE_CLIENT ? "client" : "server");
-	snprintf(opt_buf[i++], sizeof(opt_buf[0]), "%.3f",
-	    (double)cfg->timeout_us / 1e6);
-	snprintf(opt_buf[i++], sizeof(opt_buf[0]), "%.3f",
-	    (double)cfg->interval_us / 1e6);
+	options_line(cfg, opt_buf[0], opt_buf[1], opt_buf[5],
+	    sizeof(opt_buf[5]));
 	for (i = 0; i < NOPTS; i++)
 		opt_values[i] = opt_buf[i];
 }
@@ -697,7 +753,8 @@ start(const struct config *cfg)
 {
 	struct stats_run	sr = { cfg->target_str, offered_rate(cfg),
 				    cfg->duration_us, opt_names, opt_values,
-				    NOPTS, open_sockdiag(cfg) };
+				    NOPTS, open_sockdiag(cfg),
+				    cfg->latency_path };
 	struct session_params	sp = { cfg->targets, cfg->ntargets,
 				    cfg->timeout_us, run.login, cfg->close,
 				    cfg->bind.mode != BIND_NONE,

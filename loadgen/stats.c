@@ -64,6 +64,8 @@ static struct {
 	struct stats_run	 run;
 	FILE			*csv_fp;
 	FILE			*summary_fp;
+	FILE			*latency_fp;
+	const char		*latency_path;
 	const char		*csv_path;
 	const char		*summary_path;
 	struct csv_writer	 csv;
@@ -263,6 +265,10 @@ stats_open(const char *csv_path, const char *summary_path,
 	st.summary_path = summary_path;
 	if (summary_path != NULL)
 		st.summary_fp = stats_fopen(summary_path);
+	if (run->latency_path != NULL) {
+		st.latency_path = run->latency_path;
+		st.latency_fp = stats_fopen(run->latency_path);
+	}
 	if (csv_path != NULL) {
 		st.csv_fp = stats_fopen(csv_path);
 		csv_init(&st.csv, st.csv_fp);
@@ -496,6 +502,94 @@ completed_per_s(uint64_t now_us)
 	return (double)st.total.completed / ((double)now_us / 1e6);
 }
 
+/*
+ * The whole run's latencies in the summary: a selection, so the row stays
+ * within the 64 fields lab/report.c reads.  --latency-csv has them all.
+ */
+static const struct {
+	enum latency	m;
+	int		pct;	/* index into pcts[], or -1 for the max */
+} summary_lat[] = {
+	{ LAT_CONNECT, 2 }, { LAT_CONNECT, -1 },
+	{ LAT_GREETING, 2 }, { LAT_GREETING, -1 },
+	{ LAT_LOGIN, 2 }, { LAT_LOGIN, -1 },
+	{ LAT_SESSION, 0 }, { LAT_SESSION, 1 }, { LAT_SESSION, 2 },
+	{ LAT_SESSION, 3 }, { LAT_SESSION, -1 },
+	{ LAT_SESSION_ACTUAL, 2 },
+	{ LAT_LAG, 2 }, { LAT_LAG, -1 },
+};
+#define NSUMMARY_LAT	(int)(sizeof(summary_lat) / sizeof(summary_lat[0]))
+
+static void
+summary_latency_header(struct csv_writer *w)
+{
+	char	name[64];
+	int	i;
+
+	for (i = 0; i < NSUMMARY_LAT; i++) {
+		snprintf(name, sizeof(name), "%s_%s_ms",
+		    latency_names[summary_lat[i].m], summary_lat[i].pct < 0 ?
+		    "max" : pct_names[summary_lat[i].pct]);
+		csv_str(w, name);
+	}
+}
+
+static void
+summary_latency_fields(struct csv_writer *w)
+{
+	const struct histogram	*h;
+	int			 i;
+
+	for (i = 0; i < NSUMMARY_LAT; i++) {
+		h = &st.lat_total[summary_lat[i].m];
+		if (h->n == 0)
+			csv_empty(w);
+		else if (summary_lat[i].pct < 0)
+			csv_ms(w, h->max);
+		else
+			csv_ms(w, hist_percentile(h,
+			    pcts[summary_lat[i].pct]));
+	}
+}
+
+/* --latency-csv: one row per latency, every percentile, whole run. */
+static void
+latency_csv(void)
+{
+	struct csv_writer	w;
+	uint64_t		v[NPCTS];
+	int			m, i;
+
+	csv_init(&w, st.latency_fp);
+	csv_str(&w, "latency");
+	csv_str(&w, "count");
+	for (i = 0; i < NPCTS; i++) {
+		char	name[32];
+
+		snprintf(name, sizeof(name), "%s_ms", pct_names[i]);
+		csv_str(&w, name);
+	}
+	csv_str(&w, "max_ms");
+	csv_end_row(&w);
+	for (m = 0; m < LAT_MAX; m++) {
+		csv_str(&w, latency_names[m]);
+		csv_u64(&w, st.lat_total[m].n);
+		hist_percentiles(&st.lat_total[m], pcts, v, NPCTS);
+		for (i = 0; i < NPCTS; i++) {
+			if (st.lat_total[m].n == 0)
+				csv_empty(&w);
+			else
+				csv_ms(&w, v[i]);
+		}
+		if (st.lat_total[m].n == 0)
+			csv_empty(&w);
+		else
+			csv_ms(&w, st.lat_total[m].max);
+		if (csv_end_row(&w) == -1)
+			fatal("%s", st.latency_path);
+	}
+}
+
 static void
 summary_header(struct csv_writer *w)
 {
@@ -516,12 +610,14 @@ summary_header(struct csv_writer *w)
 		csv_str(w, reason_names[r]);
 	for (i = 0; i < sizeof(tail) / sizeof(tail[0]); i++)
 		csv_str(w, tail[i]);
-	appended_header(w);
-	side_header(w, "_end");
-	tcpext_header(w);
+	csv_str(w, "skipped");
+	csv_str(w, "connected");
 	csv_str(w, "first_failure_windows");
 	csv_str(w, "first_failure_windows_code");
 	csv_str(w, "stop_reason");
+	summary_latency_header(w);
+	side_header(w, "_end");
+	tcpext_header(w);
 	for (i = 0; i < (size_t)st.run.nopts; i++)
 		csv_str(w, st.run.opt_names[i]);
 	for (i = 0; i < (size_t)NSYSCTLS; i++)
@@ -554,11 +650,11 @@ summary_appended(struct csv_writer *w)
 
 	csv_u64(w, st.total.skipped);
 	csv_u64(w, st.total.connected);
-	latency_fields(w, st.lat_total);
-	side_fields(w);
-	tcpext_fields(w, &st.tcpext_start);
 	summary_windows(w);
 	csv_str(w, st.stop_reason != NULL ? st.stop_reason : "");
+	summary_latency_fields(w);
+	side_fields(w);
+	tcpext_fields(w, &st.tcpext_start);
 	for (i = 0; i < st.run.nopts; i++)
 		csv_str(w, st.run.opt_values[i]);
 	for (i = 0; i < NSYSCTLS; i++)
@@ -667,6 +763,8 @@ stats_finish(uint64_t now_us, uint64_t scheduled, uint64_t active)
 	tw = kstat_time_wait();
 	if (st.summary_fp != NULL)
 		summary_csv(now_us, scheduled, tw);
+	if (st.latency_fp != NULL)
+		latency_csv();
 	summary_line(now_us, scheduled, active, tw);
 }
 
@@ -678,5 +776,7 @@ stats_close(void)
 		fclose(st.csv_fp);
 	if (st.summary_fp != NULL)
 		fclose(st.summary_fp);
-	st.csv_fp = st.summary_fp = NULL;
+	if (st.latency_fp != NULL)
+		fclose(st.latency_fp);
+	st.csv_fp = st.summary_fp = st.latency_fp = NULL;
 }

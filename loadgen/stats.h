@@ -51,6 +51,7 @@ struct stats_run {
 	const char	*const *opt_values;
 	int		 nopts;
 	int		 by_side;	/* sockdiag_open() succeeded */
+	const char	*latency_path;	/* --latency-csv, or NULL */
 };
 
 /* Totals so far, for the progress line. */
