@@ -509,6 +509,9 @@ main(int argc, char **argv)
 
 	listener_free_all();
 	session_free_all();
+	/* Deferred callbacks still hold references to freed bufferevents:
+	 * one more turn lets libevent release them. */
+	event_base_loop(base, EVLOOP_NONBLOCK);
 	stats_stop();
 	event_base_free(base);
 	libevent_global_shutdown();
