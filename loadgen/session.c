@@ -41,7 +41,7 @@ struct session {
 	TAILQ_ENTRY(session)	 entry;
 	uint64_t		 id;
 	enum session_state	 state;
-	int			 fd;		/* -1 once bev owns it */
+	int			 fd;		/* ours to close, even with bev */
 	struct event		*ev_connect;
 	struct event		*ev_timeout;	/* the current step's deadline */
 	struct bufferevent	*bev;
@@ -120,10 +120,13 @@ session_free(struct session *s, enum reason why, int err, const char *detail)
 	 * sends the first FIN is the one left in TIME_WAIT. */
 	if (s->bev != NULL)
 		bufferevent_free(s->bev);
-	else if (s->fd != -1)
-		close(s->fd);
 	if (s->ev_connect != NULL)
 		event_free(s->ev_connect);
+	/* Ours to close, now: libevent would close it only once the
+	 * callback running now returns, after this session was counted,
+	 * and the FIN (the server's TIME_WAIT in --close server) late. */
+	if (s->fd != -1)
+		close(s->fd);
 	event_free(s->ev_timeout);
 	free(s);
 	if (params.on_end != NULL)
@@ -367,10 +370,8 @@ session_connected(struct session *s)
 		event_free(s->ev_connect);
 		s->ev_connect = NULL;
 	}
-	if ((s->bev = bufferevent_socket_new(base, s->fd,
-	    BEV_OPT_CLOSE_ON_FREE)) == NULL)
+	if ((s->bev = bufferevent_socket_new(base, s->fd, 0)) == NULL)
 		fatalx("bufferevent_socket_new");
-	s->fd = -1;
 	stats_connected();
 	session_step_done(s, LAT_CONNECT);
 	bufferevent_setcb(s->bev, session_read, NULL, session_event, s);

@@ -17,10 +17,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def run_in_netns(loadgen_args, servers=(), sysctls=None, timeout=60,
-                 after=None):
+                 after=None, before=None):
     """servers: list of fake-imapd argument lists (each with its --listen);
-    loadgen_args: loadgen's arguments; after: python source run in the
-    namespace after loadgen, its value returned as result["after"].
+    loadgen_args: loadgen's arguments; before: python source run in the
+    namespace before loadgen (it may start threads, such as a server that
+    misbehaves on purpose); after: python source run after loadgen, its
+    `result` returned as result["after"].
     Returns the result dict: rc, stdout, stderr, servers[i] = (rc, out)."""
     spec = {
         "parent_netns": os.stat("/proc/self/ns/net").st_ino,
@@ -29,6 +31,7 @@ def run_in_netns(loadgen_args, servers=(), sysctls=None, timeout=60,
         "loadgen": list(loadgen_args),
         "timeout": timeout,
         "after": after,
+        "before": before,
     }
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
@@ -65,6 +68,8 @@ def main():
         with open("/proc/sys/" + name.replace(".", "/"), "w") as f:
             f.write(str(value))
     servers = [start_server(a) for a in spec["servers"]]
+    if spec["before"]:
+        exec(spec["before"], {})
     result = {}
     try:
         p = subprocess.run([LOADGEN] + spec["loadgen"], capture_output=True,

@@ -1,0 +1,96 @@
+"""test_sides.py: TIME_WAIT and FIN_WAIT_2 split by side through
+NETLINK_SOCK_DIAG, in a private network namespace where every socket is
+the run's own: only the side that closes first holds TIME_WAIT."""
+import os
+import tempfile
+import unittest
+
+from harness import read_csv
+from nsrun import run_in_netns
+
+SERVER = "127.0.0.1:1143"
+N = 20
+
+# An IMAP server that answers LOGIN and LOGOUT and then never closes, not
+# even after the client's FIN: the client's ports stay in FIN_WAIT_2.
+NEVER_CLOSES = r"""
+import socket, threading
+held = []
+def serve(c):
+    held.append(c)
+    c.sendall(b"* OK ready\r\n")
+    buf = b""
+    while True:
+        data = c.recv(4096)
+        if not data:
+            return
+        buf += data
+        while b"\r\n" in buf:
+            line, buf = buf.split(b"\r\n", 1)
+            tag = line.split(b" ")[0]
+            if b" LOGOUT" in line.upper():
+                c.sendall(b"* BYE bye\r\n" + tag + b" OK LOGOUT\r\n")
+            else:
+                c.sendall(tag + b" OK done\r\n")
+def accept(l):
+    while True:
+        c, _ = l.accept()
+        threading.Thread(target=serve, args=(c,), daemon=True).start()
+l = socket.socket()
+l.bind(("127.0.0.1", 1145))
+l.listen(128)
+threading.Thread(target=accept, args=(l,), daemon=True).start()
+"""
+
+
+class Sides(unittest.TestCase):
+    def run_loadgen(self, args, server_args, target=SERVER, before=None):
+        d = tempfile.mkdtemp(prefix="loadgen-sides-")
+        csv, summary = os.path.join(d, "l.csv"), os.path.join(d, "s.csv")
+        r = run_in_netns(["--rate", "1000", "--csv", csv,
+                          "--summary-csv", summary] + args + [target],
+                         servers=[["--listen", SERVER] + server_args],
+                         sysctls={"net.ipv4.tcp_tw_reuse": "0"},
+                         before=before)
+        self.assertEqual(r["rc"], 0, r["stderr"])
+        return r, read_csv(csv), read_csv(summary)[0]
+
+    def test_client_closes_first(self):
+        r, rows, s = self.run_loadgen(["--count", str(N)], [])
+        self.assertEqual(int(s["completed"]), N)
+        last = rows[-1]
+        self.assertEqual(int(last["time_wait_client"]), N)
+        self.assertEqual(int(last["time_wait_server"]), 0)
+        self.assertEqual(int(last["time_wait"]), N)
+        self.assertEqual(int(s["time_wait_client_end"]), N)
+        self.assertEqual(int(s["time_wait_server_end"]), 0)
+        self.assertEqual(int(s["fin_wait2_client_end"]), 0)
+        # A FIN, not an RST: no abort counted.
+        self.assertEqual(int(s["abort_on_close"]), 0)
+        self.assertEqual(int(s["abort_on_data"]), 0)
+        self.assertEqual(sum(int(x["abort_on_close"]) for x in rows), 0)
+
+    def test_server_closes_first(self):
+        r, rows, s = self.run_loadgen(["--count", str(N), "--close", "server"],
+                                      ["--logout-close", "server"])
+        self.assertEqual(int(s["completed"]), N)
+        self.assertEqual(int(rows[-1]["time_wait_client"]), 0)
+        self.assertEqual(int(rows[-1]["time_wait_server"]), N)
+        self.assertEqual(int(s["time_wait_client_end"]), 0)
+        self.assertEqual(int(s["time_wait_server_end"]), N)
+
+    def test_server_never_closes_leaves_fin_wait2(self):
+        """The server ignores our FIN: our ports sit in FIN_WAIT_2, not
+        TIME_WAIT, and the sessions still count as completed."""
+        r, rows, s = self.run_loadgen(["--count", "5", "--timeout", "300ms"],
+                                      [], target="127.0.0.1:1145",
+                                      before=NEVER_CLOSES)
+        self.assertEqual(int(s["completed"]), 5)
+        self.assertIn("server_never_closed=5", r["stdout"])
+        self.assertEqual(int(s["fin_wait2_client_end"]), 5)
+        self.assertEqual(int(s["fin_wait2_server_end"]), 0)
+        self.assertEqual(int(s["time_wait_client_end"]), 0)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
