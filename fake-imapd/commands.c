@@ -11,6 +11,7 @@
 #include "imap.h"
 #include "mailbox.h"
 #include "reader.h"
+#include "sasl.h"
 #include "search.h"
 #include "seqset.h"
 #include "session.h"
@@ -18,8 +19,12 @@
 #include "users.h"
 
 /* Only what is implemented (RFC 7888 LITERAL+, RFC 2177 IDLE, RFC 3691
- * UNSELECT); the greeting shows the same list. */
-#define CAPABILITIES	"IMAP4rev1 LITERAL+ IDLE UNSELECT"
+ * UNSELECT, RFC 4959 SASL-IR, RFC 4616 PLAIN); the greeting shows the
+ * same list. */
+#define CAPABILITIES	"IMAP4rev1 LITERAL+ IDLE UNSELECT SASL-IR AUTH=PLAIN"
+
+/* A SASL response line before login is at most READER_LINE_MAX_UNAUTH. */
+#define SASL_MAX	(READER_LINE_MAX_UNAUTH / 4 * 3)
 
 #define AUTH_STATES	(STATE_BIT(STATE_AUTHENTICATED) | \
 			    STATE_BIT(STATE_SELECTED))
@@ -49,6 +54,7 @@ struct command {
 	void			(*handler)(struct session *, struct cmd *);
 };
 
+static void	cmd_authenticate(struct session *, struct cmd *);
 static void	cmd_capability(struct session *, struct cmd *);
 static void	cmd_check(struct session *, struct cmd *);
 static void	cmd_close(struct session *, struct cmd *);
@@ -69,6 +75,7 @@ static const struct command commands[] = {
 	{ "NOOP",	ANY_STATE,	ARGS_NONE,	cmd_noop },
 	{ "LOGOUT",	ANY_STATE,	ARGS_NONE,	cmd_logout },
 	{ "LOGIN",	NOT_AUTH,	ARGS_OWN,	cmd_login },
+	{ "AUTHENTICATE", NOT_AUTH,	ARGS_OWN,	cmd_authenticate },
 	{ "SELECT",	AUTH_STATES,	ARGS_OWN,	cmd_select },
 	{ "EXAMINE",	AUTH_STATES,	ARGS_OWN,	cmd_select },
 	{ "LIST",	AUTH_STATES,	ARGS_OWN,	cmd_list },
@@ -181,6 +188,86 @@ cmd_login(struct session *s, struct cmd *c)
 	}
 	session_reply(s, "%s OK LOGIN completed", c->tag);
 	session_enter_state(s, STATE_AUTHENTICATED);
+}
+
+/*
+ * RFC 4616 PLAIN, base64 (RFC 3501 6.2.2): check the credentials and log
+ * in, or say why not.  "=" is an empty response (RFC 4959).
+ */
+static void
+authenticate_plain(struct session *s, const char *tag, const char *b64,
+    size_t len)
+{
+	static char		msg[SASL_MAX];
+	struct sasl_plain	p;
+	long			n = 0;
+
+	if ((len != 1 || b64[0] != '=') &&
+	    (n = sasl_base64_decode(b64, len, msg, sizeof(msg))) == -1) {
+		session_bad(s, tag, "invalid base64 in the SASL response");
+		return;
+	}
+	if (sasl_plain_parse(msg, (size_t)n, &p) == -1) {
+		session_bad(s, tag, "malformed PLAIN response");
+		return;
+	}
+	/* Acting for someone else is not offered (RFC 5530). */
+	if (p.authzid_len > 0 && (p.authzid_len != p.authcid_len ||
+	    memcmp(p.authzid, p.authcid, p.authcid_len) != 0)) {
+		session_reply(s, "%s NO [AUTHORIZATIONFAILED] Authorization "
+		    "failed", tag);
+		return;
+	}
+	if (!users_check(p.authcid, p.authcid_len, p.passwd, p.passwd_len)) {
+		session_reply(s, "%s NO [AUTHENTICATIONFAILED] Authentication "
+		    "failed", tag);
+		return;
+	}
+	session_reply(s, "%s OK AUTHENTICATE completed", tag);
+	session_enter_state(s, STATE_AUTHENTICATED);
+}
+
+/* RFC 3501 6.2.2: AUTHENTICATE mechanism [SP initial-response]. */
+static void
+cmd_authenticate(struct session *s, struct cmd *c)
+{
+	char	mech[32], ir[READER_LINE_MAX_UNAUTH];
+
+	if (args_atom(&c->args, mech, sizeof(mech)) == -1) {
+		session_bad(s, c->tag, "AUTHENTICATE expects a mechanism");
+		return;
+	}
+	if (strcasecmp(mech, "PLAIN") != 0) {
+		session_reply(s, "%s NO unsupported authentication mechanism",
+		    c->tag);
+		return;
+	}
+	if (args_at_end(&c->args)) {
+		/* No initial response: ask for it with an empty challenge. */
+		session_reply(s, "+ ");
+		session_continue(s, c->tag, STATE_AUTHENTICATE);
+		return;
+	}
+	if (args_sp(&c->args) == -1 ||
+	    args_atom(&c->args, ir, sizeof(ir)) == -1) {
+		session_bad(s, c->tag, "AUTHENTICATE expects a mechanism and a "
+		    "base64 response");
+		return;
+	}
+	if (check_end(s, c))
+		authenticate_plain(s, c->tag, ir, strlen(ir));
+}
+
+void
+commands_continue(struct session *s, const char *tag, const char *line,
+    size_t len)
+{
+	/* RFC 3501 6.2.2: "*" cancels, with BAD. */
+	if (len == 1 && line[0] == '*') {
+		session_bad(s, tag, "authentication cancelled");
+		return;
+	}
+	authenticate_plain(s, tag, line, len);
 }
 
 /* A mailbox name as the only argument; BAD when malformed. */
@@ -344,7 +431,7 @@ static void
 cmd_idle(struct session *s, struct cmd *c)
 {
 	session_reply(s, "+ idling");
-	session_idle(s, c->tag);
+	session_continue(s, c->tag, STATE_IDLE);
 }
 
 /* RFC 3501 6.4.1 and 6.4.2 (RFC 3691 UNSELECT): nothing is expunged,

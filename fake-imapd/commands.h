@@ -10,6 +10,10 @@ struct session;
  * from a session that reads commands. */
 void	commands_dispatch(struct session *, const char *cmd, size_t len);
 
+/* The client's line after AUTHENTICATE's "+" continuation. */
+void	commands_continue(struct session *, const char *tag, const char *line,
+	    size_t len);
+
 /* The capability list, as CAPABILITY and the greeting show it. */
 const char *commands_capability(void);
 

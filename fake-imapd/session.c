@@ -85,6 +85,7 @@ static const char *state_names[] = {
 	[STATE_AUTHENTICATED] =		"AUTHENTICATED",
 	[STATE_SELECTED] =		"SELECTED",
 	[STATE_IDLE] =			"IDLE",
+	[STATE_AUTHENTICATE] =		"AUTHENTICATE",
 	[STATE_LOGOUT] =		"LOGOUT",
 	[STATE_CLOSING] =		"CLOSING",
 	[STATE_DRAINING] =		"DRAINING",
@@ -104,7 +105,7 @@ struct session {
 	struct event		*lifetime;	/* --max-lifetime */
 	struct reader		 reader;
 	struct mailbox_view	*view;		/* SELECTED (and IDLE in it) */
-	char			*idle_tag;	/* IDLE */
+	char			*cont_tag;	/* IDLE, AUTHENTICATE */
 	unsigned long long	 commands;
 	unsigned int		 bad_streak;
 	int			 cmd_bad;	/* this command answered BAD */
@@ -233,6 +234,13 @@ session_reads_commands(const struct session *s)
 {
 	return s->state == STATE_NOT_AUTHENTICATED ||
 	    s->state == STATE_AUTHENTICATED || s->state == STATE_SELECTED ||
+	    s->state == STATE_IDLE || s->state == STATE_AUTHENTICATE;
+}
+
+static int
+session_logged_in(const struct session *s)
+{
+	return s->state == STATE_AUTHENTICATED || s->state == STATE_SELECTED ||
 	    s->state == STATE_IDLE;
 }
 
@@ -242,8 +250,8 @@ session_arm_autologout(struct session *s)
 {
 	if (!session_reads_commands(s))
 		return;
-	evtimer_add(s->timer, s->state == STATE_NOT_AUTHENTICATED ?
-	    autologout_unauth : autologout_auth);
+	evtimer_add(s->timer, session_logged_in(s) ? autologout_auth :
+	    autologout_unauth);
 }
 
 /* The one place a session ends; `reason` goes to the log and the counters. */
@@ -272,7 +280,7 @@ session_free(struct session *s, enum close_reason reason)
 		event_free(s->lifetime);
 	reader_free(&s->reader);
 	mailbox_view_free(s->view);
-	free(s->idle_tag);
+	free(s->cont_tag);
 	/* Closes the socket: a plain close(2), never SO_LINGER 0, since an
 	 * RST would skip the TIME_WAIT this program exists to place. */
 	bufferevent_free(s->bev);
@@ -348,25 +356,39 @@ session_greet(struct session *s)
 }
 
 void
-session_idle(struct session *s, const char *tag)
+session_continue(struct session *s, const char *tag, enum session_state st)
 {
-	if ((s->idle_tag = strdup(tag)) == NULL)
+	if ((s->cont_tag = strdup(tag)) == NULL)
 		fatalx("session id=%llu: out of memory", s->id);
-	session_enter_state(s, STATE_IDLE);
+	session_enter_state(s, st);
 }
 
 /* RFC 2177 3: DONE ends IDLE; anything else is an error that ends it too. */
 static void
-session_idle_line(struct session *s, const char *line)
+session_idle_line(struct session *s, const char *tag, const char *line)
 {
 	if (strcasecmp(line, "DONE") == 0)
-		session_reply(s, "%s OK IDLE terminated", s->idle_tag);
+		session_reply(s, "%s OK IDLE terminated", tag);
 	else
-		session_bad(s, s->idle_tag, "expected DONE");
-	free(s->idle_tag);
-	s->idle_tag = NULL;
+		session_bad(s, tag, "expected DONE");
 	session_enter_state(s, s->view != NULL ? STATE_SELECTED :
 	    STATE_AUTHENTICATED);
+}
+
+/* A continuation line: what it means depends on the state it came in. */
+static void
+session_continuation(struct session *s, const char *line, size_t len)
+{
+	char	*tag = s->cont_tag;
+
+	s->cont_tag = NULL;
+	if (s->state == STATE_IDLE)
+		session_idle_line(s, tag, line);
+	else {
+		session_enter_state(s, STATE_NOT_AUTHENTICATED);
+		commands_continue(s, tag, line, len);
+	}
+	free(tag);
 }
 
 /* --command-delay: hold the replies back, and the next commands too. */
@@ -410,8 +432,8 @@ static void
 session_command(struct session *s, const char *cmd, size_t len)
 {
 	s->cmd_bad = 0;
-	if (s->state == STATE_IDLE)
-		session_idle_line(s, cmd);
+	if (s->state == STATE_IDLE || s->state == STATE_AUTHENTICATE)
+		session_continuation(s, cmd, len);
 	else {
 		s->commands++;
 		stats.commands++;
@@ -441,8 +463,8 @@ session_read_one(struct session *s, struct evbuffer *in)
 	const char	*cmd;
 	size_t		 len;
 
-	s->reader.line_max = s->state == STATE_NOT_AUTHENTICATED ?
-	    READER_LINE_MAX_UNAUTH : READER_LINE_MAX_AUTH;
+	s->reader.line_max = session_logged_in(s) ? READER_LINE_MAX_AUTH :
+	    READER_LINE_MAX_UNAUTH;
 	switch (reader_next(&s->reader, in, &cmd, &len)) {
 	case READ_MORE:
 		return 0;
@@ -513,6 +535,7 @@ session_timeout_cb(evutil_socket_t fd UNUSED, short what UNUSED, void *arg)
 	case STATE_AUTHENTICATED:
 	case STATE_SELECTED:
 	case STATE_IDLE:
+	case STATE_AUTHENTICATE:
 		stats.autologout++;
 		session_bye(s, CLOSE_AUTOLOGOUT, "autologout");
 		break;
@@ -597,6 +620,7 @@ session_write_cb(struct bufferevent *bev, void *arg)
 	case STATE_AUTHENTICATED:
 	case STATE_SELECTED:
 	case STATE_IDLE:
+	case STATE_AUTHENTICATE:
 		/* Lines may be waiting for the client to read its answers. */
 		if (evbuffer_get_length(bufferevent_get_input(bev)) > 0)
 			session_read_lines(s, SESSION_LINES_PER_WAKEUP);

@@ -18,7 +18,7 @@ struct session;
 /*
  * RFC 3501 3: the connection states, plus our own around them.  GREETING
  * waits out --greeting-delay.  IDLE is RFC 2177's, from "+ idling" to
- * DONE.  LOGOUT lasts from the LOGOUT command until the socket closes.
+ * DONE; AUTHENTICATE waits for the client's SASL response after "+ ".  LOGOUT lasts from the LOGOUT command until the socket closes.
  * CLOSING frees the session once the output is flushed.  DRAINING is a
  * close we start (after BYE): FIN once flushed, then discard input until
  * the client's FIN, since closing with unread input would send an RST
@@ -30,6 +30,7 @@ enum session_state {
 	STATE_AUTHENTICATED,
 	STATE_SELECTED,
 	STATE_IDLE,
+	STATE_AUTHENTICATE,
 	STATE_LOGOUT,
 	STATE_CLOSING,
 	STATE_DRAINING,
@@ -55,7 +56,10 @@ struct evbuffer *session_output(struct session *);
 /* The selected mailbox, or NULL; setting replaces (and frees) the old. */
 struct mailbox_view *session_view(struct session *);
 void	session_set_view(struct session *, struct mailbox_view *);
-/* RFC 2177: "+ idling" was sent; lines are now DONE or an error. */
-void	session_idle(struct session *, const char *tag);
+/* A "+" continuation was sent: the next line belongs to command `tag`,
+ * in `state` (STATE_IDLE: DONE; STATE_AUTHENTICATE: a SASL response,
+ * handed to commands_continue). */
+void	session_continue(struct session *, const char *tag,
+	    enum session_state);
 
 #endif

@@ -31,7 +31,7 @@ class Imaplib(unittest.TestCase):
             self.m.logout()
 
     def test_capabilities(self):
-        self.assertEqual(self.m.capabilities, ("IMAP4REV1", "LITERAL+", "IDLE", "UNSELECT"))
+        self.assertEqual(self.m.capabilities, ("IMAP4REV1", "LITERAL+", "IDLE", "UNSELECT", "SASL-IR", "AUTH=PLAIN"))
 
     def test_list(self):
         typ, data = self.m.list()
