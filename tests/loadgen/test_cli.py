@@ -1,0 +1,150 @@
+"""test_cli.py: loadgen's new options refused with one line naming the
+option; the Windows error of the first failure; the progress line only
+on a terminal."""
+import os
+import pty
+import select
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+
+from harness import FakeImapd, LOADGEN, read_csv, run
+
+T = "127.0.0.1:1143"
+
+
+class BadInput(unittest.TestCase):
+    def refused(self, argv, *words):
+        r = run([LOADGEN] + argv, timeout=20)
+        self.assertEqual(r.returncode, 2, "%s: %r" % (argv, r.stderr))
+        lines = r.stderr.splitlines()
+        self.assertEqual(len(lines), 1, "%s: %r" % (argv, r.stderr))
+        for w in words:
+            self.assertIn(w, lines[0])
+
+    def test_schedule(self):
+        self.refused(["--schedule", "sine:5", T], "--schedule", "sine:5",
+                     "ramp:")
+        self.refused(["--schedule", "ramp:1-2", T], "--schedule", "ramp:")
+        self.refused(["--schedule", "steps:1/1s,0/1s", T], "--schedule",
+                     "last step")
+        self.refused(["--rate", "5", "--schedule", "const:5", T],
+                     "--schedule", "not both")
+        self.refused(["--seed", "x", T], "--seed", "'x'")
+
+    def test_stops(self):
+        self.refused(["--max-in-flight", "0", T], "--max-in-flight")
+        self.refused(["--max-failures", "-1", T], "--max-failures")
+        self.refused(["--stop-on-failure=1", T], "--stop-on-failure",
+                     "no argument")
+
+    def test_bind(self):
+        self.refused(["--bind", "port", T], "--bind", "addr-no-port",
+                     "explicit:LO-HI")
+        self.refused(["--bind", "range:10-5", T], "--bind", "range:LO-HI")
+        self.refused(["--bind", "range:1-5,reuseaddr", T], "--bind")
+        self.refused(["--bind", "addr", "--source", "nowhere", T],
+                     "--source", "nowhere")
+        self.refused(["--source", "127.0.0.1", T], "--source", "--bind")
+        self.refused(["--bind", "addr", "--source", "::1", T], "--source",
+                     "family")
+
+    def test_targets(self):
+        self.refused(["--target", "x", T], "--target", "'x'")
+        self.refused(["--target", "[::1]:1143", T], "--target", "family")
+        self.refused([T, "127.0.0.1:2"], "one HOST:PORT", "got 2")
+        self.refused(["--latency-csv", "a", "--csv", "a", T],
+                     "--latency-csv")
+
+    def test_target_option_alone_is_enough(self):
+        """--target without the positional argument: a run that fails at
+        once (nobody listens on port 1 here)."""
+        d = tempfile.mkdtemp()
+        summary = os.path.join(d, "s.csv")
+        r = run([LOADGEN, "--count", "1", "--summary-csv", summary,
+                 "--target", "127.0.0.1:1"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        s = read_csv(summary)[0]
+        self.assertEqual(s["target"], "127.0.0.1:1")
+
+
+class WindowsError(unittest.TestCase):
+    def test_refused_is_wsaeconnrefused(self):
+        # A port nobody listens on: bound but not listening.
+        hold = socket.socket()
+        hold.bind(("127.0.0.1", 0))
+        port = hold.getsockname()[1]
+        d = tempfile.mkdtemp()
+        summary = os.path.join(d, "s.csv")
+        try:
+            r = run([LOADGEN, "--count", "3", "--rate", "100",
+                     "--summary-csv", summary, "127.0.0.1:%d" % port])
+        finally:
+            hold.close()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        s = read_csv(summary)[0]
+        self.assertEqual(int(s["econnrefused"]), 3)
+        self.assertEqual(s["first_failure_errno"], "ECONNREFUSED")
+        self.assertEqual(s["first_failure_windows"], "WSAECONNREFUSED")
+        self.assertEqual(s["first_failure_windows_code"], "10061")
+
+    def test_no_failure_no_windows_error(self):
+        with FakeImapd() as srv:
+            d = tempfile.mkdtemp()
+            summary = os.path.join(d, "s.csv")
+            r = run([LOADGEN, "--count", "2", "--summary-csv", summary,
+                     "%s:%d" % srv.addr])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        s = read_csv(summary)[0]
+        self.assertEqual(s["first_failure_windows"], "")
+        self.assertEqual(s["first_failure_windows_code"], "")
+
+
+class Progress(unittest.TestCase):
+    ARGS = ["--rate", "50", "--duration", "2500ms"]
+
+    def test_status_line_on_a_terminal(self):
+        with FakeImapd() as srv:
+            master, slave = pty.openpty()
+            p = subprocess.Popen([LOADGEN] + self.ARGS + ["%s:%d" % srv.addr],
+                                 stdout=subprocess.PIPE, stderr=slave)
+            os.close(slave)
+            seen = b""
+            deadline = time.monotonic() + 30
+            try:
+                while time.monotonic() < deadline:
+                    ready, _, _ = select.select([master], [], [], 1)
+                    if ready:
+                        try:
+                            chunk = os.read(master, 4096)
+                        except OSError:	# EIO: the child closed it
+                            break
+                        if not chunk:
+                            break
+                        seen += chunk
+                    elif p.poll() is not None:
+                        break
+                p.communicate(timeout=20)
+            finally:
+                os.close(master)
+                if p.poll() is None:
+                    p.kill()
+                    p.communicate()
+        self.assertEqual(p.returncode, 0)
+        # Redrawn in place each second, erased at the end.
+        self.assertGreaterEqual(seen.count(b"\r\x1b[K"), 3, seen)
+        self.assertRegex(seen, rb"completed/s [0-9]+ ")
+        self.assertIn(b"time_wait", seen)
+
+    def test_nothing_when_not_a_terminal(self):
+        with FakeImapd() as srv:
+            r = run([LOADGEN] + self.ARGS + ["%s:%d" % srv.addr])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("\r", r.stderr)
+        self.assertNotIn("completed/s", r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

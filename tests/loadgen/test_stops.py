@@ -1,0 +1,124 @@
+"""test_stops.py: when arrivals stop (a failure, N failures, a count, a
+signal) and the in-flight cap whose excess arrivals are skipped, not
+delayed."""
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import unittest
+
+from harness import FakeImapd, LOADGEN, read_csv, wait_for
+from nsrun import run_in_netns
+
+SERVER = "127.0.0.1:1143"
+TEN_PORTS = {"net.ipv4.ip_local_port_range": "20000 20009",
+             "net.ipv4.tcp_tw_reuse": "0"}
+
+
+def paths():
+    d = tempfile.mkdtemp(prefix="loadgen-stops-")
+    return os.path.join(d, "l.csv"), os.path.join(d, "s.csv")
+
+
+def total(rows, col):
+    return sum(int(r[col]) for r in rows)
+
+
+class Stops(unittest.TestCase):
+    def exhaust(self, *args):
+        csv, summary = paths()
+        r = run_in_netns(["--rate", "1000", "--duration", "5s", "--csv", csv,
+                          "--summary-csv", summary] + list(args) + [SERVER],
+                         servers=[["--listen", SERVER]], sysctls=TEN_PORTS)
+        self.assertEqual(r["rc"], 0, r["stderr"])
+        return read_csv(csv), read_csv(summary)[0]
+
+    def test_stop_on_failure(self):
+        """10 ports: the 11th arrival fails at connect and is the last."""
+        rows, s = self.exhaust("--stop-on-failure")
+        self.assertEqual(int(s["started"]), 11)
+        self.assertEqual(int(s["completed"]), 10)
+        self.assertEqual(int(s["failed"]), 1)
+        self.assertEqual(s["stop_reason"], "failure")
+        self.assertEqual(s["first_failure_errno"], "EADDRNOTAVAIL")
+        self.assertLess(float(s["elapsed_s"]), 2.5)
+        self.assertEqual(total(rows, "started"), 11)
+
+    def test_max_failures(self):
+        rows, s = self.exhaust("--max-failures", "3")
+        self.assertEqual(int(s["started"]), 13)
+        self.assertEqual(int(s["failed"]), 3)
+        self.assertEqual(int(s["eaddrnotavail"]), 3)
+        self.assertEqual(s["stop_reason"], "max_failures")
+
+    def test_count_ends_before_duration(self):
+        with FakeImapd() as srv:
+            csv, summary = paths()
+            r = subprocess.run([LOADGEN, "--rate", "1000", "--count", "7",
+                                "--duration", "30s", "--summary-csv", summary,
+                                "%s:%d" % srv.addr], capture_output=True,
+                               text=True, timeout=20)
+            self.assertEqual(r.returncode, 0, r.stderr)
+        s = read_csv(summary)[0]
+        self.assertEqual(int(s["started"]), 7)
+        self.assertEqual(int(s["completed"]), 7)
+        self.assertEqual(s["stop_reason"], "count")
+        self.assertLess(float(s["elapsed_s"]), 5)
+
+    def test_max_in_flight_skips_never_delays(self):
+        """A server that accepts (the kernel's backlog does) but never
+        greets: 5 sessions wait for their greeting, the 15 later arrivals
+        are skipped at once and counted, and nothing starts late."""
+        mute = socket.socket()
+        mute.bind(("127.0.0.1", 0))
+        mute.listen(64)
+        csv, summary = paths()
+        try:
+            r = subprocess.run(
+                [LOADGEN, "--rate", "1000", "--count", "20", "--timeout",
+                 "1s", "--max-in-flight", "5", "--csv", csv,
+                 "--summary-csv", summary,
+                 "127.0.0.1:%d" % mute.getsockname()[1]],
+                capture_output=True, text=True, timeout=20)
+        finally:
+            mute.close()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        s = read_csv(summary)[0]
+        rows = read_csv(csv)
+        self.assertEqual(int(s["scheduled"]), 20)
+        self.assertEqual(int(s["started"]), 5)
+        self.assertEqual(int(s["skipped"]), 15)
+        self.assertEqual(total(rows, "skipped"), 15)
+        self.assertEqual(int(s["etimedout"]), 5)
+        self.assertEqual(s["first_failure_stage"], "greeting")
+        self.assertIn("skipped=15", r.stdout)
+        # Nothing was held back for a free slot: every start was on time.
+        self.assertLess(float(s["lag_max_ms"]), 500)
+
+    def test_signal_is_the_stop_reason(self):
+        with FakeImapd() as srv:
+            csv, summary = paths()
+            p = subprocess.Popen([LOADGEN, "--rate", "100", "--duration",
+                                  "60s", "--interval", "100ms", "--csv", csv,
+                                  "--summary-csv", summary,
+                                  "%s:%d" % srv.addr],
+                                 stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+            try:
+                wait_for(lambda: os.path.exists(csv) and
+                         len(open(csv).read().splitlines()) >= 2,
+                         timeout=10, what="a first CSV row")
+                p.send_signal(signal.SIGINT)
+                out, err = p.communicate(timeout=20)
+            finally:
+                if p.poll() is None:
+                    p.kill()
+                    p.communicate()
+        self.assertEqual(p.returncode, 0, err)
+        s = read_csv(summary)[0]
+        self.assertEqual(s["stop_reason"], "signal")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
