@@ -6,7 +6,7 @@ import tempfile
 import time
 import unittest
 
-from imapd_client import FAKE_IMAPD, Client, FakeImapd, run
+from imapd_client import FAKE_IMAPD, SOURCE_ROOT, Client, FakeImapd, run
 
 BYE_LIMIT = b"* BYE [UNAVAILABLE] too many connections, try again later\r\n"
 
@@ -214,6 +214,16 @@ class Options(unittest.TestCase):
                     "--overload", "--close-after-commands", "--max-lifetime", "--greeting-delay",
                     "--command-delay", "--drop-fraction", "--csv"):
             self.assertIn(opt, r.stdout)
+
+    def test_man_page_documents_every_option(self):
+        import re
+        options = re.findall(r"^  (--[a-z-]+)", run([FAKE_IMAPD, "--help"], timeout=20).stdout, re.M)
+        self.assertGreater(len(options), 15)
+        with open(os.path.join(SOURCE_ROOT, "fake-imapd", "fake-imapd.1")) as f:
+            man = f.read()
+        for opt in options:
+            # mdoc: "Fl" adds the first "-"; the others are escaped.
+            self.assertTrue(".It Fl " + opt[1:].replace("-", "\\-") in man, opt)
 
 
 if __name__ == "__main__":
