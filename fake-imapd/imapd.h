@@ -13,6 +13,7 @@
 enum logout_close {
 	LOGOUT_CLOSE_CLIENT,	/* wait for the client's FIN (KB 319502) */
 	LOGOUT_CLOSE_SERVER,	/* close once the replies are flushed */
+	LOGOUT_CLOSE_RESET,	/* the same, abortively: RST, no TIME_WAIT */
 };
 
 /* --overload: what a connection over --max-connections meets. */
@@ -39,6 +40,7 @@ struct config {
 	struct timeval		 logout_timeout;
 	int			 ready_fd;	/* -1: none */
 	int			 debug;
+	int			 preauth;	/* greet with PREAUTH */
 	unsigned		 messages;	/* per synthetic mailbox */
 	const char		*csv_path;	/* NULL: no CSV */
 	const char		*users_path;	/* NULL: any user */

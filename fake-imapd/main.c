@@ -51,6 +51,7 @@ enum {
 	OPT_GREETING_DELAY,
 	OPT_COMMAND_DELAY,
 	OPT_DROP_FRACTION,
+	OPT_PREAUTH,
 	OPT_DEBUG,
 	OPT_HELP,
 	OPT_VERSION,
@@ -74,6 +75,7 @@ static const struct option longopts[] = {
 	{ "greeting-delay",	required_argument, NULL, OPT_GREETING_DELAY },
 	{ "command-delay",	required_argument, NULL, OPT_COMMAND_DELAY },
 	{ "drop-fraction",	required_argument, NULL, OPT_DROP_FRACTION },
+	{ "preauth",		no_argument,	   NULL, OPT_PREAUTH },
 	{ "debug",		no_argument,	   NULL, OPT_DEBUG },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ "version",		no_argument,	   NULL, OPT_VERSION },
@@ -87,9 +89,9 @@ usage(void)
 	    "  --listen ADDR:PORT     listen here; repeatable (default\n"
 	    "                         " DEFAULT_LISTEN "; port 0: any free;\n"
 	    "                         IPv6 as [::1]:1143)\n"
-	    "  --logout-close client|server\n"
-	    "                         who closes first after LOGOUT\n"
-	    "                         (default client)\n"
+	    "  --logout-close client|server|reset\n"
+	    "                         who closes first after LOGOUT; reset:\n"
+	    "                         the server, with an RST (default client)\n"
 	    "  --logout-timeout DUR   client mode: close anyway after DUR\n"
 	    "                         (default " DEFAULT_LOGOUT_TIMEOUT ")\n"
 	    "  --ready-fd N           once listening, write \"ready\n"
@@ -116,6 +118,7 @@ usage(void)
 	    "  --drop-fraction F      close this fraction (0 to 1) of\n"
 	    "                         connections at once after accept\n"
 	    "  --csv FILE             server counters, one row per second\n"
+	    "  --preauth              greet with PREAUTH: already logged in\n"
 	    "  --debug                log connection events on stderr\n"
 	    "  --help                 show this help\n"
 	    "  --version              show the version\n", stdout);
@@ -161,8 +164,10 @@ config_set_logout_close(struct config *conf, const char *arg)
 		conf->logout_close = LOGOUT_CLOSE_CLIENT;
 	else if (strcmp(arg, "server") == 0)
 		conf->logout_close = LOGOUT_CLOSE_SERVER;
+	else if (strcmp(arg, "reset") == 0)
+		conf->logout_close = LOGOUT_CLOSE_RESET;
 	else
-		usage_error("--logout-close: expected client or server, "
+		usage_error("--logout-close: expected client, server or reset, "
 		    "got '%s'", arg);
 }
 
@@ -394,6 +399,9 @@ parse_args(struct config *conf, int argc, char **argv)
 		case OPT_DROP_FRACTION:
 			overload_given |= c == OPT_OVERLOAD;
 			parse_option(conf, c, optarg);
+			break;
+		case OPT_PREAUTH:
+			conf->preauth = 1;
 			break;
 		case OPT_DEBUG:
 			conf->debug = 1;

@@ -45,6 +45,7 @@ enum close_reason {
 	CLOSE_CLIENT_RESET,
 	CLOSE_LOGOUT,
 	CLOSE_LOGOUT_TIMEOUT,
+	CLOSE_LOGOUT_RESET,
 	CLOSE_LINE_TOO_LONG,
 	CLOSE_LITERAL_TOO_BIG,
 	CLOSE_TOO_MANY_ERRORS,
@@ -69,6 +70,7 @@ static const struct {
 	[CLOSE_CLIENT_RESET] =		{ "client-reset", BY_RESET },
 	[CLOSE_LOGOUT] =		{ "logout", BY_SERVER },
 	[CLOSE_LOGOUT_TIMEOUT] =	{ "logout-timeout", BY_SERVER },
+	[CLOSE_LOGOUT_RESET] =		{ "logout-reset", BY_SERVER },
 	[CLOSE_LINE_TOO_LONG] =		{ "line-too-long", BY_SERVER },
 	[CLOSE_LITERAL_TOO_BIG] =	{ "literal-too-big", BY_SERVER },
 	[CLOSE_TOO_MANY_ERRORS] =	{ "too-many-errors", BY_SERVER },
@@ -347,11 +349,18 @@ session_bye(struct session *s, enum close_reason reason, const char *text)
 static void
 session_greet(struct session *s)
 {
-	session_enter_state(s, STATE_NOT_AUTHENTICATED);
-	/* RFC 3501 7.1.1: an OK greeting; its CAPABILITY code saves
-	 * clients a round trip. */
-	session_reply(s, "* OK [CAPABILITY %s] fake-imapd ready",
-	    commands_capability());
+	/* RFC 3501 7.1.4: PREAUTH, the connection is logged in already. */
+	if (conf->preauth) {
+		session_enter_state(s, STATE_AUTHENTICATED);
+		session_reply(s, "* PREAUTH [CAPABILITY %s] fake-imapd ready, "
+		    "logged in", commands_capability());
+	} else {
+		session_enter_state(s, STATE_NOT_AUTHENTICATED);
+		/* RFC 3501 7.1.1: an OK greeting; its CAPABILITY code saves
+		 * clients a round trip. */
+		session_reply(s, "* OK [CAPABILITY %s] fake-imapd ready",
+		    commands_capability());
+	}
 	session_arm_autologout(s);
 }
 
@@ -572,13 +581,32 @@ session_lifetime_cb(evutil_socket_t fd UNUSED, short what UNUSED, void *arg)
 		session_bye(s, CLOSE_LIFETIME, "connection lifetime reached");
 }
 
+/* --logout-close reset: SO_LINGER {1, 0} makes close(2) send an RST, so
+ * neither side keeps a TIME_WAIT.  Deliberate, never an accident. */
+static void
+session_abort(struct session *s)
+{
+	struct linger	lg = { 1, 0 };
+
+	if (setsockopt(bufferevent_getfd(s->bev), SOL_SOCKET, SO_LINGER, &lg,
+	    sizeof(lg)) == -1)
+		log_warn("session id=%llu: SO_LINGER", s->id);
+	session_free(s, CLOSE_LOGOUT_RESET);
+}
+
 /* BYE and the tagged OK have reached the socket (RFC 3501 6.1.3). */
 static void
 session_logout_flushed(struct session *s)
 {
-	if (conf->logout_close == LOGOUT_CLOSE_SERVER) {
+	switch (conf->logout_close) {
+	case LOGOUT_CLOSE_SERVER:
 		session_free(s, CLOSE_LOGOUT);
 		return;
+	case LOGOUT_CLOSE_RESET:
+		session_abort(s);
+		return;
+	case LOGOUT_CLOSE_CLIENT:
+		break;
 	}
 	/* KB 319502: let the client close first so the TIME_WAIT is its. */
 	log_debug("session id=%llu peer=%s event=logout-wait", s->id, s->peer);

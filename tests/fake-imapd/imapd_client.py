@@ -11,7 +11,8 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 
-from harness import FAKE_IMAPD, SOURCE_ROOT, FakeImapd, read_csv, recv_until, run, wait_for  # noqa: E402,F401
+from harness import (FAKE_IMAPD, SOURCE_ROOT, FakeImapd, read_csv, recv_until, run,  # noqa: E402,F401
+                     tcp_states, wait_for)
 
 LITERAL_END = re.compile(rb"\{(\d+)\}\r\n$")
 

@@ -78,5 +78,23 @@ class Authenticate(unittest.TestCase):
         m.logout()
 
 
+class Preauth(unittest.TestCase):
+    def test_preauth_greeting_starts_logged_in(self):
+        with FakeImapd("--preauth") as srv:
+            c = Client(srv)
+            self.assertEqual(c.greeting, b"* PREAUTH [CAPABILITY IMAP4rev1 LITERAL+ IDLE UNSELECT SASL-IR "
+                             b"AUTH=PLAIN] fake-imapd ready, logged in\r\n")
+            self.assertEqual(c.cmd("a1", "LOGIN u p"), b"a1 BAD LOGIN not allowed in this state\r\n")
+            self.assertIn(b"a2 OK [READ-WRITE]", c.cmd("a2", "SELECT INBOX"))
+            c.close()
+
+    def test_imaplib_accepts_preauth(self):
+        with FakeImapd("--preauth") as srv:
+            m = imaplib.IMAP4(*srv.addr, timeout=10)
+            self.assertEqual(m.state, "AUTH")
+            self.assertEqual(m.select("INBOX")[0], "OK")
+            m.logout()
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
