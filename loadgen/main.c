@@ -1,9 +1,8 @@
-/* main.c: loadgen's options, signals, and the start and end of a run. */
+/* main.c: loadgen's run: signals, arrivals to sessions, stops, and the
+ * start and end of a run. */
 #include <sys/time.h>
 
-#include <getopt.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,104 +11,20 @@
 #include <event2/event.h>
 
 #include "addr.h"
-#include "arrivals.h"
 #include "bind.h"
 #include "config.h"
+#include "drain.h"
 #include "log.h"
 #include "nofile.h"
+#include "options.h"
 #include "progress.h"
 #include "schedule.h"
 #include "session.h"
 #include "sockdiag.h"
 #include "stats.h"
-#include "units.h"
 
 /* After SIGINT or SIGTERM, sessions in flight get this long to finish. */
 #define DRAIN_US	2000000
-
-/* Longest --user or --password; keeps the LOGIN line well under the
- * line limits of real servers (Dovecot: 64k, others 8k). */
-#define CRED_MAX	1024
-
-/* Destinations, round-robin: ports are reused per destination. */
-#define TARGETS_MAX	64
-
-struct config {
-	struct endpoint	 targets[TARGETS_MAX];
-	int		 ntargets;
-	char		 target_str[ENDPOINT_STRLEN];	/* the first */
-	double		 rate;
-	int		 rate_set;
-	struct arrival_spec spec;
-	int		 schedule_set;
-	uint64_t	 seed;
-	uint64_t	 max_in_flight;	/* 0: no cap */
-	uint64_t	 max_failures;	/* 0: no limit */
-	int		 stop_on_failure;
-	struct bind_config bind;
-	uint64_t	 duration_us;
-	uint64_t	 count;		/* 0: no limit */
-	uint64_t	 interval_us;
-	uint64_t	 timeout_us;
-	const char	*user;
-	const char	*password;
-	const char	*csv_path;
-	const char	*summary_path;
-	const char	*latency_path;
-	enum close_mode	 close;
-	int		 debug;
-};
-
-enum {
-	OPT_RATE = 256,
-	OPT_DURATION,
-	OPT_COUNT,
-	OPT_INTERVAL,
-	OPT_TIMEOUT,
-	OPT_USER,
-	OPT_PASSWORD,
-	OPT_CSV,
-	OPT_SUMMARY_CSV,
-	OPT_CLOSE,
-	OPT_SCHEDULE,
-	OPT_LATENCY_CSV,
-	OPT_SEED,
-	OPT_STOP_ON_FAILURE,
-	OPT_MAX_FAILURES,
-	OPT_MAX_IN_FLIGHT,
-	OPT_BIND,
-	OPT_SOURCE,
-	OPT_TARGET,
-	OPT_DEBUG,
-	OPT_HELP,
-	OPT_VERSION,
-};
-
-static const struct option longopts[] = {
-	{ "rate",		required_argument, NULL, OPT_RATE },
-	{ "duration",		required_argument, NULL, OPT_DURATION },
-	{ "count",		required_argument, NULL, OPT_COUNT },
-	{ "interval",		required_argument, NULL, OPT_INTERVAL },
-	{ "timeout",		required_argument, NULL, OPT_TIMEOUT },
-	{ "user",		required_argument, NULL, OPT_USER },
-	{ "password",		required_argument, NULL, OPT_PASSWORD },
-	{ "csv",		required_argument, NULL, OPT_CSV },
-	{ "summary-csv",	required_argument, NULL, OPT_SUMMARY_CSV },
-	{ "close",		required_argument, NULL, OPT_CLOSE },
-	{ "schedule",		required_argument, NULL, OPT_SCHEDULE },
-	{ "latency-csv",	required_argument, NULL, OPT_LATENCY_CSV },
-	{ "seed",		required_argument, NULL, OPT_SEED },
-	{ "stop-on-failure",	no_argument, NULL, OPT_STOP_ON_FAILURE },
-	{ "max-failures",	required_argument, NULL, OPT_MAX_FAILURES },
-	{ "max-in-flight",	required_argument, NULL, OPT_MAX_IN_FLIGHT },
-	{ "bind",		required_argument, NULL, OPT_BIND },
-	{ "source",		required_argument, NULL, OPT_SOURCE },
-	{ "target",		required_argument, NULL, OPT_TARGET },
-	{ "debug",		no_argument, NULL, OPT_DEBUG },
-	{ "help",		no_argument, NULL, OPT_HELP },
-	{ "version",		no_argument, NULL, OPT_VERSION },
-	{ NULL,			0, NULL, 0 },
-};
 
 static struct {
 	struct config		 cfg;
@@ -124,315 +39,6 @@ static struct {
 	int			 finished;
 	int			 signals;
 } run;
-
-static __attribute__((noreturn)) void
-usage(void)
-{
-	printf("usage: loadgen [options] HOST:PORT\n"
-	    "Open-loop IMAP connection churn: connect, LOGIN, LOGOUT, read\n"
-	    "the whole reply, then close first (so TIME_WAIT is ours).\n"
-	    "\n"
-	    "  --rate N            new connections per second (100)\n"
-	    "  --schedule SPEC     instead of --rate: const:200, poisson:200,\n"
-	    "                      ramp:50-2000/60s, steps:100/10s,200/10s;\n"
-	    "                      poisson: before any shape for random gaps\n"
-	    "  --seed N            seed of poisson schedules (1)\n"
-	    "  --max-in-flight N   arrivals beyond N sessions in flight are\n"
-	    "                      skipped (counted), never delayed\n"
-	    "  --stop-on-failure   stop arrivals at the first failure\n"
-	    "  --max-failures N    stop arrivals after N failures\n"
-	    "  --bind MODE         source side: none (default), addr,\n"
-	    "                      addr-no-port, range:LO-HI, explicit:LO-HI\n"
-	    "                      or explicit:LO-HI,reuseaddr\n"
-	    "  --source ADDR       source address (repeatable, round-robin)\n"
-	    "  --target HOST:PORT  another destination (repeatable,\n"
-	    "                      round-robin with the argument)\n"
-	    "  --duration D        arrivals during D (10s)\n"
-	    "  --count N           stop arrivals after N connections\n"
-	    "  --interval D        per-interval CSV row period (1s)\n"
-	    "  --timeout D         limit on each step: connect, greeting,\n"
-	    "                      each reply (10s)\n"
-	    "  --user U            LOGIN user (user)\n"
-	    "  --password P        LOGIN password (password)\n"
-	    "  --csv FILE          per-interval CSV\n"
-	    "  --summary-csv FILE  whole-run CSV, one row\n"
-	    "  --latency-csv FILE  whole-run latency percentiles, a row each\n"
-	    "  --close client|server  after LOGOUT: client sends the first FIN\n"
-	    "                      (TIME_WAIT on the client; default), or\n"
-	    "                      wait for the server's FIN\n"
-	    "  --debug             log every session state change\n"
-	    "  --help, --version\n"
-	    "\n"
-	    "SIGINT/SIGTERM: stop arrivals, give sessions in flight 2s, write\n"
-	    "the summary, exit 0; a second signal exits 1 at once.\n"
-	    "Columns: loadgen/CSV.md.\n");
-	exit(0);
-}
-
-static void
-config_defaults(struct config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->rate = 100;
-	cfg->duration_us = 10000000;
-	cfg->count = 0;
-	cfg->interval_us = 1000000;
-	cfg->timeout_us = 10000000;
-	cfg->user = "user";
-	cfg->password = "password";
-	cfg->seed = 1;
-	cfg->bind.mode = BIND_NONE;
-}
-
-/* Name of a long option by its value, for error messages. */
-static const char *
-option_name(int val)
-{
-	const struct option	*o;
-
-	for (o = longopts; o->name != NULL; o++)
-		if (o->val == val)
-			return o->name;
-	return "?";
-}
-
-static void
-check(int val, const char *arg, const char *expected)
-{
-	if (expected != NULL)
-		usage_error("--%s: expected %s, got '%s'", option_name(val),
-		    expected, arg);
-}
-
-/* A duration that must be at least 1ms: zero would spin the timers. */
-static uint64_t
-opt_duration(int val, const char *arg)
-{
-	uint64_t	us = 0;
-
-	check(val, arg, parse_duration_us(arg, &us));
-	if (us < 1000)
-		check(val, arg,
-		    "a duration of at least 1ms, such as 500ms or 2s");
-	return us;
-}
-
-/* RFC 3501 9: a quoted string holds 7-bit TEXT-CHARs, no CR or LF. */
-static const char *
-opt_credential(int val, const char *arg)
-{
-	const unsigned char	*p;
-
-	/* Name the option, never echo the value: it may be a password. */
-	for (p = (const unsigned char *)arg; *p != '\0'; p++)
-		if (*p == '\r' || *p == '\n' || *p >= 0x80)
-			usage_error("--%s: expected text without CR, LF or "
-			    "8-bit bytes", option_name(val));
-	if (p - (const unsigned char *)arg > CRED_MAX)
-		usage_error("--%s: expected at most %d bytes", option_name(val),
-		    CRED_MAX);
-	return arg;
-}
-
-/* A count of at least 1, such as 500 or 2k. */
-static uint64_t
-opt_positive(int val, const char *arg)
-{
-	uint64_t	n = 0;
-
-	check(val, arg, parse_count(arg, UINT32_MAX, &n));
-	if (n == 0)
-		check(val, arg, "a whole number of at least 1");
-	return n;
-}
-
-static void
-add_target(struct config *cfg, const char *what, const char *arg)
-{
-	const char	*expected;
-
-	if (cfg->ntargets == TARGETS_MAX)
-		usage_error("%s: expected at most %d destinations", what,
-		    TARGETS_MAX);
-	if ((expected = endpoint_parse(arg, 0,
-	    &cfg->targets[cfg->ntargets])) != NULL)
-		usage_error("%s: expected %s, got '%s'", what, expected, arg);
-	cfg->ntargets++;
-}
-
-static void	parse_option2(struct config *, int, char **);
-
-static void
-bad_option(int c, char **argv)
-{
-	if (c == ':')
-		usage_error("--%s: expected an argument", option_name(optopt));
-	if (optopt >= OPT_RATE)
-		usage_error("--%s: takes no argument", option_name(optopt));
-	if (optopt != 0)
-		usage_error("unknown option '-%c' (see --help)", optopt);
-	usage_error("unknown or ambiguous option '%s' (see --help)",
-	    argv[optind - 1]);
-}
-
-static void
-parse_option(struct config *cfg, int c, char **argv)
-{
-	switch (c) {
-	case OPT_DURATION:
-		cfg->duration_us = opt_duration(c, optarg);
-		break;
-	case OPT_COUNT:
-		cfg->count = opt_positive(c, optarg);
-		break;
-	case OPT_RATE:
-		check(c, optarg, parse_rate(optarg, &cfg->rate));
-		cfg->rate_set = 1;
-		break;
-	case OPT_INTERVAL:
-		cfg->interval_us = opt_duration(c, optarg);
-		break;
-	case OPT_TIMEOUT:
-		cfg->timeout_us = opt_duration(c, optarg);
-		break;
-	case OPT_USER:
-		cfg->user = opt_credential(c, optarg);
-		break;
-	case OPT_PASSWORD:
-		cfg->password = opt_credential(c, optarg);
-		break;
-	case OPT_CSV:
-		cfg->csv_path = optarg;
-		break;
-	case OPT_SUMMARY_CSV:
-		cfg->summary_path = optarg;
-		break;
-	case OPT_CLOSE:
-		if (strcmp(optarg, "client") == 0)
-			cfg->close = CLOSE_CLIENT;
-		else if (strcmp(optarg, "server") == 0)
-			cfg->close = CLOSE_SERVER;
-		else
-			check(c, optarg, "client or server");
-		break;
-	case OPT_DEBUG:
-		cfg->debug = 1;
-		break;
-	default:
-		parse_option2(cfg, c, argv);
-	}
-}
-
-/* Options added after the first cut: schedules, stops, the source side. */
-static void
-parse_option2(struct config *cfg, int c, char **argv)
-{
-	switch (c) {
-	case OPT_SCHEDULE:
-		check(c, optarg, arrival_parse(optarg, &cfg->spec));
-		cfg->schedule_set = 1;
-		break;
-	case OPT_LATENCY_CSV:
-		cfg->latency_path = optarg;
-		break;
-	case OPT_SEED:
-		check(c, optarg, parse_count(optarg, UINT64_MAX, &cfg->seed));
-		break;
-	case OPT_STOP_ON_FAILURE:
-		cfg->stop_on_failure = 1;
-		break;
-	case OPT_MAX_FAILURES:
-		cfg->max_failures = opt_positive(c, optarg);
-		break;
-	case OPT_MAX_IN_FLIGHT:
-		cfg->max_in_flight = opt_positive(c, optarg);
-		break;
-	case OPT_BIND:
-		check(c, optarg, bind_parse_mode(optarg, &cfg->bind));
-		break;
-	case OPT_SOURCE:
-		check(c, optarg, bind_add_source(optarg, &cfg->bind));
-		break;
-	case OPT_TARGET:
-		add_target(cfg, "--target", optarg);
-		break;
-	case OPT_HELP:
-		usage();
-	case OPT_VERSION:
-		printf("loadgen %s\n", EPHEMERA_VERSION);
-		exit(0);
-	default:
-		bad_option(c, argv);
-	}
-}
-
-/* Cross-option checks, once every option is known. */
-static void
-check_config(struct config *cfg)
-{
-	const char	*why;
-	int		 family = cfg->targets[0].ss.ss_family, i;
-
-	if (cfg->ntargets > TARGETS_MAX)
-		usage_error("--target: expected at most %d destinations",
-		    TARGETS_MAX);
-	if (cfg->latency_path != NULL &&
-	    ((cfg->csv_path != NULL &&
-	    strcmp(cfg->latency_path, cfg->csv_path) == 0) ||
-	    (cfg->summary_path != NULL &&
-	    strcmp(cfg->latency_path, cfg->summary_path) == 0)))
-		usage_error("--latency-csv: expected a file other than --csv "
-		    "and --summary-csv, got '%s'", cfg->latency_path);
-	if (cfg->rate_set && cfg->schedule_set)
-		usage_error("--schedule: expected either --rate or --schedule, "
-		    "not both");
-	if (!cfg->schedule_set)
-		arrival_const(&cfg->spec, cfg->rate);
-	for (i = 0; i < cfg->ntargets; i++)
-		if (cfg->targets[i].ss.ss_family != family)
-			usage_error("--target: expected every destination in "
-			    "one address family");
-	for (i = 0; i < cfg->bind.nsources; i++)
-		if (cfg->bind.sources[i].ss_family != family)
-			usage_error("--source: expected an address of the "
-			    "destinations' family");
-	if (cfg->bind.nsources > 0 && cfg->bind.mode == BIND_NONE)
-		usage_error("--source: expected a --bind mode other than none");
-	if (cfg->bind.mode == BIND_RANGE &&
-	    (why = bind_range_supported(family)) != NULL)
-		usage_error("--bind: expected %s", why);
-}
-
-static void
-parse_args(struct config *cfg, int argc, char **argv)
-{
-	const char	*expected;
-	int		 c;
-
-	opterr = 0;	/* our own one-line messages */
-	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1)
-		parse_option(cfg, c, argv);
-	/* More destinations come with --target; the argument is the first. */
-	if (argc - optind > 1 || (argc - optind == 0 && cfg->ntargets == 0))
-		usage_error("expected one HOST:PORT argument, got %d (see "
-		    "--help)", argc - optind);
-	if (argc - optind == 1) {
-		memmove(&cfg->targets[1], &cfg->targets[0],
-		    sizeof(cfg->targets[0]) * (size_t)cfg->ntargets);
-		cfg->ntargets++;
-		if ((expected = endpoint_parse(argv[optind], 0,
-		    &cfg->targets[0])) != NULL)
-			usage_error("HOST:PORT: expected %s, got '%s'",
-			    expected, argv[optind]);
-	}
-	endpoint_format((struct sockaddr *)&cfg->targets[0].ss,
-	    cfg->target_str, sizeof(cfg->target_str));
-	check_config(cfg);
-	if (cfg->csv_path != NULL && cfg->summary_path != NULL &&
-	    strcmp(cfg->csv_path, cfg->summary_path) == 0)
-		usage_error("--summary-csv: expected a file other than --csv, "
-		    "got '%s'", cfg->summary_path);
-}
 
 /* Append s as an IMAP quoted string: \ and " take a backslash. */
 static char *
@@ -562,6 +168,12 @@ on_signal(evutil_socket_t sig, short events UNUSED, void *arg UNUSED)
 
 	if (run.finished)
 		return;
+	if (drain_cancel()) {
+		log_warnx("SIG%s during --drain: not starting",
+		    sigabbrev_np((int)sig));
+		stats_close();
+		exit(1);
+	}
 	if (run.signals++ > 0) {
 		/* Rows already written are whole: each was flushed. */
 		log_warnx("SIG%s again: exiting without a summary",
@@ -622,119 +234,6 @@ events_free(void)
 	libevent_global_shutdown();
 }
 
-/* The run's options as summary columns, so rows of many runs line up:
- * the ones a table groups by, then the whole command line. */
-static const char *const opt_names[] = {
-	"schedule", "bind", "sources", "targets", "close", "options",
-};
-#define NOPTS	(int)(sizeof(opt_names) / sizeof(opt_names[0]))
-#define OPT_STRLEN	(ARRIVAL_SPEC_STRLEN + 4096)
-
-static char	opt_buf[NOPTS][OPT_STRLEN];
-static const char *opt_values[NOPTS];
-
-/* Space-separated list of endpoints or addresses. */
-static void
-join_addrs(char *buf, size_t sz, const struct sockaddr_storage *ss,
-    size_t stride, int n, const char *sep, int port)
-{
-	char	one[ENDPOINT_STRLEN];
-	size_t	len = 0;
-	int	i;
-
-	buf[0] = '\0';
-	for (i = 0; i < n && len < sz; i++) {
-		const struct sockaddr	*sa = (const struct sockaddr *)
-		    ((const char *)ss + (size_t)i * stride);
-
-		endpoint_format(sa, one, sizeof(one));
-		if (!port)	/* "10.0.0.2:0" -> "10.0.0.2" */
-			*strrchr(one, ':') = '\0';
-		len += (size_t)snprintf(buf + len, sz - len, "%s%s",
-		    i > 0 ? sep : "", one);
-	}
-}
-
-/* Append printf output to buf, which holds `len` bytes so far. */
-static size_t PRINTF_LIKE(4, 5)
-append(char *buf, size_t sz, size_t len, const char *fmt, ...)
-{
-	va_list	ap;
-	int	n;
-
-	if (len >= sz)
-		return len;
-	va_start(ap, fmt);
-	n = vsnprintf(buf + len, sz - len, fmt, ap);
-	va_end(ap);
-	return n < 0 ? len : len + (size_t)n;
-}
-
-/* Every option in force, as a command line (never the password). */
-static void
-options_line(const struct config *cfg, const char *schedule,
-    const char *bind, char *buf, size_t sz)
-{
-	char	d[32], t[32], iv[32], addrs[4096];
-	size_t	n;
-
-	format_duration(cfg->duration_us, d, sizeof(d));
-	format_duration(cfg->timeout_us, t, sizeof(t));
-	format_duration(cfg->interval_us, iv, sizeof(iv));
-	n = append(buf, sz, 0, "--schedule %s --seed %llu --duration %s "
-	    "--interval %s --timeout %s --close %s --bind %s", schedule,
-	    (unsigned long long)cfg->seed, d, iv, t,
-	    cfg->close == CLOSE_CLIENT ? "client" : "server", bind);
-	if (cfg->count != 0)
-		n = append(buf, sz, n, " --count %llu",
-		    (unsigned long long)cfg->count);
-	if (cfg->max_in_flight != 0)
-		n = append(buf, sz, n, " --max-in-flight %llu",
-		    (unsigned long long)cfg->max_in_flight);
-	if (cfg->max_failures != 0)
-		n = append(buf, sz, n, " --max-failures %llu",
-		    (unsigned long long)cfg->max_failures);
-	if (cfg->stop_on_failure)
-		n = append(buf, sz, n, " --stop-on-failure");
-	if (cfg->bind.nsources > 0) {
-		join_addrs(addrs, sizeof(addrs), cfg->bind.sources,
-		    sizeof(cfg->bind.sources[0]), cfg->bind.nsources,
-		    " --source ", 0);
-		n = append(buf, sz, n, " --source %s", addrs);
-	}
-	join_addrs(addrs, sizeof(addrs), &cfg->targets[0].ss,
-	    sizeof(cfg->targets[0]), cfg->ntargets, " --target ", 1);
-	append(buf, sz, n, " %s", addrs);
-}
-
-static void
-run_options(const struct config *cfg)
-{
-	int	i;
-
-	arrival_format(&cfg->spec, opt_buf[0], sizeof(opt_buf[0]));
-	bind_format(&cfg->bind, opt_buf[1], sizeof(opt_buf[1]));
-	join_addrs(opt_buf[2], sizeof(opt_buf[2]), cfg->bind.sources,
-	    sizeof(cfg->bind.sources[0]), cfg->bind.nsources, " ", 0);
-	join_addrs(opt_buf[3], sizeof(opt_buf[3]), &cfg->targets[0].ss,
-	    sizeof(cfg->targets[0]), cfg->ntargets, " ", 1);
-	snprintf(opt_buf[4], sizeof(opt_buf[4]), "%s",
-	    cfg->close == CLOSE_CLIENT ? "client" : "server");
-	options_line(cfg, opt_buf[0], opt_buf[1], opt_buf[5],
-	    sizeof(opt_buf[5]));
-	for (i = 0; i < NOPTS; i++)
-		opt_values[i] = opt_buf[i];
-}
-
-/* The mean offered rate over the run: --rate itself when constant. */
-static double
-offered_rate(const struct config *cfg)
-{
-	if (cfg->spec.shape == SHAPE_CONST)
-		return cfg->spec.rate;
-	return arrival_expected(&cfg->spec, cfg->duration_us) /
-	    ((double)cfg->duration_us / 1e6);
-}
 
 /* TIME_WAIT by side needs to know which ports are the servers'. */
 static int
@@ -748,41 +247,53 @@ open_sockdiag(const struct config *cfg)
 	return sockdiag_open(ports, cfg->ntargets) == 0;
 }
 
+/* Time zero: arrivals begin. */
+static void
+start_arrivals(void)
+{
+	const struct config	*cfg = &run.cfg;
+	struct schedule_params	 pp = { &cfg->spec, cfg->seed,
+				    cfg->duration_us, cfg->count,
+				    cfg->interval_us };
+	struct schedule_hooks	 hooks = { on_arrival, on_interval,
+				    on_arrivals_done };
+
+	progress_start(run.base);
+	schedule_start(run.base, &pp, &hooks);
+}
+
 static void
 start(const struct config *cfg)
 {
-	struct stats_run	sr = { cfg->target_str, offered_rate(cfg),
-				    cfg->duration_us, opt_names, opt_values,
-				    NOPTS, open_sockdiag(cfg),
-				    cfg->latency_path };
+	struct stats_run	sr = { cfg->target_str, options_offered_rate(cfg),
+				    cfg->duration_us, NULL, NULL, 0,
+				    open_sockdiag(cfg), cfg->latency_path };
 	struct session_params	sp = { cfg->targets, cfg->ntargets,
 				    cfg->timeout_us, run.login, cfg->close,
 				    cfg->bind.mode != BIND_NONE,
 				    on_session_end };
-	struct schedule_params	pp = { &cfg->spec, cfg->seed,
-				    cfg->duration_us, cfg->count,
-				    cfg->interval_us };
-	struct schedule_hooks	hooks = { on_arrival, on_interval,
-				    on_arrivals_done };
 
-	run_options(cfg);
+	options_columns(cfg, &sr.opt_names, &sr.opt_values, &sr.nopts);
 	bind_init(&cfg->bind);
+	/* Files first: a bad path fails before any waiting. */
 	stats_open(cfg->csv_path, cfg->summary_path, &sr);
 	session_init(run.base, &sp);
 	log_debug("target=%s schedule=%s duration_us=%llu count=%llu",
-	    cfg->target_str, opt_values[0],
+	    cfg->target_str, sr.opt_values[0],
 	    (unsigned long long)cfg->duration_us,
 	    (unsigned long long)cfg->count);
-	progress_start(run.base);
-	schedule_start(run.base, &pp, &hooks);
+	if (cfg->drain_below != 0)
+		drain_start(run.base, cfg->drain_below, cfg->drain_timeout_us,
+		    start_arrivals);
+	else
+		start_arrivals();
 }
 
 int
 main(int argc, char **argv)
 {
 	log_init("loadgen", 0);
-	config_defaults(&run.cfg);
-	parse_args(&run.cfg, argc, argv);
+	options_parse(&run.cfg, argc, argv);
 	log_init("loadgen", run.cfg.debug);
 	nofile_raise();
 	run.login = login_command(&run.cfg);

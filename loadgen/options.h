@@ -1,0 +1,53 @@
+/* options.h: loadgen's command line, parsed into one struct config. */
+#ifndef LOADGEN_OPTIONS_H
+#define LOADGEN_OPTIONS_H
+
+#include <stdint.h>
+
+#include "addr.h"
+#include "arrivals.h"
+#include "bind.h"
+#include "session.h"
+
+/* Destinations, round-robin: ports are reused per destination. */
+#define TARGETS_MAX	64
+
+struct config {
+	struct endpoint	 targets[TARGETS_MAX];
+	int		 ntargets;
+	char		 target_str[ENDPOINT_STRLEN];	/* the first */
+	double		 rate;
+	int		 rate_set;
+	struct arrival_spec spec;
+	int		 schedule_set;
+	uint64_t	 seed;
+	uint64_t	 max_in_flight;	/* 0: no cap */
+	uint64_t	 max_failures;	/* 0: no limit */
+	int		 stop_on_failure;
+	struct bind_config bind;
+	uint64_t	 duration_us;
+	uint64_t	 count;		/* 0: no limit */
+	uint64_t	 interval_us;
+	uint64_t	 timeout_us;
+	const char	*user;
+	const char	*password;
+	const char	*csv_path;
+	const char	*summary_path;
+	const char	*latency_path;
+	enum close_mode	 close;
+	uint64_t	 drain_below;	/* --drain: 0 when off */
+	uint64_t	 drain_timeout_us;
+	int		 debug;
+};
+
+/* Defaults, then the command line, then the checks across options;
+ * bad input is one line naming the option and exit 2. */
+void	options_parse(struct config *, int argc, char **argv);
+
+/* The run's options as summary columns: names and values, static. */
+void	options_columns(const struct config *, const char *const **names,
+	    const char *const **values, int *n);
+/* The mean offered rate over the run: --rate itself when constant. */
+double	options_offered_rate(const struct config *);
+
+#endif
