@@ -14,6 +14,25 @@
 /* A SASL response line before login is at most READER_LINE_MAX_UNAUTH. */
 #define SASL_MAX	(READER_LINE_MAX_UNAUTH / 4 * 3)
 
+/* Credentials are good: log in, unless the per user+IP limit says no
+ * (answered here, as Dovecot 2.4 does, with NO [LIMIT]). */
+static int
+login(struct session *s, const char *tag, const char *user, size_t ulen)
+{
+	switch (session_login(s, user, ulen)) {
+	case SESSION_LOGIN_OK:
+		return 1;
+	case SESSION_LOGIN_LIMIT:
+		session_reply(s, "%s NO [LIMIT] too many connections from this "
+		    "user and address", tag);
+		return 0;
+	case SESSION_LOGIN_NOMEM:
+		break;
+	}
+	session_reply(s, "%s NO [SERVERBUG] out of memory", tag);
+	return 0;
+}
+
 /* RFC 3501 6.2.3: "LOGIN" SP userid SP password, both astrings (atom,
  * quoted string, or literal). */
 static int
@@ -45,8 +64,8 @@ cmd_login(struct session *s, struct cmd *c)
 		    "failed", c->tag);
 		return;
 	}
-	session_reply(s, "%s OK LOGIN completed", c->tag);
-	session_enter_state(s, STATE_AUTHENTICATED);
+	if (login(s, c->tag, user, ulen))
+		session_reply(s, "%s OK LOGIN completed", c->tag);
 }
 
 /*
@@ -82,8 +101,8 @@ authenticate_plain(struct session *s, const char *tag, const char *b64,
 		    "failed", tag);
 		return;
 	}
-	session_reply(s, "%s OK AUTHENTICATE completed", tag);
-	session_enter_state(s, STATE_AUTHENTICATED);
+	if (login(s, tag, p.authcid, p.authcid_len))
+		session_reply(s, "%s OK AUTHENTICATE completed", tag);
 }
 
 /* RFC 3501 6.2.2: AUTHENTICATE mechanism [SP initial-response]. */

@@ -47,6 +47,7 @@ struct config {
 	struct timeval		 autologout_unauth;
 	struct timeval		 autologout;
 	uint64_t		 max_connections;	/* 0: no limit */
+	uint64_t		 max_userip_connections; /* 0: no limit */
 	enum overload		 overload;
 	uint64_t		 close_after_commands;	/* 0: never */
 	uint64_t		 max_lifetime_us;	/* 0: none */

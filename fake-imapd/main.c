@@ -46,6 +46,7 @@ enum {
 	OPT_AUTOLOGOUT,
 	OPT_MAX_CONNECTIONS,
 	OPT_OVERLOAD,
+	OPT_MAX_USERIP,
 	OPT_CLOSE_AFTER_COMMANDS,
 	OPT_MAX_LIFETIME,
 	OPT_GREETING_DELAY,
@@ -69,6 +70,7 @@ static const struct option longopts[] = {
 	{ "autologout",		required_argument, NULL, OPT_AUTOLOGOUT },
 	{ "max-connections",	required_argument, NULL, OPT_MAX_CONNECTIONS },
 	{ "overload",		required_argument, NULL, OPT_OVERLOAD },
+	{ "max-userip-connections", required_argument, NULL, OPT_MAX_USERIP },
 	{ "close-after-commands", required_argument, NULL,
 	    OPT_CLOSE_AFTER_COMMANDS },
 	{ "max-lifetime",	required_argument, NULL, OPT_MAX_LIFETIME },
@@ -111,6 +113,9 @@ usage(void)
 	    "                         no limit)\n"
 	    "  --overload bye|backlog over the limit: greet with BYE and\n"
 	    "                         close, or stop accepting (default bye)\n"
+	    "  --max-userip-connections N  at most N logged-in connections\n"
+	    "                         per user and client address; more get\n"
+	    "                         NO [LIMIT] (default: no limit)\n"
 	    "  --close-after-commands N  BYE and close after N commands\n"
 	    "  --max-lifetime DUR     BYE and close DUR after accept\n"
 	    "  --greeting-delay DUR[+JITTER]  wait before the greeting\n"
@@ -344,6 +349,10 @@ parse_option(struct config *conf, int c, const char *arg)
 	case OPT_OVERLOAD:
 		config_set_overload(conf, arg);
 		break;
+	case OPT_MAX_USERIP:
+		conf->max_userip_connections = option_count(
+		    "--max-userip-connections", arg, 1000000);
+		break;
 	case OPT_CLOSE_AFTER_COMMANDS:
 		conf->close_after_commands = option_count(
 		    "--close-after-commands", arg, UINT32_MAX);
@@ -392,6 +401,7 @@ parse_args(struct config *conf, int argc, char **argv)
 		case OPT_AUTOLOGOUT:
 		case OPT_MAX_CONNECTIONS:
 		case OPT_OVERLOAD:
+		case OPT_MAX_USERIP:
 		case OPT_CLOSE_AFTER_COMMANDS:
 		case OPT_MAX_LIFETIME:
 		case OPT_GREETING_DELAY:

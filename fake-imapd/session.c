@@ -23,6 +23,7 @@
 #include "reader.h"
 #include "session.h"
 #include "stats.h"
+#include "userip.h"
 
 /* Commands answered per read wakeup, so one pipelining client cannot
  * starve the others (memcached reqs_per_event); the rest waits one turn. */
@@ -108,6 +109,7 @@ struct session {
 	struct reader		 reader;
 	struct mailbox_view	*view;		/* SELECTED (and IDLE in it) */
 	char			*cont_tag;	/* IDLE, AUTHENTICATE */
+	struct userip		*userip;	/* counted for the user+IP limit */
 	unsigned long long	 commands;
 	unsigned int		 bad_streak;
 	int			 cmd_bad;	/* this command answered BAD */
@@ -283,6 +285,8 @@ session_free(struct session *s, enum close_reason reason)
 	reader_free(&s->reader);
 	mailbox_view_free(s->view);
 	free(s->cont_tag);
+	if (s->userip != NULL)
+		userip_release(s->userip);
 	/* Closes the socket: a plain close(2), never SO_LINGER 0, since an
 	 * RST would skip the TIME_WAIT this program exists to place. */
 	bufferevent_free(s->bev);
@@ -362,6 +366,30 @@ session_greet(struct session *s)
 		    commands_capability());
 	}
 	session_arm_autologout(s);
+}
+
+enum session_login
+session_login(struct session *s, const char *user, size_t ulen)
+{
+	char	addr[ENDPOINT_STRLEN], *colon;
+	int	full;
+
+	if (conf->max_userip_connections > 0) {
+		/* The address without its port: "[::1]:1143" -> "[::1]". */
+		memcpy(addr, s->peer, sizeof(addr));
+		if ((colon = strrchr(addr, ':')) != NULL)
+			*colon = '\0';
+		s->userip = userip_take(user, ulen, addr,
+		    conf->max_userip_connections, &full);
+		if (s->userip == NULL && full) {
+			stats.rejected_userip++;
+			return SESSION_LOGIN_LIMIT;
+		}
+		if (s->userip == NULL)
+			return SESSION_LOGIN_NOMEM;
+	}
+	session_enter_state(s, STATE_AUTHENTICATED);
+	return SESSION_LOGIN_OK;
 }
 
 void

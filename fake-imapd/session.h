@@ -56,6 +56,16 @@ struct evbuffer *session_output(struct session *);
 /* The selected mailbox, or NULL; setting replaces (and frees) the old. */
 struct mailbox_view *session_view(struct session *);
 void	session_set_view(struct session *, struct mailbox_view *);
+/* Log in as `user` (checked already): enter AUTHENTICATED, or not, when
+ * --max-userip-connections are logged in as that user from that address. */
+enum session_login {
+	SESSION_LOGIN_OK,
+	SESSION_LOGIN_LIMIT,
+	SESSION_LOGIN_NOMEM,
+};
+enum session_login session_login(struct session *, const char *user,
+	    size_t ulen);
+
 /* A "+" continuation was sent: the next line belongs to command `tag`,
  * in `state` (STATE_IDLE: DONE; STATE_AUTHENTICATE: a SASL response,
  * handed to commands_continue). */

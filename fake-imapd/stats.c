@@ -45,6 +45,7 @@ header(void)
 	csv_str(&st.w, "active");
 	csv_str(&st.w, "rejected_limit");
 	csv_str(&st.w, "dropped");
+	csv_str(&st.w, "rejected_userip");
 	csv_str(&st.w, "closed_by_server");
 	csv_str(&st.w, "closed_by_client");
 	csv_str(&st.w, "closed_by_reset");
@@ -74,6 +75,7 @@ row(void)
 	csv_u64(&st.w, session_active());
 	csv_u64(&st.w, t->rejected_limit - l->rejected_limit);
 	csv_u64(&st.w, t->dropped - l->dropped);
+	csv_u64(&st.w, t->rejected_userip - l->rejected_userip);
 	csv_u64(&st.w, t->closed_by_server - l->closed_by_server);
 	csv_u64(&st.w, t->closed_by_client - l->closed_by_client);
 	csv_u64(&st.w, t->closed_by_reset - l->closed_by_reset);
@@ -132,14 +134,15 @@ stats_summary(FILE *fp)
 	/* The first three fields keep their place: scripts read them. */
 	fprintf(fp, "fake-imapd: accepted=%llu closed_by_client=%llu "
 	    "closed_by_server=%llu closed_by_reset=%llu rejected_limit=%llu "
-	    "dropped=%llu autologout=%llu commands=%llu bytes_in=%llu "
-	    "bytes_out=%llu\n",
+	    "dropped=%llu rejected_userip=%llu autologout=%llu commands=%llu "
+	    "bytes_in=%llu bytes_out=%llu\n",
 	    (unsigned long long)stats.accepted,
 	    (unsigned long long)stats.closed_by_client,
 	    (unsigned long long)stats.closed_by_server,
 	    (unsigned long long)stats.closed_by_reset,
 	    (unsigned long long)stats.rejected_limit,
 	    (unsigned long long)stats.dropped,
+	    (unsigned long long)stats.rejected_userip,
 	    (unsigned long long)stats.autologout,
 	    (unsigned long long)stats.commands,
 	    (unsigned long long)stats.bytes_in,

@@ -18,6 +18,7 @@ struct imapd_stats {
 	uint64_t	accepted;
 	uint64_t	rejected_limit;	/* over --max-connections, bye mode */
 	uint64_t	dropped;	/* --drop-fraction */
+	uint64_t	rejected_userip; /* logins refused: user+IP limit */
 	uint64_t	closed_by_server;
 	uint64_t	closed_by_client;
 	uint64_t	closed_by_reset;

@@ -14,6 +14,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from harness import (FAKE_IMAPD, SOURCE_ROOT, FakeImapd, read_csv, recv_until, run,  # noqa: E402,F401
                      tcp_states, wait_for)
 
+# Standalone runs (python3 test_imapd_x.py) find the sources from here.
+if "EPHEMERA_SOURCE_ROOT" not in os.environ:
+    SOURCE_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")  # noqa: F811
+
 LITERAL_END = re.compile(rb"\{(\d+)\}\r\n$")
 
 # The rule mailbox.c documents for INBOX with N messages: UIDs 1..N, the

@@ -60,6 +60,31 @@ class MaxConnections(unittest.TestCase):
         self.assertEqual(r.stderr, "fake-imapd: --overload: needs --max-connections\n")
 
 
+class UserIpLimit(unittest.TestCase):
+    LIMIT = b"NO [LIMIT] too many connections from this user and address\r\n"
+
+    def test_per_user_and_address(self):
+        import base64
+        with FakeImapd("--max-userip-connections", "2", "--logout-close", "server") as srv:
+            a, b, c = Client(srv), Client(srv), Client(srv)
+            self.assertEqual(a.cmd("a1", "LOGIN bob x"), b"a1 OK LOGIN completed\r\n")
+            self.assertEqual(b.cmd("b1", "LOGIN bob x"), b"b1 OK LOGIN completed\r\n")
+            self.assertEqual(c.cmd("c1", "LOGIN bob x"), b"c1 " + self.LIMIT)
+            ir = base64.b64encode(b"\0bob\0x").decode()
+            self.assertEqual(c.cmd("c2", "AUTHENTICATE PLAIN " + ir), b"c2 " + self.LIMIT)
+            # Still logged out; another user is counted apart.
+            self.assertEqual(c.cmd("c3", "SELECT INBOX"), b"c3 BAD SELECT not allowed in this state\r\n")
+            self.assertEqual(c.cmd("c4", "LOGIN alice x"), b"c4 OK LOGIN completed\r\n")
+            # When one of bob's connections ends, bob may come back.
+            a.send(b"a2 LOGOUT\r\n")
+            a.rest()
+            d = Client(srv)
+            self.assertEqual(d.cmd("d1", "LOGIN bob x"), b"d1 OK LOGIN completed\r\n")
+            for x in (a, b, c, d):
+                x.close()
+            self.assertEqual(summary(srv)["rejected_userip"], "2")
+
+
 class Autologout(unittest.TestCase):
     def test_before_login(self):
         with FakeImapd("--autologout-unauth", "200ms") as srv:
