@@ -44,13 +44,14 @@ threading.Thread(target=accept, args=(l,), daemon=True).start()
 
 
 class Sides(unittest.TestCase):
-    def run_loadgen(self, args, server_args, target=SERVER, before=None):
+    def run_loadgen(self, args, server_args, target=SERVER, before=None,
+                    sysctls=None):
         d = tempfile.mkdtemp(prefix="loadgen-sides-")
         csv, summary = os.path.join(d, "l.csv"), os.path.join(d, "s.csv")
         r = run_in_netns(["--rate", "1000", "--csv", csv,
                           "--summary-csv", summary] + args + [target],
                          servers=[["--listen", SERVER] + server_args],
-                         sysctls={"net.ipv4.tcp_tw_reuse": "0"},
+                         sysctls=sysctls or {"net.ipv4.tcp_tw_reuse": "0"},
                          before=before)
         self.assertEqual(r["rc"], 0, r["stderr"])
         return r, read_csv(csv), read_csv(summary)[0]
@@ -90,6 +91,39 @@ class Sides(unittest.TestCase):
         self.assertEqual(int(s["fin_wait2_client_end"]), 5)
         self.assertEqual(int(s["fin_wait2_server_end"]), 0)
         self.assertEqual(int(s["time_wait_client_end"]), 0)
+
+
+class Counters(unittest.TestCase):
+    run_loadgen = Sides.run_loadgen
+
+    def test_tw_overflow_past_max_tw_buckets(self):
+        """tcp_max_tw_buckets=5: the kernel keeps 5 TIME_WAIT sockets and
+        destroys the other 5 at once (TCPTimeWaitOverflow)."""
+        r, rows, s = self.run_loadgen(
+            ["--count", "10"], [],
+            sysctls={"net.ipv4.tcp_tw_reuse": "0",
+                     "net.ipv4.tcp_max_tw_buckets": "5"})
+        self.assertEqual(int(s["completed"]), 10)
+        self.assertEqual(int(s["tw_overflow"]), 5)
+        self.assertEqual(sum(int(x["tw_overflow"]) for x in rows), 5)
+        self.assertEqual(int(s["time_wait_client_end"]), 5)
+        self.assertEqual(s["tcp_max_tw_buckets"], "5")
+
+    def test_tw_recycled_with_tcp_tw_reuse(self):
+        """10 ports, tcp_tw_reuse=1 after 1 ms. connect() tries the even
+        ports first and takes a reusable TIME_WAIT one before looking at
+        the odd ones: the 5 even ports carry all 30 connections, and
+        connections 6 to 30 each recycle one (TWRecycled)."""
+        r, rows, s = self.run_loadgen(
+            ["--count", "30", "--rate", "100"], [],
+            sysctls={"net.ipv4.ip_local_port_range": "20000 20009",
+                     "net.ipv4.tcp_tw_reuse": "1",
+                     "net.ipv4.tcp_tw_reuse_delay": "1"})
+        self.assertEqual(int(s["completed"]), 30)
+        self.assertEqual(int(s["tw_recycled"]), 25)
+        self.assertEqual(int(s["time_wait_client_end"]), 5)
+        self.assertEqual(s["tcp_tw_reuse"], "1")
+        self.assertEqual(s["tcp_tw_reuse_delay"], "1")
 
 
 if __name__ == "__main__":
