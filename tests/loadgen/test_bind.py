@@ -68,6 +68,23 @@ class BindModes(unittest.TestCase):
         self.assertCounts(12, 10, "eaddrinuse", "bind")
         self.assertEqual(self.s["sources"], "127.0.0.1")
 
+    def test_addr_two_sources_double_the_ports(self):
+        """bind(ip, 0) conflicts only on the same address: two source
+        addresses, round-robin, get 10 ports each."""
+        self.run_loadgen(["--count", "25", "--bind", "addr",
+                          "--source", "127.0.0.1", "--source", "127.0.0.2"])
+        self.assertCounts(25, 20, "eaddrinuse", "bind")
+        self.assertEqual(self.s["sources"], "127.0.0.1 127.0.0.2")
+
+    def test_ipv6(self):
+        """The same rules over IPv6, and sock_diag's IPv6 dump."""
+        self.run_loadgen(["--count", "15", "--bind", "range:40000-40009"],
+                         targets=("[::1]:1143",), listen=("[::1]:1143",),
+                         sysctls={"net.ipv4.tcp_tw_reuse": "0"})
+        self.assertCounts(15, 10, "eaddrnotavail", "connect")
+        self.assertEqual(int(self.s["time_wait_client_end"]), 10)
+        self.assertEqual(int(self.s["time_wait_server_end"]), 0)
+
     def test_none_reuses_ports_per_destination(self):
         """Two server ports: each 4-tuple is distinct, so the same 10
         local ports carry 10 connections to each."""
