@@ -42,6 +42,7 @@ struct config {
 	int			 debug;
 	int			 preauth;	/* greet with PREAUTH */
 	unsigned		 messages;	/* per synthetic mailbox */
+	const char		*mbox_path;	/* NULL: INBOX is synthetic */
 	const char		*csv_path;	/* NULL: no CSV */
 	const char		*users_path;	/* NULL: any user */
 	struct timeval		 autologout_unauth;

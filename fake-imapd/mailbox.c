@@ -7,6 +7,7 @@
 #include <event2/buffer.h>
 
 #include "mailbox.h"
+#include "mbox.h"
 
 /* 2026-01-01 00:00:00 UTC: every date is fixed, so every byte is. */
 #define MAILBOX_EPOCH		1767225600
@@ -282,6 +283,12 @@ mailbox_setup(unsigned messages)
 		r = make_mailbox(&mailboxes[i], &specs[i], messages, b);
 	evbuffer_free(b);
 	return r;
+}
+
+int
+mailbox_load_inbox(const char *path, char *err, size_t errsz)
+{
+	return mbox_load(path, &mailboxes[0], err, errsz);
 }
 
 void

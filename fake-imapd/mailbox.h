@@ -43,6 +43,9 @@ struct mailbox {
  * Returns 0, or -1 when out of memory. */
 int	mailbox_setup(unsigned messages);
 void	mailbox_free_all(void);
+/* Serve INBOX from an mbox file instead (see mbox.h).  0, or -1 with err
+ * filled. */
+int	mailbox_load_inbox(const char *path, char *err, size_t errsz);
 
 size_t			 mailbox_count(void);
 const struct mailbox	*mailbox_at(size_t);

@@ -40,6 +40,7 @@ enum {
 	OPT_LOGOUT_TIMEOUT,
 	OPT_READY_FD,
 	OPT_MESSAGES,
+	OPT_MBOX,
 	OPT_CSV,
 	OPT_USERS,
 	OPT_AUTOLOGOUT_UNAUTH,
@@ -64,6 +65,7 @@ static const struct option longopts[] = {
 	{ "logout-timeout",	required_argument, NULL, OPT_LOGOUT_TIMEOUT },
 	{ "ready-fd",		required_argument, NULL, OPT_READY_FD },
 	{ "messages",		required_argument, NULL, OPT_MESSAGES },
+	{ "mbox",		required_argument, NULL, OPT_MBOX },
 	{ "csv",		required_argument, NULL, OPT_CSV },
 	{ "users",		required_argument, NULL, OPT_USERS },
 	{ "autologout-unauth",	required_argument, NULL, OPT_AUTOLOGOUT_UNAUTH },
@@ -100,6 +102,7 @@ usage(void)
 	    "                         ADDR:PORT...\" to fd N and close it\n"
 	    "  --messages N           messages per synthetic mailbox (default\n"
 	    "                         10, at most 10000)\n"
+	    "  --mbox FILE            serve INBOX from this mbox file instead\n"
 	    "  --users FILE           user:password lines; LOGIN checks them\n"
 	    "                         (default: anyone may log in)\n"
 	    "  --autologout-unauth DUR  close idle connections not logged in\n"
@@ -328,6 +331,9 @@ parse_option(struct config *conf, int c, const char *arg)
 		conf->messages = (unsigned)option_count("--messages", arg,
 		    MAILBOX_MESSAGES_MAX);
 		break;
+	case OPT_MBOX:
+		conf->mbox_path = arg;
+		break;
 	case OPT_CSV:
 		conf->csv_path = arg;
 		break;
@@ -395,6 +401,7 @@ parse_args(struct config *conf, int argc, char **argv)
 			config_set_ready_fd(conf, optarg);
 			break;
 		case OPT_MESSAGES:
+		case OPT_MBOX:
 		case OPT_CSV:
 		case OPT_USERS:
 		case OPT_AUTOLOGOUT_UNAUTH:
@@ -445,6 +452,9 @@ load_data(const struct config *conf)
 		usage_error("--users: %s", err);
 	if (mailbox_setup(conf->messages) == -1)
 		fatalx("--messages %u: out of memory", conf->messages);
+	if (conf->mbox_path != NULL &&
+	    mailbox_load_inbox(conf->mbox_path, err, sizeof(err)) == -1)
+		usage_error("--mbox: %s", err);
 }
 
 static void

@@ -287,8 +287,9 @@ session_free(struct session *s, enum close_reason reason)
 	free(s->cont_tag);
 	if (s->userip != NULL)
 		userip_release(s->userip);
-	/* Closes the socket: a plain close(2), never SO_LINGER 0, since an
-	 * RST would skip the TIME_WAIT this program exists to place. */
+	/* Closes the socket: a plain close(2); an RST, which skips the
+	 * TIME_WAIT this program exists to place, only when session_abort
+	 * asked for it. */
 	bufferevent_free(s->bev);
 	if (s->admitted && --active < conf->max_connections &&
 	    conf->overload == OVERLOAD_BACKLOG)
