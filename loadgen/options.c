@@ -115,6 +115,9 @@ usage(void)
 	    "  --close client|server  after LOGOUT: client sends the first FIN\n"
 	    "                      (TIME_WAIT on the client; default), or\n"
 	    "                      wait for the server's FIN\n"
+	    "  --close rst         after LOGOUT, SO_LINGER {1,0}: RST, no\n"
+	    "                      TIME_WAIT anywhere\n"
+	    "  --close no-logout   close first right after the LOGIN reply\n"
 	    "  --debug             log every session state change\n"
 	    "  --help, --version\n"
 	    "\n"
@@ -234,6 +237,8 @@ bad_option(int c, char **argv)
 static void
 parse_option(struct config *cfg, int c, char **argv)
 {
+	int	mode;
+
 	switch (c) {
 	case OPT_DURATION:
 		cfg->duration_us = opt_duration(c, optarg);
@@ -264,12 +269,9 @@ parse_option(struct config *cfg, int c, char **argv)
 		cfg->summary_path = optarg;
 		break;
 	case OPT_CLOSE:
-		if (strcmp(optarg, "client") == 0)
-			cfg->close = CLOSE_CLIENT;
-		else if (strcmp(optarg, "server") == 0)
-			cfg->close = CLOSE_SERVER;
-		else
-			check(c, optarg, "client or server");
+		if ((mode = close_mode_parse(optarg)) == -1)
+			check(c, optarg, "client or server, rst or no-logout");
+		cfg->close = (enum close_mode)mode;
 		break;
 	case OPT_DEBUG:
 		cfg->debug = 1;
@@ -459,7 +461,7 @@ options_line(const struct config *cfg, const char *schedule,
 	n = append(buf, sz, 0, "--schedule %s --seed %llu --duration %s "
 	    "--interval %s --timeout %s --close %s --bind %s", schedule,
 	    (unsigned long long)cfg->seed, d, iv, t,
-	    cfg->close == CLOSE_CLIENT ? "client" : "server", bind);
+	    close_mode_name(cfg->close), bind);
 	if (cfg->count != 0)
 		n = append(buf, sz, n, " --count %llu",
 		    (unsigned long long)cfg->count);
@@ -498,7 +500,7 @@ options_columns(const struct config *cfg, const char *const **names,
 	join_addrs(opt_buf[3], sizeof(opt_buf[3]), &cfg->targets[0].ss,
 	    sizeof(cfg->targets[0]), cfg->ntargets, " ", 1);
 	snprintf(opt_buf[4], sizeof(opt_buf[4]), "%s",
-	    cfg->close == CLOSE_CLIENT ? "client" : "server");
+	    close_mode_name(cfg->close));
 	options_line(cfg, opt_buf[0], opt_buf[1], opt_buf[5],
 	    sizeof(opt_buf[5]));
 	for (i = 0; i < NOPTS; i++)

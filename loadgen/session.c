@@ -156,6 +156,37 @@ session_send(struct session *s, const char *cmd)
 		fatalx("bufferevent_write");
 }
 
+static const char *const close_names[] = {
+	[CLOSE_CLIENT] = "client",
+	[CLOSE_SERVER] = "server",
+	[CLOSE_RST] = "rst",
+	[CLOSE_NO_LOGOUT] = "no-logout",
+};
+
+int
+close_mode_parse(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(close_names) / sizeof(close_names[0]); i++)
+		if (strcmp(s, close_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+close_mode_name(enum close_mode m)
+{
+	return close_names[m];
+}
+
+/* Modes where our FIN goes first and we then wait for the server's. */
+static int
+client_closes_first(void)
+{
+	return params.close == CLOSE_CLIENT || params.close == CLOSE_NO_LOGOUT;
+}
+
 static void
 session_timeout(evutil_socket_t fd UNUSED, short events UNUSED, void *arg)
 {
@@ -163,7 +194,7 @@ session_timeout(evutil_socket_t fd UNUSED, short events UNUSED, void *arg)
 
 	/* Our FIN is out and the IMAP work is done, but the server never
 	 * closed: our port now sits in FIN_WAIT_2 instead of TIME_WAIT. */
-	if (s->state == STATE_CLOSE && params.close == CLOSE_CLIENT) {
+	if (s->state == STATE_CLOSE && client_closes_first()) {
 		stats_server_never_closed();
 		session_free(s, REASON_COMPLETED, 0, "");
 		return;
@@ -172,9 +203,24 @@ session_timeout(evutil_socket_t fd UNUSED, short events UNUSED, void *arg)
 	session_free(s, REASON_ETIMEDOUT, 0, "step timeout");
 }
 
-/* The tagged LOGOUT OK was the last thing the server should send. */
+/* Abortive close: SO_LINGER {1,0} makes close() send RST, so neither
+ * side keeps TIME_WAIT (counted by the kernel as TCPAbortOnData). */
+static void
+session_reset(struct session *s)
+{
+	struct linger	l = { 1, 0 };
+
+	if (setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)) == -1) {
+		session_fail_errno(s, errno, "SO_LINGER");
+		return;
+	}
+	session_free(s, REASON_COMPLETED, 0, "");
+}
+
+/* The tagged LOGOUT OK (LOGIN OK with --close no-logout) was the last
+ * thing the server should send. */
 static int
-session_logout_done(struct session *s)
+session_last_reply(struct session *s)
 {
 	struct evbuffer	*in = bufferevent_get_input(s->bev);
 	char		 c;
@@ -185,22 +231,26 @@ session_logout_done(struct session *s)
 	 * reproducing the bug without a word.  So look in libevent's buffer
 	 * and in the kernel's receive queue before closing. */
 	if (evbuffer_get_length(in) > 0) {
-		session_free(s, REASON_PROTOCOL, 0, "bytes after LOGOUT OK");
+		session_free(s, REASON_PROTOCOL, 0, "bytes after the last reply");
 		return -1;
 	}
 	n = recv(bufferevent_getfd(s->bev), &c, 1, MSG_PEEK | MSG_DONTWAIT);
 	if (n > 0) {
-		session_free(s, REASON_PROTOCOL, 0, "bytes after LOGOUT OK");
+		session_free(s, REASON_PROTOCOL, 0, "bytes after the last reply");
 		return -1;
 	}
 	if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK) {
-		session_fail_errno(s, errno, "recv after LOGOUT OK");
+		session_fail_errno(s, errno, "recv after the last reply");
 		return -1;
 	}
-	if (n == 0 && params.close == CLOSE_CLIENT) {
+	if (n == 0 && client_closes_first()) {
 		log_debug("session id=%llu server closed first",
 		    (unsigned long long)s->id);
 		stats_server_closed_first();
+	}
+	if (params.close == CLOSE_RST) {
+		session_reset(s);
+		return -1;
 	}
 	/*
 	 * Half-close, then wait for the server's FIN before we call the
@@ -209,7 +259,7 @@ session_logout_done(struct session *s)
 	 * close() would answer it with RST and no TIME_WAIT), and the port
 	 * is in TIME_WAIT, not FIN_WAIT_2, when the session is counted.
 	 */
-	if (params.close == CLOSE_CLIENT &&
+	if (client_closes_first() &&
 	    shutdown(bufferevent_getfd(s->bev), SHUT_WR) == -1) {
 		session_fail_errno(s, errno, "shutdown");
 		return -1;
@@ -235,6 +285,18 @@ close_line(struct session *s, const struct imap_response *r UNUSED)
 	return -1;
 }
 
+/* LOGOUT, or with --close no-logout, close now as the article's client
+ * did: its connection simply went away. */
+static int
+session_logout(struct session *s)
+{
+	if (params.close == CLOSE_NO_LOGOUT)
+		return session_last_reply(s);
+	session_send(s, "a2 LOGOUT\r\n");
+	session_enter_state(s, STATE_LOGOUT);
+	return 0;
+}
+
 static int
 greeting_line(struct session *s, const struct imap_response *r)
 {
@@ -251,9 +313,7 @@ greeting_line(struct session *s, const struct imap_response *r)
 	case IMAP_ST_PREAUTH:
 		session_step_done(s, LAT_GREETING);
 		/* RFC 3501 7.1.4: already authenticated, no LOGIN. */
-		session_send(s, "a2 LOGOUT\r\n");
-		session_enter_state(s, STATE_LOGOUT);
-		return 0;
+		return session_logout(s);
 	case IMAP_ST_BYE:
 		session_free(s, REASON_IMAP_BYE, 0, "greeting BYE");
 		return -1;
@@ -293,9 +353,7 @@ login_line(struct session *s, const struct imap_response *r)
 	if (strcmp(r->tag, "a1") != 0 || r->status != IMAP_ST_OK)
 		return session_tagged_fail(s, r, "a1");
 	session_step_done(s, LAT_LOGIN);
-	session_send(s, "a2 LOGOUT\r\n");
-	session_enter_state(s, STATE_LOGOUT);
-	return 0;
+	return session_logout(s);
 }
 
 static int
@@ -316,7 +374,7 @@ logout_line(struct session *s, const struct imap_response *r)
 	if (!s->bye)
 		log_debug("session id=%llu LOGOUT OK without BYE",
 		    (unsigned long long)s->id);
-	return session_logout_done(s);
+	return session_last_reply(s);
 }
 
 static void

@@ -7,11 +7,17 @@
 struct event_base;
 struct endpoint;
 
-/* Who closes the connection after the tagged LOGOUT OK. */
+/* Who closes the connection after the last reply, and how. */
 enum close_mode {
 	CLOSE_CLIENT,	/* we send the first FIN: TIME_WAIT is ours (KB 319502) */
 	CLOSE_SERVER,	/* we wait for the server's FIN (RFC 3501 6.1.3) */
+	CLOSE_RST,	/* SO_LINGER {1,0}: RST, no TIME_WAIT on either side */
+	CLOSE_NO_LOGOUT,	/* our FIN right after the LOGIN reply, no LOGOUT */
 };
+
+/* "client", "server", "rst", "no-logout"; -1 for anything else. */
+int		 close_mode_parse(const char *);
+const char	*close_mode_name(enum close_mode);
 
 struct session_params {
 	const struct endpoint	*targets;	/* round-robin by session id */

@@ -80,6 +80,30 @@ class Sides(unittest.TestCase):
         self.assertEqual(int(s["time_wait_client_end"]), 0)
         self.assertEqual(int(s["time_wait_server_end"]), N)
 
+    def test_rst_leaves_no_time_wait(self):
+        """--close rst: SO_LINGER {1,0} after the LOGOUT reply; no
+        TIME_WAIT on either side, one TCPAbortOnData per session."""
+        r, rows, s = self.run_loadgen(["--count", str(N), "--close", "rst"],
+                                      [])
+        self.assertEqual(int(s["completed"]), N)
+        self.assertEqual(int(s["abort_on_data"]), N)
+        self.assertEqual(int(s["abort_on_close"]), 0)
+        self.assertEqual(int(s["time_wait_client_end"]), 0)
+        self.assertEqual(int(s["time_wait_server_end"]), 0)
+        self.assertEqual(int(rows[-1]["time_wait"]), 0)
+        self.assertEqual(s["close"], "rst")
+        self.assertIn("closed_by_reset=%d" % N, r["servers"][0][1])
+
+    def test_no_logout_client_closes_after_login(self):
+        r, rows, s = self.run_loadgen(["--count", str(N), "--close",
+                                       "no-logout"], [])
+        self.assertEqual(int(s["completed"]), N)
+        self.assertEqual(int(s["time_wait_client_end"]), N)
+        self.assertEqual(int(s["time_wait_server_end"]), 0)
+        # LOGIN only: one command per session.
+        self.assertIn("commands=%d " % N, r["servers"][0][1])
+        self.assertEqual(s["login_p99_ms"] != "", True)
+
     def test_server_never_closes_leaves_fin_wait2(self):
         """The server ignores our FIN: our ports sit in FIN_WAIT_2, not
         TIME_WAIT, and the sessions still count as completed."""
