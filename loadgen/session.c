@@ -116,8 +116,8 @@ session_free(struct session *s, enum reason why, int err, const char *detail)
 
 	TAILQ_REMOVE(&sessions, s, entry);
 	nsessions--;
-	/* Never SO_LINGER: a plain close() sends FIN, and the side that
-	 * sends the first FIN is the one left in TIME_WAIT. */
+	/* No SO_LINGER (but for --close rst): a plain close() sends FIN,
+	 * and the side that sends the first FIN is left in TIME_WAIT. */
 	if (s->bev != NULL)
 		bufferevent_free(s->bev);
 	if (s->ev_connect != NULL)
