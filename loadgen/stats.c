@@ -20,7 +20,17 @@ struct counters {
 	uint64_t	skipped;
 	uint64_t	connected;
 	uint64_t	reasons[REASON_MAX];
+	uint64_t	stages[8];	/* failures by stage, stage_names order */
 };
+
+/* Where a failure happened: session.c's states, in order. */
+static const char *const stage_names[] = {
+	"socket", "bind", "connect", "greeting", "login", "logout", "close",
+};
+#define NSTAGES	(int)(sizeof(stage_names) / sizeof(stage_names[0]))
+_Static_assert(sizeof(stage_names) / sizeof(stage_names[0]) <=
+    sizeof(((struct counters *)0)->stages) / sizeof(uint64_t),
+    "room for every stage");
 
 static const char *const latency_names[LAT_MAX] = {
 	[LAT_CONNECT] = "connect",
@@ -212,6 +222,19 @@ tcpext_header(struct csv_writer *w)
 		csv_str(w, tcpext_column(c));
 }
 
+/* failed_socket, failed_bind, ... */
+static void
+stage_header(struct csv_writer *w)
+{
+	char	name[32];
+	int	i;
+
+	for (i = 0; i < NSTAGES; i++) {
+		snprintf(name, sizeof(name), "failed_%s", stage_names[i]);
+		csv_str(w, name);
+	}
+}
+
 /* Columns added after loadgen's first cut, in the same order in both
  * files: readers that go by name see no change. */
 static void
@@ -240,6 +263,7 @@ interval_header(void)
 	appended_header(&st.csv);
 	side_header(&st.csv, "");
 	tcpext_header(&st.csv);
+	stage_header(&st.csv);
 	if (csv_end_row(&st.csv) == -1)
 		fatal("%s", st.csv_path);
 }
@@ -333,11 +357,26 @@ stats_snapshot(struct stats_snapshot *snap)
 	snap->skipped = st.total.skipped;
 }
 
+static void
+count_stage(const char *stage)
+{
+	int	i;
+
+	for (i = 0; i < NSTAGES; i++)
+		if (strcmp(stage, stage_names[i]) == 0) {
+			st.interval.stages[i]++;
+			st.total.stages[i]++;
+			return;
+		}
+}
+
 void
 stats_session_end(enum reason r, const char *stage, int err,
     uint64_t now_us)
 {
 	count(r);
+	if (r >= REASON_FIRST_FAILURE && r <= REASON_LAST_FAILURE)
+		count_stage(stage);
 	if (r < REASON_FIRST_FAILURE || r > REASON_LAST_FAILURE ||
 	    st.failed_once)
 		return;
@@ -461,6 +500,8 @@ interval_row(uint64_t now_us, uint64_t scheduled, uint64_t active)
 	latency_fields(w, st.lat);
 	side_fields(w);
 	tcpext_fields(w, &st.tcpext_row);
+	for (r = 0; r < NSTAGES; r++)
+		csv_u64(w, st.interval.stages[r]);
 	if (csv_end_row(w) == -1)
 		fatal("%s", st.csv_path);
 }

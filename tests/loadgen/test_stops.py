@@ -92,6 +92,8 @@ class Stops(unittest.TestCase):
         self.assertEqual(total(rows, "skipped"), 15)
         self.assertEqual(int(s["etimedout"]), 5)
         self.assertEqual(s["first_failure_stage"], "greeting")
+        self.assertEqual(total(rows, "failed_greeting"), 5)
+        self.assertEqual(total(rows, "failed_connect"), 0)
         self.assertIn("skipped=15", r.stdout)
         # Nothing was held back for a free slot: every start was on time.
         self.assertLess(float(s["lag_max_ms"]), 500)
