@@ -333,7 +333,7 @@ cmd_check(char **paths, int n)
 		char	cap[48];
 
 		if (model_capacity(&scs[i]) < 0)
-			snprintf(cap, sizeof(cap), "no limit: tcp_max_tw_buckets");
+			snprintf(cap, sizeof(cap), "unbounded");
 		else
 			snprintf(cap, sizeof(cap), "%.1f/s",
 			    model_capacity(&scs[i]));

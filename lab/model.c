@@ -8,11 +8,16 @@
 double
 model_capacity(const struct scenario *sc)
 {
-	/* TIME_WAIT past the bucket limit keeps no port: no such limit. */
+	/* A client that holds no TIME_WAIT, or TIME_WAIT past the bucket
+	 * limit, keeps no port: no such limit. */
+	if (!scenario_client_closes(sc))
+		return -1;
 	if (sc->max_tw_buckets >= 0 &&
 	    (uint64_t)sc->max_tw_buckets < scenario_ports(sc))
 		return -1;
-	return scenario_ports(sc) / (sc->time_wait_us / 1e6);
+	/* Ports are unique per 4-tuple: each destination has them all. */
+	return sc->nlisten * (double)scenario_ports(sc) /
+	    (sc->time_wait_us / 1e6);
 }
 
 double
@@ -28,7 +33,7 @@ model_first_failure_s(const struct scenario *sc)
 		return -1;
 	/* Above capacity no port comes back within one TIME_WAIT, so the
 	 * range runs out after `ports` connections: at ports / rate. */
-	t = scenario_ports(sc) / sc->rate;
+	t = sc->nlisten * (double)scenario_ports(sc) / sc->rate;
 	return t < sc->duration_us / 1e6 ? t : -1;
 }
 
@@ -48,17 +53,20 @@ model_time_wait_end(const struct scenario *sc)
 
 	/* The server's TIME_WAIT sockets are recycled by SYNs from reused
 	 * client ports: their count is no simple function of the load. */
+	if (scenario_tw_holder(sc) == TW_NOBODY)
+		return 0;
 	if (!scenario_client_closes(sc) || model_plan(sc, &plan) != NULL)
 		return -1;
 	/* The kernel keeps every TIME_WAIT socket 60 s unless a reuse takes
 	 * its port, so its count is the ports touched in the last 60 s of
 	 * lab time: Little's law, capped by the range. */
-	cap = plan.port_hi - plan.port_lo + 1;
+	cap = sc->nlisten * (double)(plan.port_hi - plan.port_lo + 1);
 	if (plan.tw_reuse != 0) {
 		/* With reuse, connect() takes an old TIME_WAIT even port before
 		 * any odd one: while the modelled occupancy fits in the even
 		 * ports, the odd ones are never touched. */
-		cap = even_ports(plan.port_lo, plan.port_hi);
+		cap = sc->nlisten * (double)even_ports(plan.port_lo,
+		    plan.port_hi);
 		if (plan.rate * plan.time_wait_us / 1e6 >= cap)
 			return -1;
 	}

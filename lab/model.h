@@ -27,7 +27,8 @@ struct lab_plan {
 };
 
 /* The model: capacity (ports / TIME_WAIT, connections per model second;
- * -1 when tcp_max_tw_buckets frees ports before TIME_WAIT ends);
+ * -1 when the client holds no TIME_WAIT or tcp_max_tw_buckets frees ports
+ * before TIME_WAIT ends);
  * the first failure's time in model seconds (-1: none in the run); the
  * kernel's TIME_WAIT socket count at the end of the run (-1: no simple
  * prediction, when the server closes first). */

@@ -48,10 +48,10 @@ find_columns(const char *csv, struct columns *c)
 /* Ports the client may hold at once in the model, in the lab's units:
  * rate x TIME_WAIT (Little's law), at most the range. */
 static double
-modelled_plateau(const struct lab_plan *plan)
+modelled_plateau(const struct scenario *sc, const struct lab_plan *plan)
 {
 	double	busy = plan->rate * plan->time_wait_us / 1e6;
-	double	ports = plan->port_hi - plan->port_lo + 1;
+	double	ports = sc->nlisten * (double)(plan->port_hi - plan->port_lo + 1);
 
 	return busy < ports ? busy : ports;
 }
@@ -66,8 +66,8 @@ write_markers(FILE *fp, const struct scenario *sc, const struct lab_plan *plan)
 		    "first %.1f nohead dt 2 lc rgb '#1f77b4'\n"
 		    "set label 1 'model: rate x TIME_WAIT = %.0f' at graph 0.02, "
 		    "first %.1f offset 0,-0.8 tc rgb '#1f77b4'\n",
-		    modelled_plateau(plan), modelled_plateau(plan),
-		    modelled_plateau(plan), modelled_plateau(plan));
+		    modelled_plateau(sc, plan), modelled_plateau(sc, plan),
+		    modelled_plateau(sc, plan), modelled_plateau(sc, plan));
 	if (first >= 0)
 		fprintf(fp, "set arrow 2 from first %.3f, graph 0 to first %.3f, "
 		    "graph 1 nohead dt 3 lc rgb '#d62728'\n"

@@ -90,23 +90,45 @@ write_env(const char *dir, const char *mode)
 	fclose(fp);
 }
 
+/* A command line under construction; the strings are the caller's. */
+struct args {
+	char	*v[48];
+	int	 n;
+};
+
+static void
+args_add(struct args *a, const char *s)
+{
+	if (a->n + 1 >= (int)(sizeof(a->v) / sizeof(a->v[0])))
+		abort();	/* a programming error: the lists are fixed */
+	a->v[a->n++] = (char *)s;
+	a->v[a->n] = NULL;
+}
+
 static int
 start_server(const struct scenario *sc, const char *dir,
     const struct lab_bins *bins, struct proc *srv, char *err, size_t errsz)
 {
-	char	 out[LAB_PATH_MAX], log[LAB_PATH_MAX], line[256], why[128];
-	char	*argv[] = { (char *)bins->fake_imapd, "--listen",
-		    (char *)sc->listen, "--logout-close",
-		    (char *)sc->logout_close, "--ready-fd", "3", NULL };
-	int	 ready[2], rc;
+	char		out[LAB_PATH_MAX], log[LAB_PATH_MAX], line[256], why[128];
+	struct args	a = { .n = 0 };
+	int		ready[2], rc, i;
 
+	args_add(&a, bins->fake_imapd);
+	for (i = 0; i < sc->nlisten; i++) {
+		args_add(&a, "--listen");
+		args_add(&a, sc->listen[i]);
+	}
+	args_add(&a, "--logout-close");
+	args_add(&a, sc->logout_close);
+	args_add(&a, "--ready-fd");
+	args_add(&a, "3");
 	snprintf(out, sizeof(out), "%s/server.out", dir);
 	snprintf(log, sizeof(log), "%s/server.log", dir);
 	if (pipe2(ready, O_CLOEXEC) == -1) {
 		snprintf(err, errsz, "pipe: %s", strerror(errno));
 		return -1;
 	}
-	rc = proc_start(srv, "fake-imapd", argv, out, log, ready[1], err, errsz);
+	rc = proc_start(srv, "fake-imapd", a.v, out, log, ready[1], err, errsz);
 	close(ready[1]);
 	if (rc == 0 && proc_read_line(ready[0], READY_TIMEOUT_MS, line,
 	    sizeof(line), why, sizeof(why)) == -1) {
@@ -122,12 +144,10 @@ start_loadgen(const struct scenario *sc, const struct lab_plan *plan,
     const char *dir, const struct lab_bins *bins, struct proc *lg, char *err,
     size_t errsz)
 {
-	char	 out[LAB_PATH_MAX], log[LAB_PATH_MAX], csv[LAB_PATH_MAX], sum[LAB_PATH_MAX];
-	char	 rate[32], duration[32], timeout[32];
-	char	*argv[] = { (char *)bins->loadgen, "--rate", rate,
-		    "--duration", duration, "--timeout", timeout, "--csv", csv,
-		    "--summary-csv", sum, "--close", (char *)sc->close,
-		    (char *)sc->listen, NULL };
+	char		out[LAB_PATH_MAX], log[LAB_PATH_MAX], csv[LAB_PATH_MAX];
+	char		sum[LAB_PATH_MAX], rate[32], duration[32], timeout[32];
+	struct args	a = { .n = 0 };
+	int		i;
 
 	snprintf(out, sizeof(out), "%s/loadgen.out", dir);
 	snprintf(log, sizeof(log), "%s/loadgen.log", dir);
@@ -136,7 +156,26 @@ start_loadgen(const struct scenario *sc, const struct lab_plan *plan,
 	snprintf(rate, sizeof(rate), "%.6g", plan->rate);
 	format_duration(plan->duration_us, duration, sizeof(duration));
 	format_duration(sc->timeout_us, timeout, sizeof(timeout));
-	return proc_start(lg, "loadgen", argv, out, log, -1, err, errsz);
+	args_add(&a, bins->loadgen);
+	args_add(&a, "--rate");
+	args_add(&a, rate);
+	args_add(&a, "--duration");
+	args_add(&a, duration);
+	args_add(&a, "--timeout");
+	args_add(&a, timeout);
+	args_add(&a, "--csv");
+	args_add(&a, csv);
+	args_add(&a, "--summary-csv");
+	args_add(&a, sum);
+	args_add(&a, "--close");
+	args_add(&a, sc->close);
+	/* Several destinations: round-robin, each with the whole range. */
+	for (i = 1; i < sc->nlisten; i++) {
+		args_add(&a, "--target");
+		args_add(&a, sc->listen[i]);
+	}
+	args_add(&a, sc->listen[0]);
+	return proc_start(lg, "loadgen", a.v, out, log, -1, err, errsz);
 }
 
 /* Everything between entering the namespace and the last child reaped. */

@@ -37,15 +37,6 @@ struct key {
 #define AT(sc, off, type)	((type *)(void *)((char *)(sc) + (off)))
 
 static const char *
-parse_text64(const char *v, struct scenario *sc, size_t off)
-{
-	if (strlen(v) >= 64)
-		return "at most 63 characters";
-	strcpy(AT(sc, off, char), v);
-	return NULL;
-}
-
-static const char *
 parse_description(const char *v, struct scenario *sc, size_t off)
 {
 	if (strlen(v) >= sizeof(sc->description))
@@ -69,15 +60,40 @@ parse_tw_reuse(const char *v, struct scenario *sc, size_t off UNUSED)
 	return NULL;
 }
 
+/* One or more ADDR:PORT, separated by spaces: the destinations. */
 static const char *
-parse_listen(const char *v, struct scenario *sc, size_t off)
+parse_listen(const char *v, struct scenario *sc, size_t off UNUSED)
 {
-	struct endpoint	ep;
-	const char	*why;
+	static char	 why[128];
+	struct endpoint	 ep;
+	char		 copy[512], *tok, *save = NULL;
+	const char	*bad;
 
-	if ((why = endpoint_parse(v, 0, &ep)) != NULL)
-		return why;
-	return parse_text64(v, sc, off);
+	if (strlen(v) >= sizeof(copy))
+		return "at most 8 ADDR:PORT separated by spaces";
+	strcpy(copy, v);
+	sc->nlisten = 0;
+	for (tok = strtok_r(copy, " \t", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t", &save)) {
+		if ((bad = endpoint_parse(tok, 0, &ep)) != NULL) {
+			snprintf(why, sizeof(why), "%s (in '%s')", bad, tok);
+			return why;
+		}
+		if (sc->nlisten == SCENARIO_MAX_LISTEN || strlen(tok) >= 64)
+			return "at most 8 ADDR:PORT separated by spaces";
+		strcpy(sc->listen[sc->nlisten++], tok);
+	}
+	return sc->nlisten == 0 ? "ADDR:PORT such as 127.0.0.1:1143" : NULL;
+}
+
+static const char *
+parse_load_close(const char *v, struct scenario *sc, size_t off UNUSED)
+{
+	if (strcmp(v, "client") != 0 && strcmp(v, "server") != 0 &&
+	    strcmp(v, "rst") != 0 && strcmp(v, "no-logout") != 0)
+		return "client, server, rst or no-logout";
+	strcpy(sc->close, v);
+	return NULL;
 }
 
 static const char *
@@ -236,12 +252,12 @@ static const struct key keys[] = {
 	{ "system", "tcp_max_tw_buckets", parse_exact_count,
 	    FIELD(max_tw_buckets) },
 	{ "system", "tcp_fin_timeout", parse_seconds, FIELD(fin_timeout_s) },
-	{ "server", "listen", parse_listen, FIELD(listen) },
+	{ "server", "listen", parse_listen, 0 },
 	{ "server", "logout_close", parse_closer, FIELD(logout_close) },
 	{ "load", "rate", parse_rate_key, 0 },
 	{ "load", "duration", parse_duration_key, FIELD(duration_us) },
 	{ "load", "timeout", parse_duration_key, FIELD(timeout_us) },
-	{ "load", "close", parse_closer, FIELD(close) },
+	{ "load", "close", parse_load_close, 0 },
 	{ "lab", "time_scale", parse_scale, 0 },
 	{ "lab", "scale_by", parse_scale_by, 0 },
 	{ "expect", "outcome", parse_outcome, 0 },
@@ -265,7 +281,8 @@ scenario_defaults(struct scenario *sc)
 	sc->tw_reuse = -1;
 	sc->max_tw_buckets = -1;
 	sc->fin_timeout_s = -1;
-	strcpy(sc->listen, "127.0.0.1:1143");
+	strcpy(sc->listen[0], "127.0.0.1:1143");
+	sc->nlisten = 1;
 	strcpy(sc->logout_close, "client");
 	strcpy(sc->close, "client");
 	sc->duration_us = 10 * 1000000ULL;
@@ -335,14 +352,22 @@ scenario_check(const struct scenario *sc)
 	struct lab_plan	plan;
 	struct endpoint	ep;
 	unsigned	port;
+	int		i, j;
 
 	if (sc->rate == 0)
 		return "[load] rate is required";
-	endpoint_parse(sc->listen, 0, &ep);
-	port = endpoint_port(&ep);
-	if (port >= sc->port_lo && port <= sc->port_hi)
-		return "[server] listen port lies inside [system] port_range; "
-		    "the client could not use it and would collide with the server";
+	for (i = 0; i < sc->nlisten; i++) {
+		endpoint_parse(sc->listen[i], 0, &ep);
+		port = endpoint_port(&ep);
+		if (port >= sc->port_lo && port <= sc->port_hi)
+			return "[server] listen port lies inside [system] "
+			    "port_range; the client could not use it and would "
+			    "collide with the server";
+		for (j = 0; j < i; j++)
+			if (strcmp(sc->listen[i], sc->listen[j]) == 0)
+				return "[server] listen names the same ADDR:PORT "
+				    "twice";
+	}
 	if (strcmp(sc->close, "server") == 0 &&
 	    strcmp(sc->logout_close, "client") == 0)
 		return "[load] close = server waits for a server that waits for "
@@ -411,13 +436,26 @@ scenario_ports(const struct scenario *sc)
 	return sc->port_hi - sc->port_lo + 1;
 }
 
+enum tw_holder
+scenario_tw_holder(const struct scenario *sc)
+{
+	if (strcmp(sc->close, "rst") == 0)
+		return TW_NOBODY;
+	/* Without LOGOUT the server waits for a command: the client's FIN
+	 * is always first. */
+	if (strcmp(sc->close, "no-logout") == 0)
+		return TW_CLIENT;
+	if (strcmp(sc->close, "server") == 0)
+		return TW_SERVER;
+	/* A client that closes as soon as it has read the tagged OK races a
+	 * server that closes as soon as it has sent it. */
+	return strcmp(sc->logout_close, "client") == 0 ? TW_CLIENT : TW_RACE;
+}
+
 int
 scenario_client_closes(const struct scenario *sc)
 {
-	/* With a server that closes at once, a client that does not wait
-	 * races it; only waiting for the client gives a clear answer. */
-	return strcmp(sc->logout_close, "client") == 0 ||
-	    strcmp(sc->close, "client") == 0;
+	return scenario_tw_holder(sc) == TW_CLIENT;
 }
 
 const char *

@@ -42,15 +42,17 @@ struct scenario {
 	int64_t		 max_tw_buckets;	/* tcp_max_tw_buckets, -1: default */
 	int64_t		 fin_timeout_s;		/* tcp_fin_timeout, -1: default */
 
-	/* [server]: fake-imapd */
-	char		 listen[64];		/* ADDR:PORT */
+	/* [server]: fake-imapd, on one or more destinations */
+#define SCENARIO_MAX_LISTEN	8
+	char		 listen[SCENARIO_MAX_LISTEN][64];	/* ADDR:PORT */
+	int		 nlisten;
 	char		 logout_close[16];	/* client | server */
 
 	/* [load]: loadgen */
 	double		 rate;			/* new connections per second */
 	uint64_t	 duration_us;
 	uint64_t	 timeout_us;		/* per step, lab time, not scaled */
-	char		 close[16];		/* loadgen --close: client | server */
+	char		 close[16];		/* loadgen --close */
 
 	/* [lab] */
 	double		 time_scale;		/* model seconds per lab second */
@@ -70,7 +72,15 @@ int	scenario_load(const char *path, struct scenario *sc, char *err,
 
 unsigned	scenario_ports(const struct scenario *sc);
 
-/* Whether the client closes first and so holds the TIME_WAIT ports. */
+/* Who is left holding TIME_WAIT after each session. */
+enum tw_holder {
+	TW_CLIENT,	/* the client closes first: the article's case */
+	TW_SERVER,	/* the server closes first and the client waits for it */
+	TW_NOBODY,	/* the client resets (SO_LINGER {1,0}) */
+	TW_RACE,	/* both close at once, either may: not modelled */
+};
+
+enum tw_holder	scenario_tw_holder(const struct scenario *sc);
 int		scenario_client_closes(const struct scenario *sc);
 
 const char	*outcome_name(enum outcome o);

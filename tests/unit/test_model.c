@@ -193,6 +193,37 @@ START_TEST(fin_timeout_scales_with_time)
 }
 END_TEST
 
+START_TEST(destinations_multiply_capacity)
+{
+	load("[system]\nport_range = 20000-20099\n[server]\n"
+	    "listen = 127.0.0.1:1143 127.0.0.1:1144\n"
+	    "[load]\nrate = 200\nduration = 2s\n");
+	ck_assert_int_eq(sc.nlisten, 2);
+	ck_assert_double_eq_tol(model_capacity(&sc), 200 / 60.0, 1e-9);
+	ck_assert_double_eq_tol(model_first_failure_s(&sc), 1.0, 1e-9);
+	ck_assert_int_eq(model_time_wait_end(&sc), 200);
+}
+END_TEST
+
+START_TEST(who_holds_time_wait)
+{
+	load("[load]\nrate = 200\n");
+	ck_assert_int_eq(scenario_tw_holder(&sc), TW_CLIENT);
+	load("[load]\nrate = 200\nclose = no-logout\n");
+	ck_assert_int_eq(scenario_tw_holder(&sc), TW_CLIENT);
+	load("[load]\nrate = 200\nclose = rst\n");
+	ck_assert_int_eq(scenario_tw_holder(&sc), TW_NOBODY);
+	ck_assert_int_eq(model_time_wait_end(&sc), 0);
+	ck_assert_double_eq(model_first_failure_s(&sc), -1);
+	load("[server]\nlogout_close = server\n[load]\nrate = 200\n");
+	ck_assert_int_eq(scenario_tw_holder(&sc), TW_RACE);
+	ck_assert_int_eq(model_time_wait_end(&sc), -1);
+	load("[server]\nlogout_close = server\n[load]\nrate = 200\n"
+	    "close = server\n");
+	ck_assert_int_eq(scenario_tw_holder(&sc), TW_SERVER);
+}
+END_TEST
+
 Suite *
 make_suite(void)
 {
@@ -208,6 +239,8 @@ make_suite(void)
 	tcase_add_test(tc, reuse_prefers_even_ports);
 	tcase_add_test(tc, bucket_limit_frees_ports);
 	tcase_add_test(tc, fin_timeout_scales_with_time);
+	tcase_add_test(tc, destinations_multiply_capacity);
+	tcase_add_test(tc, who_holds_time_wait);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -83,7 +83,8 @@ START_TEST(defaults_are_linux)
 	ck_assert_int_eq(scenario_load(path, &sc, err, sizeof(err)), 0);
 	ck_assert_uint_eq(sc.port_lo, 32768);
 	ck_assert_uint_eq(sc.port_hi, 60999);
-	ck_assert_str_eq(sc.listen, "127.0.0.1:1143");
+	ck_assert_int_eq(sc.nlisten, 1);
+	ck_assert_str_eq(sc.listen[0], "127.0.0.1:1143");
 	ck_assert_str_eq(sc.logout_close, "client");
 	ck_assert_int_eq(sc.expect, OUTCOME_ANY);
 	ck_assert_int_eq(sc.expect_completed, -1);
@@ -142,6 +143,12 @@ START_TEST(refusals_name_file_line_and_what)
 	ck_assert_str_eq(error_of("[system]\nport_range = 9-1\n"),
 	    "F:2: port_range: expected a port range LO-HI with 1 <= LO <= HI "
 	    "<= 65535, got '9-1'");
+	ck_assert_str_eq(error_of("[server]\nlisten = 127.0.0.1:1143 x\n"),
+	    "F:2: listen: expected ADDR:PORT such as 127.0.0.1:1143 or "
+	    "[::1]:1143 (in 'x'), got '127.0.0.1:1143 x'");
+	ck_assert_str_eq(error_of("[load]\nclose = later\n"),
+	    "F:2: close: expected client, server, rst or no-logout, got "
+	    "'later'");
 	ck_assert_str_eq(error_of("[system]\ntcp_tw_reuse = 3\n"),
 	    "F:2: tcp_tw_reuse: expected 0 (off), 1 (on) or 2 (loopback "
 	    "only), got '3'");
@@ -170,6 +177,9 @@ START_TEST(impossible_combinations)
 	ck_assert_str_eq(error_of("[load]\nrate = 1\n[expect]\n"
 	    "outcome = holds\nfirst_failure_errno = EADDRNOTAVAIL\n"),
 	    "F: [expect] a first failure contradicts outcome = holds");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\n[server]\n"
+	    "listen = 127.0.0.1:1143 127.0.0.1:1143\n"),
+	    "F: [server] listen names the same ADDR:PORT twice");
 	ck_assert_str_eq(error_of("[load]\nrate = 1\nclose = server\n"),
 	    "F: [load] close = server waits for a server that waits for the "
 	    "client ([server] logout_close = client): every session would "
