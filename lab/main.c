@@ -259,6 +259,7 @@ run_one(const struct config *cf, const struct lab_bins *bins,
 	    held ? "held" : "NOT HELD");
 	if (!held)
 		printf("  why: %s\n", why);
+	report_notes(stdout, sc);
 	printf("  results: %s/\n", dir);
 	fflush(stdout);
 	report_write(dir, sc, &obs, held, why);

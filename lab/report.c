@@ -222,6 +222,31 @@ report_table_row(FILE *fp, const struct scenario *sc, const struct observed *o,
 	    o->first_failure_errno[0] ? o->first_failure_errno : "-", twp, two,
 	    verdict);
 }
+void
+report_notes(FILE *fp, const struct scenario *sc)
+{
+	struct lab_plan	plan;
+
+	if (model_plan(sc, &plan) != NULL)
+		return;
+	if (plan.tw_reuse != 0 && scenario_client_closes(sc))
+		fprintf(fp, "  note: TIME_WAIT is modelled with tcp_tw_reuse "
+		    "(delay %u ms): the kernel still keeps each TIME_WAIT socket "
+		    "60 s and recycles it when connect() reaches its port, "
+		    "trying even ports first, so its count is not the modelled "
+		    "occupancy rate x TIME_WAIT = %.0f\n", plan.tw_reuse_delay_ms,
+		    plan.rate * plan.time_wait_us / 1e6);
+	if ((plan.port_hi - plan.port_lo + 1) % 2 == 1 &&
+	    scenario_client_closes(sc))
+		fprintf(fp, "  note: %u ports is odd: connect() walks an even "
+		    "number of them, so it may reach one port fewer\n",
+		    plan.port_hi - plan.port_lo + 1);
+	if (scenario_tw_holder(sc) == TW_RACE)
+		fprintf(fp, "  note: client and server both close right after "
+		    "LOGOUT: either, or both, may hold the TIME_WAIT; not "
+		    "modelled\n");
+}
+
 int
 report_write(const char *dir, const struct scenario *sc,
     const struct observed *o, int held, const char *why)
@@ -235,6 +260,7 @@ report_write(const char *dir, const struct scenario *sc,
 	report_table_header(fp);
 	report_table_row(fp, sc, o, held ? "held" : "NOT HELD");
 	if (!held)
-		fprintf(fp, "why: %s\n", why);
+		fprintf(fp, "  why: %s\n", why);
+	report_notes(fp, sc);
 	return fclose(fp);
 }

@@ -28,6 +28,10 @@ void	report_table_header(FILE *fp);
 void	report_table_row(FILE *fp, const struct scenario *sc,
 	    const struct observed *o, const char *verdict);
 
+/* Where the kernel makes a number differ from the model, say so: one
+ * "note: ..." line each, to fp. */
+void	report_notes(FILE *fp, const struct scenario *sc);
+
 /* report.txt in the run's directory: the same row plus why. */
 int	report_write(const char *dir, const struct scenario *sc,
 	    const struct observed *o, int held, const char *why);

@@ -110,10 +110,14 @@ start_server(const struct scenario *sc, const char *dir,
     const struct lab_bins *bins, struct proc *srv, char *err, size_t errsz)
 {
 	char		out[LAB_PATH_MAX], log[LAB_PATH_MAX], line[256], why[128];
+	char		csv[LAB_PATH_MAX];
 	struct args	a = { .n = 0 };
 	int		ready[2], rc, i;
 
+	snprintf(csv, sizeof(csv), "%s/server.csv", dir);
 	args_add(&a, bins->fake_imapd);
+	args_add(&a, "--csv");
+	args_add(&a, csv);
 	for (i = 0; i < sc->nlisten; i++) {
 		args_add(&a, "--listen");
 		args_add(&a, sc->listen[i]);

@@ -38,9 +38,14 @@ class ShippedScenarios(unittest.TestCase):
         for name in self.names:
             d = os.path.join(self.results, name, "latest")
             for f in ("scenario.ini", "env.txt", "loadgen.csv", "summary.csv",
-                      "report.txt", "server.out", "plot.gp"):
+                      "report.txt", "server.out", "server.csv", "plot.gp"):
                 self.assertTrue(os.path.getsize(os.path.join(d, f)) > 0, (name, f))
             read_csv(os.path.join(d, "loadgen.csv"))
+            server = read_csv(os.path.join(d, "server.csv"))
+            summary = read_csv(os.path.join(d, "summary.csv"))[0]
+            # Every session loadgen completed was accepted by the server.
+            self.assertGreaterEqual(sum(int(r["accepted"]) for r in server),
+                                    int(summary["completed"]), name)
             self.assertEqual(len(read_csv(os.path.join(d, "summary.csv"))), 1)
             with open(os.path.join(d, "plot.png"), "rb") as f:
                 self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n", name)
