@@ -103,7 +103,7 @@ class WindowsError(unittest.TestCase):
 
 
 class Progress(unittest.TestCase):
-    ARGS = ["--rate", "50", "--duration", "2500ms"]
+    ARGS = ["--rate", "50", "--duration", "3500ms"]
 
     def test_status_line_on_a_terminal(self):
         with FakeImapd() as srv:
