@@ -39,6 +39,7 @@ class Schedules(unittest.TestCase):
         self.assertEqual(int(s["completed"]), 400)
         self.assertEqual(float(s["rate_offered_per_s"]), 200)
         self.assertEqual(s["schedule"], "steps:100/1s,300/1s")
+        self.assertEqual(s["stop_reason"], "duration")
 
     def test_ramp(self):
         """ramp:0-400/2s: the integral is 100 t^2, so 100 then 300."""
