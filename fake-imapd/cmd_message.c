@@ -1,5 +1,6 @@
-/* cmd_message.c: FETCH, SEARCH and their UID forms (RFC 3501 6.4). */
+/* cmd_message.c: FETCH, SEARCH, STORE and their UID forms (RFC 3501 6.4). */
 #include <string.h>
+#include <strings.h>
 
 #include <event2/buffer.h>
 
@@ -125,35 +126,171 @@ cmd_search(struct session *s, struct cmd *c)
 	do_search(s, c, 0);
 }
 
-/* RFC 3501 6.4.8: UID FETCH, UID SEARCH; UID STORE and UID COPY would
- * change the mailbox. */
+/* flag = "\Answered" / ... / keyword; keywords are taken and ignored,
+ * since none is kept (FLAGS lists none).  -1 for \Recent or an unknown
+ * system flag. */
+static int
+parse_flag(struct args *a, uint8_t *flags)
+{
+	static const struct {
+		const char	*name;
+		uint8_t		 bit;
+	} names[] = {
+		{ "\\Answered", FLAG_ANSWERED }, { "\\Flagged", FLAG_FLAGGED },
+		{ "\\Deleted", FLAG_DELETED }, { "\\Seen", FLAG_SEEN },
+		{ "\\Draft", FLAG_DRAFT },
+	};
+	char	word[64];
+	size_t	i;
+	int	sys = args_char(a, '\\') == 0;
+
+	if (args_atom(a, word + 1, sizeof(word) - 1) == -1)
+		return -1;
+	if (!sys)
+		return 0;
+	word[0] = '\\';
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcasecmp(word, names[i].name) == 0) {
+			*flags |= names[i].bit;
+			return 0;
+		}
+	return -1;
+}
+
+/* (flag *(SP flag)), or the same without parentheses (RFC 3501 9). */
+static int
+parse_flag_list(struct args *a, uint8_t *flags)
+{
+	int	paren = args_char(a, '(') == 0;
+
+	*flags = 0;
+	if (paren && args_char(a, ')') == 0)
+		return args_at_end(a) ? 0 : -1;
+	do {
+		if (parse_flag(a, flags) == -1)
+			return -1;
+	} while (args_sp(a) == 0);
+	if (paren && args_char(a, ')') == -1)
+		return -1;
+	return args_at_end(a) ? 0 : -1;
+}
+
+/* ["+" / "-"] "FLAGS" [".SILENT"] */
+static int
+parse_store_item(struct args *a, char *op, int *silent)
+{
+	char	item[32];
+
+	*op = '=';
+	if (args_char(a, '+') == 0)
+		*op = '+';
+	else if (args_char(a, '-') == 0)
+		*op = '-';
+	if (args_atom(a, item, sizeof(item)) == -1)
+		return -1;
+	*silent = strcasecmp(item, "FLAGS.SILENT") == 0;
+	return *silent || strcasecmp(item, "FLAGS") == 0 ? 0 : -1;
+}
+
+static uint8_t
+store_apply(uint8_t old, char op, uint8_t flags)
+{
+	/* \Recent is the server's alone (RFC 3501 2.3.2). */
+	switch (op) {
+	case '+':
+		return old | flags;
+	case '-':
+		return old & (uint8_t)~flags;
+	default:
+		return (old & FLAG_RECENT) | flags;
+	}
+}
+
+/*
+ * RFC 3501 6.4.6: STORE and UID STORE.  The flags change for this
+ * session only, which PERMANENTFLAGS () announced (RFC 3501 7.1).
+ */
+static void
+do_store(struct session *s, struct cmd *c, int uid)
+{
+	struct mailbox_view	*v = session_view(s);
+	struct fetch_request	 req;
+	struct seqset		 set;
+	struct args		 flags_item;
+	const char		*err, *prefix = uid ? "UID " : "";
+	uint32_t		 i;
+	uint8_t			 flags;
+	char			 op;
+	int			 silent;
+
+	if (!check_set(s, c, uid, &set, prefix))
+		goto done;
+	if (args_sp(&c->args) == -1 ||
+	    parse_store_item(&c->args, &op, &silent) == -1 ||
+	    args_sp(&c->args) == -1 ||
+	    parse_flag_list(&c->args, &flags) == -1) {
+		session_bad(s, c->tag, "%sSTORE expects [+|-]FLAGS[.SILENT] and "
+		    "system flags", prefix);
+		goto done;
+	}
+	if (v->readonly) {
+		session_reply(s, "%s NO [READ-ONLY] the mailbox was EXAMINEd",
+		    c->tag);
+		goto done;
+	}
+	args_init(&flags_item, "FLAGS", 5);
+	fetch_parse(&flags_item, &req, &err);
+	for (i = 0; i < v->mb->exists; i++) {
+		if (!seqset_contains(&set, uid ? v->mb->msgs[i].uid : i + 1))
+			continue;
+		v->flags[i] = store_apply(v->flags[i], op, flags);
+		if (!silent)
+			fetch_write(session_output(s), &req, &v->mb->msgs[i],
+			    i + 1, v->flags[i], uid, 0);
+	}
+	session_reply(s, "%s OK %sSTORE completed", c->tag, prefix);
+done:
+	seqset_free(&set);
+}
+
+void
+cmd_store(struct session *s, struct cmd *c)
+{
+	do_store(s, c, 0);
+}
+
+/* RFC 3501 6.4.8: UID FETCH, UID SEARCH, UID STORE; UID COPY (and RFC
+ * 4315 UID EXPUNGE) would change the mailboxes. */
 void
 cmd_uid(struct session *s, struct cmd *c)
 {
+	static const struct {
+		const char	*name;
+		void		(*run)(struct session *, struct cmd *, int);
+	} subs[] = {
+		{ "FETCH", do_fetch }, { "SEARCH", do_search },
+		{ "STORE", do_store },
+	};
 	char	sub[16];
 	size_t	i;
 
 	if (args_atom(&c->args, sub, sizeof(sub)) == -1) {
-		session_bad(s, c->tag, "UID expects FETCH or SEARCH");
+		session_bad(s, c->tag, "UID expects FETCH, SEARCH or STORE");
 		return;
 	}
-	for (i = 0; sub[i] != '\0'; i++)
-		sub[i] = (char)(sub[i] >= 'a' && sub[i] <= 'z' ?
-		    sub[i] - 'a' + 'A' : sub[i]);
-	if (strcmp(sub, "STORE") == 0 || strcmp(sub, "COPY") == 0 ||
-	    strcmp(sub, "EXPUNGE") == 0) {
+	if (strcasecmp(sub, "COPY") == 0 || strcasecmp(sub, "EXPUNGE") == 0) {
 		session_reply(s, "%s NO [CANNOT] fake-imapd's mailboxes are "
 		    "read-only", c->tag);
 		return;
 	}
-	c->name = strcmp(sub, "FETCH") == 0 ? "FETCH" : "SEARCH";
-	if ((strcmp(sub, "FETCH") != 0 && strcmp(sub, "SEARCH") != 0) ||
-	    args_sp(&c->args) == -1) {
-		session_bad(s, c->tag, "UID expects FETCH or SEARCH");
+	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+		if (strcasecmp(sub, subs[i].name) != 0)
+			continue;
+		c->name = subs[i].name;
+		if (args_sp(&c->args) == -1)
+			break;
+		subs[i].run(s, c, 1);
 		return;
 	}
-	if (strcmp(sub, "FETCH") == 0)
-		do_fetch(s, c, 1);
-	else
-		do_search(s, c, 1);
+	session_bad(s, c->tag, "UID expects FETCH, SEARCH or STORE");
 }

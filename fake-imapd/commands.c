@@ -56,6 +56,7 @@ static const struct command commands[] = {
 	{ "IDLE",	AUTH_STATES,	ARGS_NONE,	cmd_idle },
 	{ "FETCH",	SELECTED,	ARGS_OWN,	cmd_fetch },
 	{ "SEARCH",	SELECTED,	ARGS_OWN,	cmd_search },
+	{ "STORE",	SELECTED,	ARGS_OWN,	cmd_store },
 	{ "UID",	SELECTED,	ARGS_OWN,	cmd_uid },
 	{ "CLOSE",	SELECTED,	ARGS_NONE,	cmd_close },
 	{ "UNSELECT",	SELECTED,	ARGS_NONE,	cmd_close },
@@ -67,7 +68,7 @@ static const struct command commands[] = {
 	{ "SUBSCRIBE",	AUTH_STATES,	ARGS_OWN,	cmd_unsupported },
 	{ "UNSUBSCRIBE", AUTH_STATES,	ARGS_OWN,	cmd_unsupported },
 	{ "APPEND",	AUTH_STATES,	ARGS_OWN,	cmd_unsupported },
-	{ "STORE",	SELECTED,	ARGS_OWN,	cmd_unsupported },
+
 	{ "COPY",	SELECTED,	ARGS_OWN,	cmd_unsupported },
 	{ "EXPUNGE",	SELECTED,	ARGS_NONE,	cmd_unsupported },
 };

@@ -33,6 +33,7 @@ void	cmd_status(struct session *, struct cmd *);
 /* cmd_message.c: RFC 3501 6.4 */
 void	cmd_fetch(struct session *, struct cmd *);
 void	cmd_search(struct session *, struct cmd *);
+void	cmd_store(struct session *, struct cmd *);
 void	cmd_uid(struct session *, struct cmd *);
 
 #endif

@@ -148,7 +148,7 @@ class Fetch(unittest.TestCase):
                 ("1 FLAGS extra", b"BAD FETCH: unexpected text after the fetch items")]):
             tag = "e%d" % i
             self.assertEqual(self.c.cmd(tag, "FETCH " + args), tag.encode() + b" " + reply + b"\r\n")
-        self.assertEqual(self.c.cmd("u1", "UID FROB 1"), b"u1 BAD UID expects FETCH or SEARCH\r\n")
+        self.assertEqual(self.c.cmd("u1", "UID FROB 1"), b"u1 BAD UID expects FETCH, SEARCH or STORE\r\n")
         self.assertEqual(self.c.cmd("u2", "UID FETCH x FLAGS"), b"u2 BAD UID FETCH expects a sequence set\r\n")
 
     def test_search(self):
@@ -187,6 +187,33 @@ class Fetch(unittest.TestCase):
         self.assertEqual(self.c.cmd("a2", "SEARCH CHARSET KOI8-R ALL"),
                          b"a2 NO [BADCHARSET (US-ASCII UTF-8)] unsupported charset\r\n")
         self.assertEqual(self.c.cmd("a3", "SEARCH"), b"a3 BAD SEARCH: expected a search key\r\n")
+
+    def test_store_changes_this_sessions_flags(self):
+        self.select()
+        self.assertEqual(self.c.cmd("a1", "STORE 1 +FLAGS (\\Flagged \\Deleted)"),
+                         b"* 1 FETCH (FLAGS (\\Flagged \\Deleted \\Seen))\r\na1 OK STORE completed\r\n")
+        self.assertEqual(self.c.cmd("a2", "STORE 1 -FLAGS.SILENT \\Seen"), b"a2 OK STORE completed\r\n")
+        self.assertEqual(self.c.cmd("a3", "SEARCH DELETED UNSEEN"), b"* SEARCH 1\r\na3 OK SEARCH completed\r\n")
+        # FLAGS replaces all but \Recent, which is the server's; keywords
+        # are taken and dropped (none is kept).
+        self.assertEqual(self.c.cmd("a4", "UID STORE %d FLAGS ($Junk \\Answered)" % N),
+                         b"* %d FETCH (UID %d FLAGS (\\Answered \\Recent))\r\na4 OK UID STORE completed\r\n"
+                         % (N, N))
+        # Another session sees the mailbox as it was.
+        other = Client(self.srv)
+        self.addCleanup(other.close)
+        other.login()
+        other.cmd("s1", "SELECT INBOX")
+        self.assertEqual(other.cmd("a1", "SEARCH DELETED"), b"* SEARCH\r\na1 OK SEARCH completed\r\n")
+
+    def test_store_errors(self):
+        self.select(how="EXAMINE")
+        self.assertEqual(self.c.cmd("a1", "STORE 1 +FLAGS \\Seen"),
+                         b"a1 NO [READ-ONLY] the mailbox was EXAMINEd\r\n")
+        bad = b"BAD STORE expects [+|-]FLAGS[.SILENT] and system flags\r\n"
+        for i, args in enumerate(["1 +FLAGS (\\Recent)", "1 FLAGS", "1 +FLAGS (\\Bogus)", "1 FLAGZ \\Seen",
+                                  "1 +FLAGS (\\Seen", "1 +FLAGS \\Seen extra)"]):
+            self.assertEqual(self.c.cmd("b%d" % i, "STORE " + args), b"b%d " % i + bad)
 
     def test_idle_and_done(self):
         self.select()

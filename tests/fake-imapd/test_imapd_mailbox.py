@@ -152,10 +152,12 @@ class Mailbox(unittest.TestCase):
         self.assertEqual(self.c.cmd("a1", "CREATE Foo"),
                          b"a1 NO [CANNOT] fake-imapd's mailboxes are read-only\r\n")
         self.c.cmd("a2", "SELECT INBOX")
-        self.assertEqual(self.c.cmd("a3", "STORE 1 +FLAGS (\\Deleted)"),
+        self.assertEqual(self.c.cmd("a3", "COPY 1 Sent"),
                          b"a3 NO [CANNOT] fake-imapd's mailboxes are read-only\r\n")
-        self.assertEqual(self.c.cmd("a4", "UID STORE 1 +FLAGS (\\Deleted)"),
+        self.assertEqual(self.c.cmd("a4", "UID COPY 1 Sent"),
                          b"a4 NO [CANNOT] fake-imapd's mailboxes are read-only\r\n")
+        self.assertEqual(self.c.cmd("a5", "EXPUNGE"),
+                         b"a5 NO [CANNOT] fake-imapd's mailboxes are read-only\r\n")
 
 
 if __name__ == "__main__":

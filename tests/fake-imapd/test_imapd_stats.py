@@ -11,7 +11,8 @@ from imapd_client import Client, FakeImapd, read_csv, wait_for
 COLUMNS = ["elapsed_s", "accepted", "active", "rejected_limit", "dropped", "rejected_userip", "closed_by_server",
            "closed_by_client", "closed_by_reset", "autologout", "commands", "cmd_capability",
            "cmd_noop", "cmd_logout", "cmd_login", "cmd_authenticate", "cmd_select", "cmd_examine", "cmd_list",
-           "cmd_lsub", "cmd_status", "cmd_idle", "cmd_fetch", "cmd_search", "cmd_uid"]
+           "cmd_lsub", "cmd_status", "cmd_idle", "cmd_fetch", "cmd_search", "cmd_store",
+           "cmd_uid"]
 
 
 def total(rows, col):
