@@ -13,7 +13,7 @@
 #include "spawn.h"
 
 #define PLOT_TIMEOUT_MS	30000
-#define MAX_COLUMNS	128
+#define MAX_COLUMNS	256
 
 /* Columns the plot needs, found by name in loadgen.csv's header. */
 struct columns {
@@ -23,7 +23,7 @@ struct columns {
 static int
 find_columns(const char *csv, struct columns *c)
 {
-	char		 line[4096], buf[4096];
+	static char	 line[16384], buf[16384];
 	const char	*names[MAX_COLUMNS];
 	FILE		*fp;
 	int		 n, i;

@@ -10,7 +10,8 @@
 #include "report.h"
 #include "units.h"
 
-#define SUMMARY_MAX_FIELDS	64
+#define SUMMARY_MAX_FIELDS	256
+#define SUMMARY_LINE_MAX	16384
 
 static const char *
 field(const char **names, const char **vals, int n, const char *name)
@@ -64,7 +65,8 @@ int
 report_read_summary(const char *path, struct observed *o, char *err,
     size_t errsz)
 {
-	char		 l1[4096], l2[4096], b1[4096], b2[4096];
+	static char	 l1[SUMMARY_LINE_MAX], l2[SUMMARY_LINE_MAX];
+	static char	 b1[SUMMARY_LINE_MAX], b2[SUMMARY_LINE_MAX];
 	const char	*names[SUMMARY_MAX_FIELDS], *vals[SUMMARY_MAX_FIELDS];
 	const char	*missing = NULL;
 	int		 nn, nv;
