@@ -29,7 +29,13 @@ class Schedules(unittest.TestCase):
         return read_csv(csv), read_csv(summary)[0]
 
     def scheduled(self, rows):
-        return [int(r["scheduled"]) for r in rows]
+        """Arrivals per interval, without the last, partial row that ends
+        the drain after the schedule: whether there is one depends on how
+        long the last sessions take, not on the schedule."""
+        out = [int(r["scheduled"]) for r in rows]
+        while out and out[-1] == 0:
+            out.pop()
+        return out
 
     def test_steps(self):
         rows, s = self.run_schedule("--schedule", "steps:100/1s,300/1s",
