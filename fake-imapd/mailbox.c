@@ -119,23 +119,39 @@ mailbox_format_internaldate(time_t t, char *buf, size_t bufsz)
 	strftime(buf, bufsz, "%d-%b-%Y %H:%M:%S +0000", &tm);
 }
 
+/*
+ * Row by row from the end of the pattern: next[j] says whether the rest
+ * of the pattern after position i matches name + j.  O(pattern x name)
+ * time: the obvious recursion is exponential in the wildcards, and a
+ * client chooses the pattern (found by fuzz_session.c).
+ */
 int
 mailbox_match(const char *pattern, const char *name)
 {
-	if (*pattern == '\0')
-		return *name == '\0';
-	if (*pattern == '*' || *pattern == '%') {
-		/* Try every split point; "%" may not swallow a delimiter. */
-		for (;;) {
-			if (mailbox_match(pattern + 1, name))
-				return 1;
-			if (*name == '\0' || (*pattern == '%' &&
-			    *name == MAILBOX_DELIMITER))
-				return 0;
-			name++;
+	unsigned char	 a[MAILBOX_NAME_MAX + 1], b[MAILBOX_NAME_MAX + 1];
+	unsigned char	*next = a, *cur = b, *t;
+	size_t		 i, j, m = strlen(pattern), n = strlen(name);
+
+	if (n > MAILBOX_NAME_MAX)
+		return 0;
+	for (j = 0; j <= n; j++)
+		next[j] = j == n;
+	for (i = m; i-- > 0;) {
+		for (j = n + 1; j-- > 0;) {
+			if (pattern[i] == '*')
+				cur[j] = next[j] || (j < n && cur[j + 1]);
+			else if (pattern[i] == '%')
+				cur[j] = next[j] || (j < n &&
+				    name[j] != MAILBOX_DELIMITER && cur[j + 1]);
+			else
+				cur[j] = j < n && pattern[i] == name[j] &&
+				    next[j + 1];
 		}
+		t = next;
+		next = cur;
+		cur = t;
 	}
-	return *pattern == *name && mailbox_match(pattern + 1, name + 1);
+	return next[0];
 }
 
 struct mailbox_view *

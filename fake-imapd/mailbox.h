@@ -9,6 +9,8 @@
 /* --messages: the upper bound keeps start-up memory near 30 MB. */
 #define MAILBOX_MESSAGES_MAX	10000
 #define MAILBOX_DELIMITER	'/'
+/* Longest mailbox name LIST patterns are matched against. */
+#define MAILBOX_NAME_MAX	255
 
 /* RFC 3501 2.3.2 system flags, as bits; \Recent is session-only. */
 enum {

@@ -95,6 +95,15 @@ class Mailbox(unittest.TestCase):
                          b'* LIST (\\HasNoChildren) "/" INBOX\r\na4 OK LIST completed\r\n')
         self.assertEqual(self.c.cmd("a5", 'LIST "" nothing*'), b"a5 OK LIST completed\r\n")
 
+    def test_list_with_many_wildcards_answers_at_once(self):
+        """Regression: matching was exponential in the wildcards (found by
+        fuzz_session.c); the client's 10 s timeout bounds the wait."""
+        # "%" may match nothing, so a thousand are one "%".
+        self.assertEqual(self.c.cmd("a1", 'LIST "" ' + "%" * 1000),
+                         self.c.cmd("a1", 'LIST "" %'))
+        self.assertEqual(self.c.cmd("a2", 'LIST "" ' + "%" * 1000 + "*"),
+                         self.c.cmd("a2", 'LIST "" *'))
+
     def test_list_empty_pattern_gives_the_delimiter(self):
         self.assertEqual(self.c.cmd("a1", 'LIST "" ""'),
                          b'* LIST (\\Noselect) "/" ""\r\na1 OK LIST completed\r\n')

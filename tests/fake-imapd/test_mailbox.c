@@ -183,6 +183,28 @@ START_TEST(list_patterns)
 	ck_assert(mailbox_match("Se%", "Sent"));
 	ck_assert(!mailbox_match("Se", "Sent"));
 	ck_assert(mailbox_match("", ""));
+	ck_assert(!mailbox_match("", "x"));
+	ck_assert(!mailbox_match("x", ""));
+	ck_assert(mailbox_match("*", ""));
+	ck_assert(mailbox_match("%/%", "Archive/2025"));
+	ck_assert(mailbox_match("**%%", "Archive/2025"));
+	ck_assert(!mailbox_match("%%%%", "Archive/2025"));
+}
+END_TEST
+
+/* Regression (found by fuzz_session.c): many wildcards took exponential
+ * time.  Now this finishes at once; Check's timeout catches a relapse. */
+START_TEST(many_wildcards_are_fast)
+{
+	char	pat[4001];
+
+	memset(pat, '%', 4000);
+	pat[4000] = '\0';
+	ck_assert(!mailbox_match(pat, "Archive/2025"));
+	pat[3999] = 'x';
+	ck_assert(!mailbox_match(pat, "Archive"));
+	memset(pat, '*', 4000);
+	ck_assert(mailbox_match(pat, "Archive/2025"));
 }
 END_TEST
 
@@ -231,6 +253,7 @@ make_suite(void)
 	tcase_add_test(tc, view_flags_are_private);
 	tcase_add_test(tc, names_and_inbox_case);
 	tcase_add_test(tc, list_patterns);
+	tcase_add_test(tc, many_wildcards_are_fast);
 	tcase_add_test(tc, formats);
 	tcase_add_test(tc, message_count_limits);
 	suite_add_tcase(s, tc);
