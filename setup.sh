@@ -28,6 +28,31 @@ missing_packages() {
 	done
 }
 
+# Dovecot is a test peer only (loadgen against a real IMAP server, started
+# by the test in a private namespace).  Its package would also start and
+# enable a system-wide IMAP service: keep it from starting while it is
+# installed (policy-rc.d, see invoke-rc.d(8)) and leave it disabled.
+install_dovecot() {
+	dpkg-query -W -f='${Status}\n' dovecot-imapd 2>/dev/null |
+	    grep -q '^install ok installed$' && return 0
+	[ "$(id -u)" -eq 0 ] ||
+	    die "missing package dovecot-imapd (for the tests); run as root"
+	echo "setup.sh: installing dovecot-imapd (test peer; its service stays off)"
+	policy=/usr/sbin/policy-rc.d
+	own_policy=false
+	if [ ! -e $policy ]; then
+		printf '#!/bin/sh\nexit 101\n' > $policy
+		chmod 755 $policy
+		own_policy=true
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null || die "apt-get update failed"
+	apt-get install -y -qq --no-install-recommends dovecot-imapd >/dev/null ||
+	    { [ $own_policy = true ] && rm -f $policy; die "apt-get install dovecot-imapd failed"; }
+	[ $own_policy = true ] && rm -f $policy
+	systemctl disable --now dovecot.service >/dev/null 2>&1 || true
+}
+
 install_packages() {
 	command -v dpkg-query >/dev/null 2>&1 ||
 	    die "this is not a Debian system; install by hand: $PACKAGES"
@@ -73,6 +98,7 @@ run)
 	"$BUILD/lab/ephemera" run scenarios/kb319502-quick.ini
 	;;
 test)
+	install_dovecot
 	rc=0
 	meson test -C "$BUILD" --print-errorlogs --num-processes 2 || rc=$?
 	count_tests || rc=1

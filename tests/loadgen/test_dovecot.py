@@ -1,0 +1,146 @@
+"""test_dovecot.py: loadgen against a real Dovecot, Debian's dovecot-imapd,
+started on loopback inside a private network namespace with a throwaway
+configuration and users file. loadgen's counts are checked against Dovecot's
+own log, and the TIME_WAIT split shows who closed first: Dovecot, like the
+RFC says, closes after LOGOUT, so the TIME_WAIT is the server's."""
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+from harness import LOADGEN, read_csv
+
+DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
+PORT = 1143
+CONF = """protocols = imap
+listen = 127.0.0.1
+base_dir = {d}/run
+state_dir = {d}/state
+log_path = {d}/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain
+mail_location = maildir:{d}/mail/%u
+first_valid_uid = 1
+mail_max_userip_connections = 10000
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {d}/users
+}}
+userdb {{
+  driver = static
+  args = uid=65534 gid=65534 home={d}/home/%u
+}}
+service imap-login {{
+  inet_listener imap {{
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+"""
+
+
+def wait_listening(port, proc, timeout=20.0):
+    """Until Dovecot accepts on the port (or dies), bounded."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("dovecot exited with %d" % proc.returncode)
+        try:
+            probe = socket.create_connection(("127.0.0.1", port), timeout=1)
+            # Reset, not FIN: the probe must leave no TIME_WAIT behind.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                             struct.pack("ii", 1, 0))
+            probe.close()
+            return
+        except OSError:
+            time.sleep(0.02)  # polling a condition, with a deadline
+    raise TimeoutError("dovecot not listening within %ss" % timeout)
+
+
+def inside(d, loadgen_args):
+    """Runs in the private namespace: lo up, Dovecot, loadgen, stop."""
+    subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+    dov = subprocess.Popen([DOVECOT, "-F", "-c", os.path.join(d, "dovecot.conf")],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_listening(PORT, dov)
+        r = subprocess.run([LOADGEN] + loadgen_args, capture_output=True,
+                           text=True, timeout=60)
+    finally:
+        dov.send_signal(signal.SIGTERM)
+        dov.wait(timeout=20)
+    return {"rc": r.returncode, "stdout": r.stdout, "stderr": r.stderr}
+
+
+class Dovecot(unittest.TestCase):
+    def setUp(self):
+        self.assertTrue(os.access(DOVECOT, os.X_OK),
+                        "dovecot not installed: ./setup.sh installs dovecot-imapd")
+        self.d = tempfile.mkdtemp(prefix="ephemera-dovecot-")
+        self.addCleanup(shutil.rmtree, self.d, True)
+        for sub in ("run", "state", "mail", "home"):
+            os.mkdir(os.path.join(self.d, sub))
+        os.chmod(self.d, 0o755)
+        for sub in ("mail", "home"):
+            os.chmod(os.path.join(self.d, sub), 0o777)
+        with open(os.path.join(self.d, "users"), "w") as f:
+            f.write("user:{PLAIN}password\n")
+        with open(os.path.join(self.d, "dovecot.conf"), "w") as f:
+            f.write(CONF.format(d=self.d, port=PORT))
+
+    def run_load(self, *args):
+        summary = os.path.join(self.d, "summary.csv")
+        spec = json.dumps([self.d, ["--summary-csv", summary] + list(args)
+                           + ["127.0.0.1:%d" % PORT]])
+        p = subprocess.run(["unshare", "-n", sys.executable, __file__, "inside"],
+                           input=spec, capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        r = json.loads(p.stdout)
+        self.assertEqual(r["rc"], 0, r["stderr"])
+        with open(os.path.join(self.d, "dovecot.log")) as f:
+            log = f.read()
+        return read_csv(summary)[0], log
+
+    def test_counts_match_dovecot_log_and_dovecot_closes_first(self):
+        s, log = self.run_load("--rate", "50", "--duration", "2s",
+                               "--close", "server")
+        logins = len(re.findall(r"imap-login: Info: Login: user=<user>", log))
+        logouts = len(re.findall(r"imap\(user\).*Disconnected: Logged out", log))
+        self.assertEqual(int(s["started"]), 100)
+        self.assertEqual(int(s["completed"]), 100)
+        self.assertEqual(int(s["failed"]), 0)
+        self.assertEqual(logins, 100, log[-2000:])
+        self.assertEqual(logouts, 100, log[-2000:])
+        # Dovecot closes first after LOGOUT: every TIME_WAIT is its own.
+        self.assertEqual(int(s["time_wait_server_end"]), 100)
+        self.assertEqual(int(s["time_wait_client_end"]), 0)
+
+    def test_wrong_password_is_imap_no(self):
+        """A tagged NO from a real server is classified, not a crash."""
+        s, log = self.run_load("--rate", "20", "--duration", "1s",
+                               "--password", "wrong")
+        self.assertEqual(int(s["started"]), 20)
+        self.assertEqual(int(s["imap_no"]), 20)
+        self.assertEqual(s["first_failure_stage"], "login")
+        # Dovecot saw the same 20 failed authentications.
+        self.assertEqual(len(re.findall(r"\(auth failed, 1 attempts", log)), 20,
+                         log[-2000:])
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["inside"]:
+        d, args = json.loads(sys.stdin.read())
+        print(json.dumps(inside(d, args)))
+    else:
+        unittest.main(verbosity=2)
