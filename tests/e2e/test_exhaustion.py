@@ -11,7 +11,7 @@ import shutil
 import tempfile
 import unittest
 
-from harness import EPHEMERA, SOURCE_ROOT, read_csv, run
+from harness import EPHEMERA, FAKE_IMAPD, LOADGEN, SOURCE_ROOT, read_csv, run
 
 PORTS = 100
 CLASSES = ["eaddrnotavail", "eaddrinuse", "econnrefused", "econnreset",
@@ -94,6 +94,28 @@ class Exhaustion(unittest.TestCase):
         self.assertEqual(len(line), 1, r.stdout)
         self.assertEqual(line[0].split()[1:3], ["3/3", "3/3"])
         self.assertIn("100..100", line[0])
+
+    @unittest.skipUnless(os.geteuid() == 0, "needs root to become nobody")
+    def test_unprivileged_run_uses_a_user_namespace(self):
+        """Not root: a user namespace plus a network namespace, same numbers.
+        The programs are copied where nobody may run them."""
+        d = tempfile.mkdtemp(prefix="ephemera-userns-")
+        self.addCleanup(shutil.rmtree, d, True)
+        os.chmod(d, 0o777)
+        for prog in (EPHEMERA, FAKE_IMAPD, LOADGEN):
+            shutil.copy(prog, d)
+        shutil.copy(os.path.join(SOURCE_ROOT, "scenarios", "kb319502-quick.ini"), d)
+        r = run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                 os.path.join(d, "ephemera"), "--bindir", d, "--results",
+                 os.path.join(d, "res"), "run", os.path.join(d, "kb319502-quick.ini")])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        out = glob.glob(os.path.join(d, "res", "kb319502-quick", "2*"))[0]
+        with open(os.path.join(out, "env.txt")) as f:
+            self.assertIn("namespace=userns\n", f.read())
+        s = read_csv(os.path.join(out, "summary.csv"))[0]
+        self.assertEqual(int(s["completed"]), PORTS)
+        self.assertEqual(s["first_failure_errno"], "EADDRNOTAVAIL")
+        self.assertEqual(int(s["time_wait_end"]), PORTS)
 
     def test_host_settings_untouched(self):
         with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
