@@ -12,6 +12,10 @@
 #include "seqset.h"
 #include "session.h"
 
+/* One FETCH answer may queue this much: a command cannot make the server
+ * hold more than that for a client that does not read. */
+#define FETCH_OUTPUT_MAX	(16 * 1024 * 1024)
+
 /*
  * A sequence set and the SP after it.  Message numbers must exist
  * (RFC 3501 9: BAD otherwise); UIDs need not.  The set is resolved.
@@ -62,6 +66,13 @@ do_fetch(struct session *s, struct cmd *c, int uid)
 		m = &v->mb->msgs[i];
 		if (!seqset_contains(&set, uid ? m->uid : i + 1))
 			continue;
+		if (evbuffer_get_length(session_output(s)) > FETCH_OUTPUT_MAX) {
+			/* RFC 5530 LIMIT: what was sent stands. */
+			session_reply(s, "%s NO [LIMIT] %sFETCH answer over %d "
+			    "MiB: fetch fewer messages at once", c->tag, prefix,
+			    FETCH_OUTPUT_MAX >> 20);
+			goto done;
+		}
 		/* RFC 3501 6.4.5: BODY[] sets \Seen, except in EXAMINE. */
 		changed = req.sets_seen && !v->readonly &&
 		    (v->flags[i] & FLAG_SEEN) == 0;

@@ -235,5 +235,29 @@ class Fetch(unittest.TestCase):
         self.assertEqual(self.c.cmd("i1", "IDLE now"), b"i1 BAD IDLE takes no arguments\r\n")
 
 
+class FetchLimit(unittest.TestCase):
+    OUTPUT_MAX = 16 * 1024 * 1024  # cmd_message.c
+
+    def test_huge_fetch_stops_with_no_limit(self):
+        with FakeImapd("--messages", "10000") as srv:
+            c = Client(srv, timeout=30)
+            c.login()
+            c.cmd("s", "EXAMINE INBOX")
+            items = " ".join(["BODY.PEEK[]"] * 16)
+            c.send(b"a1 FETCH 1:* (" + items.encode() + b")\r\n")
+            got = n = 0
+            while True:
+                line = c.line()
+                if line.startswith(b"a1 "):
+                    break
+                got += len(line)
+                n += 1
+            self.assertEqual(line, b"a1 NO [LIMIT] FETCH answer over 16 MiB: fetch fewer messages at once\r\n")
+            self.assertGreater(got, self.OUTPUT_MAX)
+            self.assertLess(n, 10000)
+            self.assertEqual(c.cmd("a2", "NOOP"), b"a2 OK NOOP completed\r\n")
+            c.close()
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
