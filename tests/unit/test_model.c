@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "check_main.h"
+#include "temp_ini.h"
 #include "model.h"
 
 static char		path[64];
@@ -14,13 +15,8 @@ static void
 load(const char *text)
 {
 	char	err[512];
-	int	fd;
 
-	snprintf(path, sizeof(path), "/tmp/ephemera-model-XXXXXX.ini");
-	fd = mkstemps(path, 4);
-	ck_assert_int_ne(fd, -1);
-	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
+	temp_ini(path, sizeof(path), text);
 	ck_assert_msg(scenario_load(path, &sc, err, sizeof(err)) == 0, "%s",
 	    err);
 	unlink(path);

@@ -5,21 +5,15 @@
 #include <unistd.h>
 
 #include "check_main.h"
+#include "temp_ini.h"
 #include "scenario.h"
 
 static char	path[64];
 
-/* Write text to a fresh temporary .ini file; path names it. */
 static void
 write_ini(const char *text)
 {
-	int	fd;
-
-	snprintf(path, sizeof(path), "/tmp/ephemera-test-XXXXXX.ini");
-	fd = mkstemps(path, 4);
-	ck_assert_int_ne(fd, -1);
-	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
+	temp_ini(path, sizeof(path), text);
 }
 
 static void
