@@ -15,6 +15,7 @@
 #include <event2/event.h>
 
 #include "config.h"
+#include "dovecot.h"
 #include "kstat.h"
 #include "model.h"
 #include "netns.h"
@@ -202,7 +203,8 @@ supervise(const struct scenario *sc, const char *dir,
 	    set_sysctls(&plan, err, errsz) == -1)
 		return RUN_ERROR;
 	write_env(dir, mode);
-	if (start_server(sc, dir, bins, &srv, err, errsz) == -1) {
+	if ((sc->dovecot ? dovecot_start(sc, dir, &srv, err, errsz) :
+	    start_server(sc, dir, bins, &srv, err, errsz)) == -1) {
 		proc_stop(&srv, STOP_GRACE_MS);
 		return RUN_ERROR;
 	}
@@ -221,8 +223,8 @@ supervise(const struct scenario *sc, const char *dir,
 	}
 	if (srv.pid == 0) {
 		proc_describe(&srv, how, sizeof(how));
-		snprintf(err, errsz, "fake-imapd stopped during the run (%s; "
-		    "see %s/server.log)", how, dir);
+		snprintf(err, errsz, "%s stopped during the run (%s; see "
+		    "%s/server.log)", srv.name, how, dir);
 		return RUN_ERROR;
 	}
 	proc_stop(&srv, STOP_GRACE_MS);
@@ -281,6 +283,7 @@ run_scenario(const struct scenario *sc, const char *dir,
 		/* The namespace belongs to this child alone: the lab's own
 		 * process never leaves the host's namespace. */
 		st = supervise(sc, dir, bins, err, errsz);
+		dovecot_cleanup();
 		if (st == RUN_ERROR)
 			save_error(dir, err);
 		_exit(st);

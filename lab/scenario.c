@@ -87,6 +87,18 @@ parse_listen(const char *v, struct scenario *sc, size_t off UNUSED)
 }
 
 static const char *
+parse_kind(const char *v, struct scenario *sc, size_t off UNUSED)
+{
+	if (strcmp(v, "fake-imapd") == 0)
+		sc->dovecot = 0;
+	else if (strcmp(v, "dovecot") == 0)
+		sc->dovecot = 1;
+	else
+		return "fake-imapd or dovecot";
+	return NULL;
+}
+
+static const char *
 parse_load_close(const char *v, struct scenario *sc, size_t off UNUSED)
 {
 	if (strcmp(v, "client") != 0 && strcmp(v, "server") != 0 &&
@@ -252,6 +264,7 @@ static const struct key keys[] = {
 	{ "system", "tcp_max_tw_buckets", parse_exact_count,
 	    FIELD(max_tw_buckets) },
 	{ "system", "tcp_fin_timeout", parse_seconds, FIELD(fin_timeout_s) },
+	{ "server", "kind", parse_kind, 0 },
 	{ "server", "listen", parse_listen, 0 },
 	{ "server", "logout_close", parse_closer, FIELD(logout_close) },
 	{ "load", "rate", parse_rate_key, 0 },
@@ -368,6 +381,11 @@ scenario_check(const struct scenario *sc)
 				return "[server] listen names the same ADDR:PORT "
 				    "twice";
 	}
+	if (sc->dovecot && strcmp(sc->logout_close, "server") != 0)
+		return "[server] kind = dovecot closes first after LOGOUT, as "
+		    "RFC 3501 says: set logout_close = server";
+	if (sc->dovecot && sc->nlisten != 1)
+		return "[server] kind = dovecot takes one listen address";
 	if (strcmp(sc->close, "server") == 0 &&
 	    strcmp(sc->logout_close, "client") == 0)
 		return "[load] close = server waits for a server that waits for "

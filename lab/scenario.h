@@ -42,7 +42,8 @@ struct scenario {
 	int64_t		 max_tw_buckets;	/* tcp_max_tw_buckets, -1: default */
 	int64_t		 fin_timeout_s;		/* tcp_fin_timeout, -1: default */
 
-	/* [server]: fake-imapd, on one or more destinations */
+	/* [server]: fake-imapd (or Dovecot), on one or more destinations */
+	int		 dovecot;		/* kind = dovecot */
 #define SCENARIO_MAX_LISTEN	8
 	char		 listen[SCENARIO_MAX_LISTEN][64];	/* ADDR:PORT */
 	int		 nlisten;

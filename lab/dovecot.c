@@ -1,0 +1,192 @@
+/* dovecot.c: run Debian's Dovecot as the target, with a configuration of
+ * our own in a temporary folder, so that a scenario can show what a real,
+ * RFC-conforming IMAP server does to the client's ports. */
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <ftw.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "cdefs.h"
+#include "dovecot.h"
+#include "run.h"
+
+#define DOVECOT_BIN		"dovecot"
+#define DOVECOT_READY_MS	20000
+#define DOVECOT_POLL_MS		20
+#define NOBODY			65534
+
+/* Unix socket paths must stay under 108 bytes: the runtime files live in a
+ * short temporary folder, not in the results folder. */
+static char	tmpdir[64];
+
+static const char *const conf_fmt =
+    "protocols = imap\n"
+    "listen = %s\n"
+    "base_dir = %s/run\n"
+    "state_dir = %s/state\n"
+    "log_path = %s/server.log\n"
+    "ssl = no\n"
+    "disable_plaintext_auth = no\n"
+    "auth_mechanisms = plain\n"
+    "mail_location = maildir:%s/mail/%%u\n"
+    "first_valid_uid = 1\n"
+    "mail_max_userip_connections = 100000\n"
+    "passdb {\n  driver = passwd-file\n"
+    "  args = scheme=PLAIN username_format=%%u %s/users\n}\n"
+    "userdb {\n  driver = static\n"
+    "  args = uid=%d gid=%d home=%s/home/%%u\n}\n"
+    "service imap-login {\n  inet_listener imap {\n    port = %u\n  }\n"
+    "  inet_listener imaps {\n    port = 0\n  }\n}\n";
+
+static int
+make_dirs(char *err, size_t errsz)
+{
+	static const char *const subs[] = { "run", "state", "mail", "home" };
+	char	path[128];
+	size_t	i;
+
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/ephemera-dovecot-XXXXXX");
+	if (mkdtemp(tmpdir) == NULL || chmod(tmpdir, 0755) == -1) {
+		snprintf(err, errsz, "mkdtemp %s: %s", tmpdir, strerror(errno));
+		tmpdir[0] = '\0';
+		return -1;
+	}
+	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, subs[i]);
+		/* mail and home are written by imap processes running as
+		 * nobody; the configuration says so. */
+		if (mkdir(path, 0755) == -1 || (i >= 2 && chmod(path, 0777) == -1)) {
+			snprintf(err, errsz, "mkdir %s: %s", path, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+write_text(const char *path, const char *text, char *err, size_t errsz)
+{
+	FILE	*fp;
+
+	if ((fp = fopen(path, "w")) == NULL || fputs(text, fp) == EOF ||
+	    fclose(fp) != 0) {
+		snprintf(err, errsz, "write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+write_config(const struct scenario *sc, const char *dir, char *err,
+    size_t errsz)
+{
+	struct endpoint	 ep;
+	char		 path[128], addr[64], conf[2048], *colon;
+
+	endpoint_parse(sc->listen[0], 0, &ep);
+	snprintf(addr, sizeof(addr), "%s", sc->listen[0]);
+	if ((colon = strrchr(addr, ':')) != NULL)
+		*colon = '\0';
+	snprintf(path, sizeof(path), "%s/users", tmpdir);
+	if (write_text(path, "user:{PLAIN}password\n", err, errsz) == -1)
+		return -1;
+	if ((size_t)snprintf(conf, sizeof(conf), conf_fmt, addr, tmpdir,
+	    tmpdir, dir, tmpdir, tmpdir, NOBODY, NOBODY, tmpdir,
+	    endpoint_port(&ep)) >= sizeof(conf)) {
+		snprintf(err, errsz, "dovecot configuration too long");
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/dovecot.conf", tmpdir);
+	return write_text(path, conf, err, errsz);
+}
+
+/* One connection attempt, reset at once: a probe must leave no
+ * TIME_WAIT that the run would count. */
+static int
+probe(const struct endpoint *ep)
+{
+	struct linger	lg = { 1, 0 };
+	int		s, ok;
+
+	if ((s = socket(ep->ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return 0;
+	ok = connect(s, (const struct sockaddr *)&ep->ss, ep->len) == 0;
+	setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(s);
+	return ok;
+}
+
+/* Dovecot has no readiness pipe: poll its port, bounded, and stop early
+ * if it died. */
+static int
+wait_listening(const struct scenario *sc, struct proc *p, char *err,
+    size_t errsz)
+{
+	struct endpoint	ep;
+	int		waited, ignored = 0;
+
+	endpoint_parse(sc->listen[0], 0, &ep);
+	for (waited = 0; waited < DOVECOT_READY_MS; waited += DOVECOT_POLL_MS) {
+		if (probe(&ep))
+			return 0;
+		if (proc_wait(p, DOVECOT_POLL_MS, NULL, 0, &ignored, NULL) == 0) {
+			snprintf(err, errsz, "dovecot exited at start");
+			return -1;
+		}
+	}
+	snprintf(err, errsz, "dovecot not listening on %s within %d ms",
+	    sc->listen[0], DOVECOT_READY_MS);
+	return -1;
+}
+
+int
+dovecot_start(const struct scenario *sc, const char *dir, struct proc *p,
+    char *err, size_t errsz)
+{
+	char	 conf[128], out[LAB_PATH_MAX], log[LAB_PATH_MAX];
+	char	*argv[] = { DOVECOT_BIN, "-F", "-c", conf, NULL };
+	char	 why[256];
+
+	if (make_dirs(err, errsz) == -1 ||
+	    write_config(sc, dir, err, errsz) == -1)
+		return -1;
+	snprintf(conf, sizeof(conf), "%s/dovecot.conf", tmpdir);
+	snprintf(out, sizeof(out), "%s/server.out", dir);
+	snprintf(log, sizeof(log), "%s/server.err", dir);
+	if (proc_start_in(p, "dovecot", argv, NULL, out, log, -1, err,
+	    errsz) == -1)
+		return -1;
+	if (wait_listening(sc, p, why, sizeof(why)) == -1) {
+		snprintf(err, errsz, "%s (see %s/server.log; is dovecot-imapd "
+		    "installed?)", why, dir);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+remove_entry(const char *path, const struct stat *st UNUSED, int flag UNUSED,
+    struct FTW *ftw UNUSED)
+{
+	return remove(path);
+}
+
+void
+dovecot_cleanup(void)
+{
+	if (tmpdir[0] == '\0')
+		return;
+	/* Depth first, never following links: only what we made. */
+	if (nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == -1)
+		fprintf(stderr, "ephemera: could not remove %s: %s\n", tmpdir,
+		    strerror(errno));
+	tmpdir[0] = '\0';
+}
