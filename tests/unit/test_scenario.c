@@ -174,6 +174,11 @@ START_TEST(impossible_combinations)
 	ck_assert_str_eq(error_of("[load]\nrate = 1\n[server]\n"
 	    "listen = 127.0.0.1:1143 127.0.0.1:1143\n"),
 	    "F: [server] listen names the same ADDR:PORT twice");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\n[server]\nkind = dovecot\n"),
+	    "F: [server] kind = dovecot closes first after LOGOUT, as RFC 3501 "
+	    "says: set logout_close = server");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\n[server]\nkind = courier\n"),
+	    "F:4: kind: expected fake-imapd or dovecot, got 'courier'");
 	ck_assert_str_eq(error_of("[load]\nrate = 1\nclose = server\n"),
 	    "F: [load] close = server waits for a server that waits for the "
 	    "client ([server] logout_close = client): every session would "
