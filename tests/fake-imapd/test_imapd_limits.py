@@ -95,15 +95,15 @@ class Autologout(unittest.TestCase):
             self.assertEqual((s["autologout"], s["closed_by_server"]), ("1", "1"))
 
     def test_after_login_the_longer_timer_applies(self):
-        with FakeImapd("--autologout-unauth", "300ms", "--autologout", "1h") as srv:
+        with FakeImapd("--autologout-unauth", "1s", "--autologout", "1h") as srv:
             c = Client(srv)
             c.login()
-            self.assertTrue(c.silent_for(0.8))
+            self.assertTrue(c.silent_for(1.5))
             self.assertEqual(c.cmd("a1", "NOOP"), b"a1 OK NOOP completed\r\n")
             c.close()
 
     def test_after_login(self):
-        with FakeImapd("--autologout", "200ms") as srv:
+        with FakeImapd("--autologout", "500ms") as srv:
             c = Client(srv)
             c.login()
             c.send(b"i1 IDLE\r\n")
