@@ -11,7 +11,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 
-from harness import (FAKE_IMAPD, SOURCE_ROOT, FakeImapd, read_csv, recv_until, run,  # noqa: E402,F401
+from harness import (FAKE_IMAPD, SOURCE_ROOT, FakeImapd, read_csv, read_line, recv_until, run,  # noqa: E402,F401,E501
                      tcp_states, wait_for)
 
 # Standalone runs (python3 test_imapd_x.py) find the sources from here.
