@@ -42,12 +42,12 @@ run(const char *criteria)
 	return hits;
 }
 
-/* The same set, from a predicate on the message number. */
+/* The same set, from a predicate on the message number `seq`. */
 #define EXPECT(criteria, pred) do {					\
-	uint32_t _want = 0, _i;						\
-	for (_i = 1; _i <= N; _i++)					\
+	uint32_t _want = 0, seq;						\
+	for (seq = 1; seq <= N; seq++)					\
 		if (pred)						\
-			_want |= 1u << (_i - 1);			\
+			_want |= 1u << (seq - 1);			\
 	ck_assert_msg(run(criteria) == _want, "%s: got %x want %x",	\
 	    criteria, run(criteria), _want);				\
 } while (0)
@@ -56,15 +56,15 @@ run(const char *criteria)
 START_TEST(flag_keys)
 {
 	EXPECT("ALL", 1);
-	EXPECT("SEEN", F(_i) & FLAG_SEEN);
-	EXPECT("UNSEEN", !(F(_i) & FLAG_SEEN));
-	EXPECT("unseen", !(F(_i) & FLAG_SEEN));
-	EXPECT("FLAGGED", F(_i) & FLAG_FLAGGED);
-	EXPECT("UNFLAGGED", !(F(_i) & FLAG_FLAGGED));
-	EXPECT("RECENT", F(_i) & FLAG_RECENT);
-	EXPECT("OLD", !(F(_i) & FLAG_RECENT));
+	EXPECT("SEEN", F(seq) & FLAG_SEEN);
+	EXPECT("UNSEEN", !(F(seq) & FLAG_SEEN));
+	EXPECT("unseen", !(F(seq) & FLAG_SEEN));
+	EXPECT("FLAGGED", F(seq) & FLAG_FLAGGED);
+	EXPECT("UNFLAGGED", !(F(seq) & FLAG_FLAGGED));
+	EXPECT("RECENT", F(seq) & FLAG_RECENT);
+	EXPECT("OLD", !(F(seq) & FLAG_RECENT));
 	/* RFC 3501 6.4.4: NEW is (RECENT UNSEEN). */
-	EXPECT("NEW", (F(_i) & FLAG_RECENT) && !(F(_i) & FLAG_SEEN));
+	EXPECT("NEW", (F(seq) & FLAG_RECENT) && !(F(seq) & FLAG_SEEN));
 	EXPECT("DELETED", 0);
 	EXPECT("UNDELETED", 1);
 }
@@ -72,11 +72,11 @@ END_TEST
 
 START_TEST(numbers_and_uids)
 {
-	EXPECT("1:3", _i <= 3);
-	EXPECT("2,4,6:*", _i == 2 || _i == 4 || _i >= 6);
-	EXPECT("*", _i == N);
-	EXPECT("UID 100:106", _i <= 3);
-	EXPECT("UID *", _i == N);
+	EXPECT("1:3", seq <= 3);
+	EXPECT("2,4,6:*", seq == 2 || seq == 4 || seq >= 6);
+	EXPECT("*", seq == N);
+	EXPECT("UID 100:106", seq <= 3);
+	EXPECT("UID *", seq == N);
 	EXPECT("UID 1:99", 0);
 	EXPECT("UID 101", 0);	/* between two UIDs */
 }
@@ -84,16 +84,16 @@ END_TEST
 
 START_TEST(combinations)
 {
-	EXPECT("SEEN FLAGGED", (F(_i) & FLAG_SEEN) && (F(_i) & FLAG_FLAGGED));
-	EXPECT("OR SEEN FLAGGED", (F(_i) & FLAG_SEEN) ||
-	    (F(_i) & FLAG_FLAGGED));
-	EXPECT("NOT SEEN", !(F(_i) & FLAG_SEEN));
-	EXPECT("(SEEN 1:10) NOT (FLAGGED)", (F(_i) & FLAG_SEEN) && _i <= 10 &&
-	    !(F(_i) & FLAG_FLAGGED));
-	EXPECT("OR (UID 100) (NOT UNSEEN)", _i == 1 || (F(_i) & FLAG_SEEN));
-	EXPECT("LARGER 1010", 1000 + _i > 1010);
-	EXPECT("SMALLER 1003", 1000 + _i < 1003);
-	EXPECT("CHARSET UTF-8 UNSEEN", !(F(_i) & FLAG_SEEN));
+	EXPECT("SEEN FLAGGED", (F(seq) & FLAG_SEEN) && (F(seq) & FLAG_FLAGGED));
+	EXPECT("OR SEEN FLAGGED", (F(seq) & FLAG_SEEN) ||
+	    (F(seq) & FLAG_FLAGGED));
+	EXPECT("NOT SEEN", !(F(seq) & FLAG_SEEN));
+	EXPECT("(SEEN 1:10) NOT (FLAGGED)", (F(seq) & FLAG_SEEN) && seq <= 10 &&
+	    !(F(seq) & FLAG_FLAGGED));
+	EXPECT("OR (UID 100) (NOT UNSEEN)", seq == 1 || (F(seq) & FLAG_SEEN));
+	EXPECT("LARGER 1010", 1000 + seq > 1010);
+	EXPECT("SMALLER 1003", 1000 + seq < 1003);
+	EXPECT("CHARSET UTF-8 UNSEEN", !(F(seq) & FLAG_SEEN));
 	EXPECT("CHARSET \"US-ASCII\" ALL", 1);
 }
 END_TEST
