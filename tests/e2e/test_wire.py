@@ -4,7 +4,8 @@ import unittest
 
 from harness import FakeImapd, recv_until, tcp_states, wait_for
 
-GREETING = b"* OK [CAPABILITY IMAP4rev1] fake-imapd ready\r\n"
+GREETING = (b"* OK [CAPABILITY IMAP4rev1 LITERAL+ IDLE UNSELECT SASL-IR AUTH=PLAIN]"
+            b" fake-imapd ready\r\n")
 
 
 class Wire(unittest.TestCase):
@@ -21,7 +22,8 @@ class Wire(unittest.TestCase):
 
     def test_session_bytes(self):
         self.assertEqual(self.ask(b"a1 CAPABILITY\r\n", b"a1 OK CAPABILITY completed\r\n"),
-                         b"* CAPABILITY IMAP4rev1\r\na1 OK CAPABILITY completed\r\n")
+                         b"* CAPABILITY IMAP4rev1 LITERAL+ IDLE UNSELECT SASL-IR AUTH=PLAIN\r\n"
+                         b"a1 OK CAPABILITY completed\r\n")
         self.assertEqual(self.ask(b"a2 NOOP\r\n", b"\r\n"), b"a2 OK NOOP completed\r\n")
         self.assertEqual(self.ask(b'a3 LOGIN bob "pass word"\r\n', b"\r\n"),
                          b"a3 OK LOGIN completed\r\n")
@@ -38,7 +40,10 @@ class Wire(unittest.TestCase):
                          b"a1 BAD missing or malformed command\r\n")
         self.assertEqual(self.ask(b"a2 LOGIN onlyuser\r\n", b"\r\n"),
                          b"a2 BAD LOGIN expects a user name and a password\r\n")
+        # A literal gets its continuation; a user name alone is still bad.
         self.assertEqual(self.ask(b"a3 LOGIN {3}\r\n", b"\r\n"),
+                         b"+ Ready for literal data\r\n")
+        self.assertEqual(self.ask(b"bob\r\n", b"\r\n"),
                          b"a3 BAD LOGIN expects a user name and a password\r\n")
 
     def test_pipelined_commands_answer_in_order(self):
