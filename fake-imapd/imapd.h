@@ -14,6 +14,8 @@ enum logout_close {
 	LOGOUT_CLOSE_CLIENT,	/* wait for the client's FIN (KB 319502) */
 	LOGOUT_CLOSE_SERVER,	/* close once the replies are flushed */
 	LOGOUT_CLOSE_RESET,	/* the same, abortively: RST, no TIME_WAIT */
+	LOGOUT_CLOSE_NEVER,	/* not even after the client's FIN: its port
+				 * waits in FIN_WAIT_2 (until --logout-timeout) */
 };
 
 /* --overload: what a connection over --max-connections meets. */

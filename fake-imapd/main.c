@@ -93,10 +93,13 @@ usage(void)
 	    "  --listen ADDR:PORT     listen here; repeatable (default\n"
 	    "                         " DEFAULT_LISTEN "; port 0: any free;\n"
 	    "                         IPv6 as [::1]:1143)\n"
-	    "  --logout-close client|server|reset\n"
+	    "  --logout-close client|server|reset|never\n"
 	    "                         who closes first after LOGOUT; reset:\n"
-	    "                         the server, with an RST (default client)\n"
-	    "  --logout-timeout DUR   client mode: close anyway after DUR\n"
+	    "                         the server, with an RST; never: not\n"
+	    "                         even after the client's FIN (default\n"
+	    "                         client)\n"
+	    "  --logout-timeout DUR   client and never modes: close anyway\n"
+	    "                         after DUR\n"
 	    "                         (default " DEFAULT_LOGOUT_TIMEOUT ")\n"
 	    "  --ready-fd N           once listening, write \"ready\n"
 	    "                         ADDR:PORT...\" to fd N and close it\n"
@@ -174,9 +177,11 @@ config_set_logout_close(struct config *conf, const char *arg)
 		conf->logout_close = LOGOUT_CLOSE_SERVER;
 	else if (strcmp(arg, "reset") == 0)
 		conf->logout_close = LOGOUT_CLOSE_RESET;
+	else if (strcmp(arg, "never") == 0)
+		conf->logout_close = LOGOUT_CLOSE_NEVER;
 	else
-		usage_error("--logout-close: expected client, server or reset, "
-		    "got '%s'", arg);
+		usage_error("--logout-close: expected client, server, reset or "
+		    "never, got '%s'", arg);
 }
 
 static void

@@ -635,6 +635,7 @@ session_logout_flushed(struct session *s)
 		session_abort(s);
 		return;
 	case LOGOUT_CLOSE_CLIENT:
+	case LOGOUT_CLOSE_NEVER:
 		break;
 	}
 	/* KB 319502: let the client close first so the TIME_WAIT is its. */
@@ -691,6 +692,15 @@ session_event_cb(struct bufferevent *bev UNUSED, short what, void *arg)
 	struct session	*s = arg;
 
 	if (what & BEV_EVENT_EOF) {
+		if (s->state == STATE_LOGOUT &&
+		    conf->logout_close == LOGOUT_CLOSE_NEVER) {
+			/* Hold our side open: the client's port stays in
+			 * FIN_WAIT_2 until the logout timer closes us. */
+			log_debug("session id=%llu peer=%s event=client-fin-held",
+			    s->id, s->peer);
+			bufferevent_disable(s->bev, EV_READ);
+			return;
+		}
 		if (s->state == STATE_DRAINING) {
 			/* The close was ours; flush the BYE if still queued. */
 			session_close(s, s->close_reason);

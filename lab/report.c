@@ -243,6 +243,12 @@ report_notes(FILE *fp, const struct scenario *sc)
 		fprintf(fp, "  note: %u ports is odd: connect() walks an even "
 		    "number of them, so it may reach one port fewer\n",
 		    plan.port_hi - plan.port_lo + 1);
+	if (scenario_tw_holder(sc) == TW_FIN_WAIT2)
+		fprintf(fp, "  note: the server never closes: the client's ports "
+		    "wait in FIN_WAIT_2 (loadgen's --timeout, then "
+		    "tcp_fin_timeout once orphaned), not in TIME_WAIT; orphaned "
+		    "ones count as tw in /proc/net/sockstat (see loadgen.csv's "
+		    "fin_wait2_client); not modelled\n");
 	if (scenario_tw_holder(sc) == TW_RACE)
 		fprintf(fp, "  note: client and server both close right after "
 		    "LOGOUT: either, or both, may hold the TIME_WAIT; not "

@@ -111,8 +111,9 @@ parse_load_close(const char *v, struct scenario *sc, size_t off UNUSED)
 static const char *
 parse_closer(const char *v, struct scenario *sc, size_t off)
 {
-	if (strcmp(v, "client") != 0 && strcmp(v, "server") != 0)
-		return "client or server";
+	if (strcmp(v, "client") != 0 && strcmp(v, "server") != 0 &&
+	    strcmp(v, "never") != 0)
+		return "client, server or never";
 	strcpy(AT(sc, off, char), v);
 	return NULL;
 }
@@ -381,15 +382,19 @@ scenario_check(const struct scenario *sc)
 				return "[server] listen names the same ADDR:PORT "
 				    "twice";
 	}
+	if (strcmp(sc->logout_close, "never") == 0 &&
+	    strcmp(sc->close, "client") != 0)
+		return "[server] logout_close = never needs [load] close = "
+		    "client: the client's FIN is what the server then ignores";
 	if (sc->dovecot && strcmp(sc->logout_close, "server") != 0)
 		return "[server] kind = dovecot closes first after LOGOUT, as "
 		    "RFC 3501 says: set logout_close = server";
 	if (sc->dovecot && sc->nlisten != 1)
 		return "[server] kind = dovecot takes one listen address";
 	if (strcmp(sc->close, "server") == 0 &&
-	    strcmp(sc->logout_close, "client") == 0)
-		return "[load] close = server waits for a server that waits for "
-		    "the client ([server] logout_close = client): every session "
+	    strcmp(sc->logout_close, "server") != 0)
+		return "[load] close = server waits for the server's close, "
+		    "which needs [server] logout_close = server: every session "
 		    "would time out";
 	if (sc->expect == OUTCOME_HOLDS && (sc->expect_errno[0] != '\0' ||
 	    sc->expect_first_failure.kind != EXPECT_OFF))
@@ -459,6 +464,9 @@ scenario_tw_holder(const struct scenario *sc)
 {
 	if (strcmp(sc->close, "rst") == 0)
 		return TW_NOBODY;
+	if (strcmp(sc->logout_close, "never") == 0 &&
+	    strcmp(sc->close, "client") == 0)
+		return TW_FIN_WAIT2;
 	/* Without LOGOUT the server waits for a command: the client's FIN
 	 * is always first. */
 	if (strcmp(sc->close, "no-logout") == 0)

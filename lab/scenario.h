@@ -47,7 +47,7 @@ struct scenario {
 #define SCENARIO_MAX_LISTEN	8
 	char		 listen[SCENARIO_MAX_LISTEN][64];	/* ADDR:PORT */
 	int		 nlisten;
-	char		 logout_close[16];	/* client | server */
+	char		 logout_close[16];	/* client | server | never */
 
 	/* [load]: loadgen */
 	double		 rate;			/* new connections per second */
@@ -79,6 +79,8 @@ enum tw_holder {
 	TW_SERVER,	/* the server closes first and the client waits for it */
 	TW_NOBODY,	/* the client resets (SO_LINGER {1,0}) */
 	TW_RACE,	/* both close at once, either may: not modelled */
+	TW_FIN_WAIT2,	/* the server never closes: the client's ports wait
+			 * in FIN_WAIT_2, for as long as it does: not modelled */
 };
 
 enum tw_holder	scenario_tw_holder(const struct scenario *sc);

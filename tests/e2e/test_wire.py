@@ -91,5 +91,25 @@ class ServerCloses(unittest.TestCase):
             self.assertIn("accepted=1 closed_by_client=0 closed_by_server=1", out)
 
 
+class ServerNeverCloses(unittest.TestCase):
+    def test_client_port_waits_in_fin_wait_2(self):
+        """--logout-close never: our FIN is acknowledged, theirs never comes,
+        so our port sits in FIN_WAIT_2 (a FIN_WAIT_2 exhaustion's cause)."""
+        with FakeImapd("--logout-close", "never", "--logout-timeout", "1m") as srv:
+            s = srv.connect()
+            recv_until(s, b"\r\n")
+            s.sendall(b"a1 LOGOUT\r\n")
+            recv_until(s, b"a1 OK LOGOUT completed\r\n")
+            s.shutdown(socket.SHUT_WR)
+            me = s.getsockname()[1]
+            wait_for(lambda: tcp_states(me, srv.addr[1]) == ["FIN_WAIT2"],
+                     what="client FIN_WAIT2")
+            self.assertEqual(tcp_states(srv.addr[1], me), ["CLOSE_WAIT"])
+            code, out, _ = srv.stop()   # shutdown closes it at last
+            self.assertEqual(code, 0)
+            self.assertEqual(s.recv(1), b"")
+            s.close()
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -217,6 +217,11 @@ START_TEST(who_holds_time_wait)
 	load("[server]\nlogout_close = server\n[load]\nrate = 200\n"
 	    "close = server\n");
 	ck_assert_int_eq(scenario_tw_holder(&sc), TW_SERVER);
+	load("[server]\nlogout_close = never\n[load]\nrate = 200\n");
+	ck_assert_int_eq(scenario_tw_holder(&sc), TW_FIN_WAIT2);
+	ck_assert_double_eq(model_capacity(&sc), -1);
+	ck_assert_double_eq(model_first_failure_s(&sc), -1);
+	ck_assert_int_eq(model_time_wait_end(&sc), -1);
 }
 END_TEST
 

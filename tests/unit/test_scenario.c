@@ -180,9 +180,13 @@ START_TEST(impossible_combinations)
 	ck_assert_str_eq(error_of("[load]\nrate = 1\n[server]\nkind = courier\n"),
 	    "F:4: kind: expected fake-imapd or dovecot, got 'courier'");
 	ck_assert_str_eq(error_of("[load]\nrate = 1\nclose = server\n"),
-	    "F: [load] close = server waits for a server that waits for the "
-	    "client ([server] logout_close = client): every session would "
-	    "time out");
+	    "F: [load] close = server waits for the server's close, which "
+	    "needs [server] logout_close = server: every session would time "
+	    "out");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\nclose = rst\n[server]\n"
+	    "logout_close = never\n"),
+	    "F: [server] logout_close = never needs [load] close = client: "
+	    "the client's FIN is what the server then ignores");
 	ck_assert_str_eq(error_of("[load]\nrate = 1\n[system]\n"
 	    "time_wait = 30s\ntcp_tw_reuse = 0\n"),
 	    "F: [system] time_wait / [lab] time_scale is 30.000 s in the lab; "
