@@ -14,7 +14,7 @@ BUILD=${BUILD:-build}
 
 # Debian packages for the build, the tests and the scenarios.
 PACKAGES="gcc pkg-config meson ninja-build libevent-dev libssl-dev check
-libinih-dev libmnl-dev gnuplot-nox python3 procps iproute2"
+libinih-dev libmnl-dev gnuplot-nox python3 procps iproute2 util-linux curl"
 
 die() {
 	echo "setup.sh: $*" >&2
