@@ -13,7 +13,7 @@ cd "$(dirname "$0")"
 BUILD=${BUILD:-build}
 
 # Debian packages for the build, the tests and the scenarios.
-PACKAGES="gcc pkg-config meson ninja-build libevent-dev libssl-dev check
+PACKAGES="gcc libc6-dev pkg-config meson ninja-build libevent-dev libssl-dev check
 libinih-dev libmnl-dev gnuplot-nox python3 procps iproute2 util-linux curl"
 
 die() {
