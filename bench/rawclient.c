@@ -151,7 +151,8 @@ slot_line(struct slot *s, const char *line)
 static int
 slot_lines(struct slot *s)
 {
-	long	n;
+	enum slot_state	before = s->state;
+	long		n;
 
 	while ((n = rawio_line(s->in, s->len)) >= 0) {
 		if (slot_line(s, s->in) == -1)
@@ -162,9 +163,12 @@ slot_lines(struct slot *s)
 	}
 	if (s->len == sizeof(s->in))
 		return slot_fail(s, "line too long"), -1;
+	if (s->state != SS_CLOSING || before == SS_CLOSING)
+		return 0;
 	/* Close first only with nothing unread, else the kernel sends RST. */
-	if (s->state == SS_CLOSING && s->len == 0 &&
-	    shutdown(s->fd, SHUT_WR) == -1)
+	if (s->len > 0)
+		return slot_fail(s, "bytes after the LOGOUT OK"), -1;
+	if (shutdown(s->fd, SHUT_WR) == -1)
 		return slot_fail(s, "shutdown"), -1;
 	return 0;
 }
@@ -172,7 +176,7 @@ slot_lines(struct slot *s)
 static void
 slot_eof(struct slot *s)
 {
-	if (s->state == SS_CLOSING) {
+	if (s->state == SS_CLOSING && s->len == 0) {
 		slot_done(s);
 	} else if (s->state == SS_IDLE) {
 		n_idle--;

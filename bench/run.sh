@@ -185,20 +185,26 @@ verdict() {
 	fi
 }
 
-time_wait_count() {
-	awk '$1 == "TCP:" { for (i = 2; i < NF; i++) if ($i == "tw") print $(i + 1) }' \
+# sockstat FIELD: a count from the TCP line of /proc/net/sockstat (inuse,
+# orphan, tw, alloc) for this namespace.
+sockstat() {
+	awk -v f="$1" '$1 == "TCP:" { for (i = 2; i < NF; i++) if ($i == f) print $(i + 1) }' \
 	    /proc/net/sockstat
 }
+
+no_orphans() { [ "$(sockstat orphan)" -eq 0 ]; }
 
 # Every measurement starts without TIME_WAIT sockets, whatever ran before:
 # they slow connect()'s port search and loadgen's per-second sock_diag
 # dump.  ss -K destroys them (this namespace only); TIME_WAIT lasts 60 s,
-# too long to wait for.
+# too long to wait for.  Orphans (closed sockets still sending their FIN)
+# of the previous measurement are let go first (bounded).
 reset_time_wait() {
+	wait_for 10 no_orphans ||
+	    echo "run.sh: $(sockstat orphan) orphaned sockets left" >&2
 	ss -K state time-wait >/dev/null 2>&1
-	if [ "$(time_wait_count)" -gt 100 ]; then
-		echo "run.sh: $(time_wait_count) TIME_WAIT sockets left" \
-		    "after ss -K" >&2
+	if [ "$(sockstat tw)" -gt 100 ]; then
+		echo "run.sh: $(sockstat tw) TIME_WAIT sockets left after ss -K" >&2
 	fi
 }
 
