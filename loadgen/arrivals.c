@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "arrivals.h"
+#include "rng.h"
 #include "units.h"
 
 #define EXPECTED	"a schedule such as 200, const:200, poisson:200, " \
@@ -261,17 +262,6 @@ arrivals_place(struct arrivals *a)
 		a->due_us = to_us(steps_time(sp, &a->seg, a->x));
 		break;
 	}
-}
-
-/* splitmix64: small, fast, and the same sequence for a seed everywhere. */
-static uint64_t
-rng_next(uint64_t *state)
-{
-	uint64_t	z = (*state += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
 }
 
 /* An exponential(1) gap; u in (0, 1] so the log is finite. */

@@ -12,6 +12,7 @@
 
 #include "addr.h"
 #include "bind.h"
+#include "cache.h"
 #include "config.h"
 #include "drain.h"
 #include "log.h"
@@ -83,7 +84,8 @@ finish(void)
 	now = schedule_now_us();
 	/* Sessions still in flight now are the final row's `active`, and
 	 * count as neither completed nor failed. */
-	stats_finish(now, schedule_due(now), session_active());
+	stats_finish(now, schedule_due(now), session_active(),
+	    session_idle_count());
 	session_abort_all();
 	event_base_loopexit(run.base, NULL);
 }
@@ -127,20 +129,25 @@ static void
 on_arrival(uint64_t id, uint64_t due_us)
 {
 	run.arrivals++;
+	if (run.cfg.mailboxes != 0) {
+		cache_request(id, due_us);
+		return;
+	}
 	/* Open loop: over the cap, the arrival is lost, not postponed;
 	 * postponing would hide the overload (coordinated omission). */
 	if (run.cfg.max_in_flight != 0 &&
 	    session_active() >= run.cfg.max_in_flight)
 		stats_skipped();
 	else
-		session_start(id, due_us);
+		session_start(id, due_us, -1);
 }
 
 static void
 on_interval(uint64_t now_us, uint64_t scheduled)
 {
 	if (!run.finished)
-		stats_interval(now_us, scheduled, session_active());
+		stats_interval(now_us, scheduled, session_active(),
+		    session_idle_count());
 }
 
 static void
@@ -149,6 +156,10 @@ on_arrivals_done(void)
 	stats_stop_reason(run.cfg.count != 0 && run.arrivals == run.cfg.count ?
 	    "count" : "duration");
 	run.arrivals_done = 1;
+	/* Cached connections close properly (LOGOUT, --close); after a
+	 * signal or a stop on failure the drain deadline bounds that. */
+	if (run.cfg.mailboxes != 0)
+		cache_shutdown();
 	maybe_finish();
 }
 
@@ -265,15 +276,23 @@ start_arrivals(void)
 static void
 start(const struct config *cfg)
 {
+	static char		skew[MAILBOX_SKEW_STRLEN];
+
 	struct stats_run	sr = { cfg->target_str, options_offered_rate(cfg),
 				    cfg->duration_us, NULL, NULL, 0,
-				    open_sockdiag(cfg), cfg->latency_path };
+				    open_sockdiag(cfg), cfg->latency_path,
+				    cfg->mailboxes, cfg->cache_ttl_us, skew };
 	struct session_params	sp = { cfg->targets, cfg->ntargets,
 				    cfg->timeout_us, run.login, cfg->close,
 				    cfg->bind.mode != BIND_NONE,
-				    on_session_end };
+				    on_session_end, cache_idle, cache_gone };
+	struct cache_params	cp = { cfg->mailboxes, cfg->cache_ttl_us,
+				    cfg->skew, cfg->seed, cfg->max_in_flight };
 
+	mailbox_skew_format(&cfg->skew, skew, sizeof(skew));
 	options_columns(cfg, &sr.opt_names, &sr.opt_values, &sr.nopts);
+	if (cfg->mailboxes != 0)
+		cache_init(run.base, &cp);
 	bind_init(&cfg->bind);
 	/* Files first: a bad path fails before any waiting. */
 	stats_open(cfg->csv_path, cfg->summary_path, &sr);
@@ -303,6 +322,7 @@ main(int argc, char **argv)
 	event_base_dispatch(run.base);
 
 	schedule_free();
+	cache_free();
 	stats_close();
 	sockdiag_close();
 	events_free();

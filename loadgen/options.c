@@ -14,6 +14,7 @@
 #include "bind.h"
 #include "config.h"
 #include "log.h"
+#include "mailbox.h"
 #include "options.h"
 #include "session.h"
 #include "units.h"
@@ -44,6 +45,9 @@ enum {
 	OPT_BIND,
 	OPT_SOURCE,
 	OPT_TARGET,
+	OPT_MAILBOXES,
+	OPT_CACHE_TTL,
+	OPT_MAILBOX_SKEW,
 	OPT_DEBUG,
 	OPT_HELP,
 	OPT_VERSION,
@@ -71,6 +75,9 @@ static const struct option longopts[] = {
 	{ "bind",		required_argument, NULL, OPT_BIND },
 	{ "source",		required_argument, NULL, OPT_SOURCE },
 	{ "target",		required_argument, NULL, OPT_TARGET },
+	{ "mailboxes",		required_argument, NULL, OPT_MAILBOXES },
+	{ "cache-ttl",		required_argument, NULL, OPT_CACHE_TTL },
+	{ "mailbox-skew",	required_argument, NULL, OPT_MAILBOX_SKEW },
 	{ "debug",		no_argument, NULL, OPT_DEBUG },
 	{ "help",		no_argument, NULL, OPT_HELP },
 	{ "version",		no_argument, NULL, OPT_VERSION },
@@ -118,6 +125,16 @@ usage(void)
 	    "  --close rst         after LOGOUT, SO_LINGER {1,0}: RST, no\n"
 	    "                      TIME_WAIT anywhere\n"
 	    "  --close no-logout   close first right after the LOGIN reply\n"
+	    "  --mailboxes N       KB 319502's mailbox cache: each arrival is\n"
+	    "                      a request (SELECT INBOX) for one of N\n"
+	    "                      mailboxes, on its cached connection if idle\n"
+	    "                      and younger than --cache-ttl, else on a\n"
+	    "                      new one that is then cached\n"
+	    "  --cache-ttl D       MailboxCacheTTL: a connection is closed\n"
+	    "                      (LOGOUT, --close) at age D; 0: one\n"
+	    "                      connection per request\n"
+	    "  --mailbox-skew K    uniform (default), zipf:S (0 < S <= 10) or\n"
+	    "                      round-robin (request i: mailbox i mod N)\n"
 	    "  --debug             log every session state change\n"
 	    "  --help, --version\n"
 	    "\n"
@@ -320,6 +337,19 @@ parse_option2(struct config *cfg, int c, char **argv)
 	case OPT_TARGET:
 		add_target(cfg, "--target", optarg);
 		break;
+	case OPT_MAILBOXES:
+		check(c, optarg, parse_count(optarg, MAILBOXES_MAX,
+		    &cfg->mailboxes));
+		cfg->mailboxes_set = 1;
+		break;
+	case OPT_CACHE_TTL:
+		check(c, optarg, parse_duration_us(optarg, &cfg->cache_ttl_us));
+		cfg->cache_ttl_set = 1;
+		break;
+	case OPT_MAILBOX_SKEW:
+		check(c, optarg, mailbox_skew_parse(optarg, &cfg->skew));
+		cfg->skew_set = 1;
+		break;
 	case OPT_HELP:
 		usage();
 	case OPT_VERSION:
@@ -328,6 +358,24 @@ parse_option2(struct config *cfg, int c, char **argv)
 	default:
 		bad_option(c, argv);
 	}
+}
+
+/* The mailbox cache's options go together. */
+static void
+check_cache(const struct config *cfg)
+{
+	if (cfg->mailboxes == 0) {
+		if (cfg->cache_ttl_set)
+			usage_error("--cache-ttl: expected --mailboxes N "
+			    "(N >= 1) too");
+		if (cfg->skew_set)
+			usage_error("--mailbox-skew: expected --mailboxes N "
+			    "(N >= 1) too");
+		return;
+	}
+	if (!cfg->cache_ttl_set)
+		usage_error("--mailboxes: expected --cache-ttl too, such as "
+		    "--cache-ttl 0 or --cache-ttl 60s");
 }
 
 /* Cross-option checks, once every option is known. */
@@ -365,6 +413,7 @@ check_config(struct config *cfg)
 	if (cfg->bind.mode == BIND_RANGE &&
 	    (why = bind_range_supported(family)) != NULL)
 		usage_error("--bind: expected %s", why);
+	check_cache(cfg);
 }
 
 void
@@ -476,6 +525,13 @@ options_line(const struct config *cfg, const char *schedule,
 	if (cfg->drain_below != 0)
 		n = append(buf, sz, n, " --drain %llu",
 		    (unsigned long long)cfg->drain_below);
+	if (cfg->mailboxes != 0) {
+		format_duration(cfg->cache_ttl_us, t, sizeof(t));
+		mailbox_skew_format(&cfg->skew, addrs, sizeof(addrs));
+		n = append(buf, sz, n, " --mailboxes %llu --cache-ttl %s "
+		    "--mailbox-skew %s", (unsigned long long)cfg->mailboxes, t,
+		    addrs);
+	}
 	if (cfg->bind.nsources > 0) {
 		join_addrs(addrs, sizeof(addrs), cfg->bind.sources,
 		    sizeof(cfg->bind.sources[0]), cfg->bind.nsources,

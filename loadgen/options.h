@@ -7,6 +7,7 @@
 #include "addr.h"
 #include "arrivals.h"
 #include "bind.h"
+#include "mailbox.h"
 #include "session.h"
 
 /* Destinations, round-robin: ports are reused per destination. */
@@ -37,6 +38,12 @@ struct config {
 	enum close_mode	 close;
 	uint64_t	 drain_below;	/* --drain: 0 when off */
 	uint64_t	 drain_timeout_us;
+	uint64_t	 mailboxes;	/* --mailboxes: 0 when off */
+	int		 mailboxes_set;
+	uint64_t	 cache_ttl_us;	/* --cache-ttl */
+	int		 cache_ttl_set;
+	struct mailbox_skew skew;	/* --mailbox-skew */
+	int		 skew_set;
 	int		 debug;
 };
 

@@ -1,11 +1,14 @@
 /* session.c: the client side of one IMAP connection, as a state machine:
- * connect, greeting, LOGIN, LOGOUT, then close first, having read it all. */
+ * connect, greeting, LOGIN, LOGOUT, then close first, having read it all.
+ * With --mailboxes the connection serves requests (SELECT INBOX) between
+ * LOGIN and LOGOUT, idle in the mailbox cache (cache.c) in between. */
 #include <sys/types.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -35,6 +38,8 @@ enum session_state {
 	STATE_LOGIN,
 	STATE_LOGOUT,
 	STATE_CLOSE,	/* LOGOUT answered; waiting for the server's FIN */
+	STATE_SELECT,	/* --mailboxes: a request's SELECT INBOX sent */
+	STATE_IDLE,	/* --mailboxes: between requests, no step deadline */
 };
 
 struct session {
@@ -45,7 +50,12 @@ struct session {
 	struct event		*ev_connect;
 	struct event		*ev_timeout;	/* the current step's deadline */
 	struct bufferevent	*bev;
-	int			 bye;		/* "* BYE" seen after LOGOUT */
+	int			 bye;		/* "* BYE" seen (LOGOUT, idle) */
+	unsigned		 ntag;		/* commands tagged so far */
+	char			 tag[16];	/* of the command in flight */
+	int64_t			 mailbox;	/* --mailboxes: its mailbox; -1 */
+	int			 in_request;	/* a request awaits its SELECT OK */
+	uint64_t		 req_due_us;	/* that request's scheduled time */
 	uint64_t		 due_us;	/* when the schedule wanted it */
 	uint64_t		 start_us;	/* when socket() was called */
 	uint64_t		 step_us;	/* when the current step began */
@@ -58,6 +68,8 @@ static int	greeting_line(struct session *, const struct imap_response *);
 static int	login_line(struct session *, const struct imap_response *);
 static int	logout_line(struct session *, const struct imap_response *);
 static int	close_line(struct session *, const struct imap_response *);
+static int	select_line(struct session *, const struct imap_response *);
+static int	idle_line(struct session *, const struct imap_response *);
 
 static const struct {
 	const char	*name;
@@ -70,10 +82,13 @@ static const struct {
 	[STATE_LOGIN] = { "login", login_line },
 	[STATE_LOGOUT] = { "logout", logout_line },
 	[STATE_CLOSE] = { "close", close_line },
+	[STATE_SELECT] = { "select", select_line },
+	[STATE_IDLE] = { "idle", idle_line },
 };
 
 static TAILQ_HEAD(, session)	 sessions = TAILQ_HEAD_INITIALIZER(sessions);
 static uint64_t			 nsessions;
+static uint64_t			 nidle;		/* in STATE_IDLE */
 static struct event_base	*base;
 static struct session_params	 params;
 static struct timeval		 step_timeout;
@@ -86,9 +101,16 @@ session_enter_state(struct session *s, enum session_state new)
 {
 	log_debug("session id=%llu state=%s->%s", (unsigned long long)s->id,
 	    states[s->state].name, states[new].name);
+	if (s->state == STATE_IDLE)
+		nidle--;
 	s->state = new;
-	/* Every step gets the whole --timeout, however the server paces it. */
-	evtimer_add(s->ev_timeout, &step_timeout);
+	/* Every step gets the whole --timeout, however the server paces it;
+	 * an idle connection waits for the cache, not for the server. */
+	if (new == STATE_IDLE) {
+		nidle++;
+		evtimer_del(s->ev_timeout);
+	} else
+		evtimer_add(s->ev_timeout, &step_timeout);
 }
 
 /* The only place a session ends: log it, count it, release it. */
@@ -113,6 +135,14 @@ session_free(struct session *s, enum reason why, int err, const char *detail)
 		stats_latency(LAT_SESSION, now - s->due_us);
 		stats_latency(LAT_SESSION_ACTUAL, now - s->start_us);
 	}
+	/* A request dies with its connection; cut off by the drain, it
+	 * counts as neither done nor failed, like the session. */
+	if (s->in_request && why != REASON_COMPLETED && why != REASON_ABORTED)
+		stats_request_failed();
+	if (s->mailbox >= 0 && params.on_gone != NULL)
+		params.on_gone(s);
+	if (s->state == STATE_IDLE)
+		nidle--;
 
 	TAILQ_REMOVE(&sessions, s, entry);
 	nsessions--;
@@ -154,6 +184,18 @@ session_send(struct session *s, const char *cmd)
 {
 	if (bufferevent_write(s->bev, cmd, strlen(cmd)) == -1)
 		fatalx("bufferevent_write");
+}
+
+/* "aN CMD": tags count up per connection (a1 is LOGIN's), and the
+ * tagged reply must carry the tag of the command in flight. */
+static void
+session_send_tagged(struct session *s, const char *cmd)
+{
+	char	buf[64];
+
+	snprintf(s->tag, sizeof(s->tag), "a%u", ++s->ntag);
+	snprintf(buf, sizeof(buf), "%s %s\r\n", s->tag, cmd);
+	session_send(s, buf);
 }
 
 static const char *const close_names[] = {
@@ -292,8 +334,28 @@ session_logout(struct session *s)
 {
 	if (params.close == CLOSE_NO_LOGOUT)
 		return session_last_reply(s);
-	session_send(s, "a2 LOGOUT\r\n");
+	s->bye = 0;
+	session_send_tagged(s, "LOGOUT");
 	session_enter_state(s, STATE_LOGOUT);
+	return 0;
+}
+
+/* A request: SELECT of INBOX, which fake-imapd and Dovecot both have;
+ * its tagged OK completes the request. */
+static void
+session_select(struct session *s)
+{
+	session_send_tagged(s, "SELECT INBOX");
+	session_enter_state(s, STATE_SELECT);
+}
+
+/* Logged in: the request of a cache connection, or straight to LOGOUT. */
+static int
+session_logged_in(struct session *s)
+{
+	if (s->mailbox < 0)
+		return session_logout(s);
+	session_select(s);
 	return 0;
 }
 
@@ -308,12 +370,14 @@ greeting_line(struct session *s, const struct imap_response *r)
 	case IMAP_ST_OK:
 		session_step_done(s, LAT_GREETING);
 		session_send(s, params.login);
+		s->ntag = 1;	/* params.login is "a1 LOGIN ..." */
+		snprintf(s->tag, sizeof(s->tag), "a1");
 		session_enter_state(s, STATE_LOGIN);
 		return 0;
 	case IMAP_ST_PREAUTH:
 		session_step_done(s, LAT_GREETING);
 		/* RFC 3501 7.1.4: already authenticated, no LOGIN. */
-		return session_logout(s);
+		return session_logged_in(s);
 	case IMAP_ST_BYE:
 		session_free(s, REASON_IMAP_BYE, 0, "greeting BYE");
 		return -1;
@@ -325,10 +389,9 @@ greeting_line(struct session *s, const struct imap_response *r)
 
 /* A tagged reply other than OK ends the session as NO, BAD or protocol. */
 static int
-session_tagged_fail(struct session *s, const struct imap_response *r,
-    const char *tag)
+session_tagged_fail(struct session *s, const struct imap_response *r)
 {
-	if (strcmp(r->tag, tag) != 0)
+	if (strcmp(r->tag, s->tag) != 0)
 		session_free(s, REASON_PROTOCOL, 0, "unexpected tag");
 	else if (r->status == IMAP_ST_NO)
 		session_free(s, REASON_IMAP_NO, 0, "tagged NO");
@@ -350,10 +413,10 @@ login_line(struct session *s, const struct imap_response *r)
 		session_free(s, REASON_PROTOCOL, 0, "bad LOGIN reply");
 		return -1;
 	}
-	if (strcmp(r->tag, "a1") != 0 || r->status != IMAP_ST_OK)
-		return session_tagged_fail(s, r, "a1");
+	if (strcmp(r->tag, s->tag) != 0 || r->status != IMAP_ST_OK)
+		return session_tagged_fail(s, r);
 	session_step_done(s, LAT_LOGIN);
-	return session_logout(s);
+	return session_logged_in(s);
 }
 
 static int
@@ -369,12 +432,55 @@ logout_line(struct session *s, const struct imap_response *r)
 		session_free(s, REASON_PROTOCOL, 0, "bad LOGOUT reply");
 		return -1;
 	}
-	if (strcmp(r->tag, "a2") != 0 || r->status != IMAP_ST_OK)
-		return session_tagged_fail(s, r, "a2");
+	if (strcmp(r->tag, s->tag) != 0 || r->status != IMAP_ST_OK)
+		return session_tagged_fail(s, r);
 	if (!s->bye)
 		log_debug("session id=%llu LOGOUT OK without BYE",
 		    (unsigned long long)s->id);
 	return session_last_reply(s);
+}
+
+/* The request is done: the connection goes idle and the cache decides
+ * whether it stays. */
+static int
+session_request_done(struct session *s)
+{
+	stats_request_done(schedule_now_us() - s->req_due_us);
+	s->in_request = 0;
+	session_enter_state(s, STATE_IDLE);
+	return params.on_idle(s);
+}
+
+static int
+select_line(struct session *s, const struct imap_response *r)
+{
+	if (r->kind == IMAP_RESP_UNTAGGED && r->status == IMAP_ST_BYE) {
+		session_free(s, REASON_IMAP_BYE, 0, "BYE before SELECT reply");
+		return -1;
+	}
+	if (r->kind == IMAP_RESP_UNTAGGED)
+		return 0;	/* FLAGS, EXISTS, OK [UIDVALIDITY ...] ... */
+	if (r->kind != IMAP_RESP_TAGGED) {
+		session_free(s, REASON_PROTOCOL, 0, "bad SELECT reply");
+		return -1;
+	}
+	if (strcmp(r->tag, s->tag) != 0 || r->status != IMAP_ST_OK)
+		return session_tagged_fail(s, r);
+	return session_request_done(s);
+}
+
+/* Idle, nothing asked: untagged updates are allowed (RFC 3501 7), a BYE
+ * announces the server's close (autologout), a tagged reply is wrong. */
+static int
+idle_line(struct session *s, const struct imap_response *r)
+{
+	if (r->kind == IMAP_RESP_UNTAGGED) {
+		if (r->status == IMAP_ST_BYE)
+			s->bye = 1;
+		return 0;
+	}
+	session_free(s, REASON_PROTOCOL, 0, "reply while idle");
+	return -1;
 }
 
 static void
@@ -411,6 +517,8 @@ session_event(struct bufferevent *bev UNUSED, short what, void *arg)
 
 	if ((what & BEV_EVENT_EOF) && s->state == STATE_CLOSE)
 		session_close_done(s);
+	else if ((what & BEV_EVENT_EOF) && s->state == STATE_IDLE && s->bye)
+		session_free(s, REASON_IMAP_BYE, 0, "BYE while idle");
 	else if (what & BEV_EVENT_EOF)
 		session_free(s, REASON_PROTOCOL, 0, "server closed");
 	else if (err != 0)
@@ -498,7 +606,7 @@ session_connect(struct session *s)
 }
 
 void
-session_start(uint64_t id, uint64_t due_us)
+session_start(uint64_t id, uint64_t due_us, int64_t mailbox)
 {
 	struct session	*s;
 
@@ -506,6 +614,10 @@ session_start(uint64_t id, uint64_t due_us)
 		fatal("calloc");
 	s->id = id;
 	s->due_us = due_us;
+	s->mailbox = mailbox;
+	/* A cache connection is opened for a request, its first. */
+	s->in_request = mailbox >= 0;
+	s->req_due_us = due_us;
 	s->start_us = s->step_us = schedule_now_us();
 	stats_latency(LAT_LAG, s->start_us > due_us ? s->start_us - due_us : 0);
 	s->fd = -1;
@@ -527,10 +639,63 @@ session_init(struct event_base *b, const struct session_params *p)
 	step_timeout.tv_usec = (suseconds_t)(p->timeout_us % 1000000);
 }
 
+void
+session_request(struct session *s, uint64_t due_us)
+{
+	uint64_t	now = schedule_now_us();
+
+	if (s->state != STATE_IDLE)
+		fatalx("session id=%llu: request while %s",
+		    (unsigned long long)s->id, states[s->state].name);
+	stats_latency(LAT_LAG, now > due_us ? now - due_us : 0);
+	s->in_request = 1;
+	s->req_due_us = due_us;
+	session_select(s);
+}
+
+int
+session_release(struct session *s)
+{
+	if (s->state != STATE_IDLE)
+		fatalx("session id=%llu: release while %s",
+		    (unsigned long long)s->id, states[s->state].name);
+	return session_logout(s);
+}
+
+int
+session_is_idle(const struct session *s)
+{
+	return s->state == STATE_IDLE;
+}
+
+uint64_t
+session_id(const struct session *s)
+{
+	return s->id;
+}
+
+uint64_t
+session_mailbox(const struct session *s)
+{
+	return (uint64_t)s->mailbox;
+}
+
+uint64_t
+session_opened_us(const struct session *s)
+{
+	return s->start_us;
+}
+
 uint64_t
 session_active(void)
 {
 	return nsessions;
+}
+
+uint64_t
+session_idle_count(void)
+{
+	return nidle;
 }
 
 void

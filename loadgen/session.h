@@ -1,4 +1,5 @@
-/* session.h: one IMAP client connection: connect, LOGIN, LOGOUT, close. */
+/* session.h: one IMAP client connection: connect, LOGIN, LOGOUT, close;
+ * with --mailboxes, requests (SELECT INBOX) between LOGIN and LOGOUT. */
 #ifndef LOADGEN_SESSION_H
 #define LOADGEN_SESSION_H
 
@@ -6,6 +7,7 @@
 
 struct event_base;
 struct endpoint;
+struct session;
 
 /* Who closes the connection after the last reply, and how. */
 enum close_mode {
@@ -28,14 +30,33 @@ struct session_params {
 	int			 bind;		/* bind.c prepares each socket */
 	/* After each end, with how it ended (enum reason). */
 	void			(*on_end)(int reason);
+	/* --mailboxes: a request finished and the connection is idle; keep
+	 * it or session_release() it.  -1 if the session ended meanwhile. */
+	int			(*on_idle)(struct session *);
+	/* --mailboxes: the session is ending (any reason), about to be freed. */
+	void			(*on_gone)(struct session *);
 };
 
 void		session_init(struct event_base *,
 		    const struct session_params *);
 /* Start session `id`, due at `due_us` by the schedule, now: its socket()
- * is attempted before this returns. */
-void		session_start(uint64_t id, uint64_t due_us);
+ * is attempted before this returns.  `mailbox` >= 0: a cache connection
+ * opened for a request for that mailbox, which it serves after LOGIN;
+ * -1: connect, LOGIN, LOGOUT, close. */
+void		session_start(uint64_t id, uint64_t due_us, int64_t mailbox);
+/* Run a request due at `due_us` on an idle cache connection. */
+void		session_request(struct session *, uint64_t due_us);
+/* Close an idle cache connection: LOGOUT and --close; -1 if it ended at
+ * once (--close no-logout with unread bytes). */
+int		session_release(struct session *);
+int		session_is_idle(const struct session *);
+uint64_t	session_id(const struct session *);
+uint64_t	session_mailbox(const struct session *);
+/* When its socket() was called: the connection's age counts from here. */
+uint64_t	session_opened_us(const struct session *);
 uint64_t	session_active(void);
+/* Connections idle between requests. */
+uint64_t	session_idle_count(void);
 /* End every session still in flight as REASON_ABORTED. */
 void		session_abort_all(void);
 

@@ -20,12 +20,21 @@ struct counters {
 	uint64_t	skipped;
 	uint64_t	connected;
 	uint64_t	reasons[REASON_MAX];
-	uint64_t	stages[8];	/* failures by stage, stage_names order */
+	uint64_t	stages[10];	/* failures by stage, stage_names order */
+	/* --mailboxes: requests and what the cache did with them. */
+	uint64_t	requests;
+	uint64_t	requests_done;
+	uint64_t	requests_failed;
+	uint64_t	reused;
+	uint64_t	opened;
+	uint64_t	evicted;
+	uint64_t	replaced;
 };
 
 /* Where a failure happened: session.c's states, in order. */
 static const char *const stage_names[] = {
 	"socket", "bind", "connect", "greeting", "login", "logout", "close",
+	"select", "idle",
 };
 #define NSTAGES	(int)(sizeof(stage_names) / sizeof(stage_names[0]))
 _Static_assert(sizeof(stage_names) / sizeof(stage_names[0]) <=
@@ -83,6 +92,9 @@ static struct {
 	struct counters		 total;
 	struct histogram	 lat[LAT_MAX];	/* since the last row */
 	struct histogram	 lat_total[LAT_MAX];
+	struct histogram	 req_lat;	/* --mailboxes, since the last row */
+	struct histogram	 req_lat_total;
+	uint64_t		 cached_max;	/* largest `cached` of a row */
 	struct tcpext_counters	 tcpext_start;	/* at the start */
 	struct tcpext_counters	 tcpext_row;	/* at the last row */
 	int			 tcpext_ok;
@@ -245,6 +257,38 @@ appended_header(struct csv_writer *w)
 	latency_header(w);
 }
 
+/* request_p50_ms, ..., request_max_ms */
+static void
+request_latency_header(struct csv_writer *w)
+{
+	char	name[64];
+	int	i;
+
+	for (i = 0; i < NPCTS; i++) {
+		snprintf(name, sizeof(name), "request_%s_ms", pct_names[i]);
+		csv_str(w, name);
+	}
+	csv_str(w, "request_max_ms");
+}
+
+/* The --mailboxes columns; `cached` is a gauge in the interval file and
+ * the largest of them (cached_max) in the summary. */
+static void
+cache_header(struct csv_writer *w, const char *cached)
+{
+	static const char *const head[] = {
+		"requests", "requests_done", "reused", "opened", "evicted",
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(head) / sizeof(head[0]); i++)
+		csv_str(w, head[i]);
+	csv_str(w, cached);
+	csv_str(w, "requests_failed");
+	csv_str(w, "replaced");
+	request_latency_header(w);
+}
+
 static void
 interval_header(void)
 {
@@ -264,6 +308,7 @@ interval_header(void)
 	side_header(&st.csv, "");
 	tcpext_header(&st.csv);
 	stage_header(&st.csv);
+	cache_header(&st.csv, "cached");
 	if (csv_end_row(&st.csv) == -1)
 		fatal("%s", st.csv_path);
 }
@@ -279,6 +324,8 @@ stats_open(const char *csv_path, const char *summary_path,
 		hist_reset(&st.lat[i]);
 		hist_reset(&st.lat_total[i]);
 	}
+	hist_reset(&st.req_lat);
+	hist_reset(&st.req_lat_total);
 	for (i = 0; i < NSYSCTLS; i++)
 		if (kstat_sysctl_read(sysctls[i], st.sysctl[i],
 		    sizeof(st.sysctl[i])) == -1)
@@ -339,6 +386,49 @@ void
 stats_latency(enum latency m, uint64_t us)
 {
 	hist_record(&st.lat[m], us);
+}
+
+void
+stats_request(int reused)
+{
+	st.interval.requests++;
+	st.total.requests++;
+	if (reused) {
+		st.interval.reused++;
+		st.total.reused++;
+	} else {
+		st.interval.opened++;
+		st.total.opened++;
+	}
+}
+
+void
+stats_request_done(uint64_t us)
+{
+	st.interval.requests_done++;
+	st.total.requests_done++;
+	hist_record(&st.req_lat, us);
+}
+
+void
+stats_request_failed(void)
+{
+	st.interval.requests_failed++;
+	st.total.requests_failed++;
+}
+
+void
+stats_evicted(void)
+{
+	st.interval.evicted++;
+	st.total.evicted++;
+}
+
+void
+stats_replaced(void)
+{
+	st.interval.replaced++;
+	st.total.replaced++;
 }
 
 void
@@ -480,8 +570,50 @@ tcpext_fields(struct csv_writer *w, struct tcpext_counters *since)
 	*since = now;
 }
 
+/* Percentiles and max of the request latencies; empty when none. */
 static void
-interval_row(uint64_t now_us, uint64_t scheduled, uint64_t active)
+request_latency_fields(struct csv_writer *w, const struct histogram *h)
+{
+	uint64_t	v[NPCTS];
+	int		i;
+
+	if (h->n == 0) {
+		for (i = 0; i <= NPCTS; i++)
+			csv_empty(w);
+		return;
+	}
+	hist_percentiles(h, pcts, v, NPCTS);
+	for (i = 0; i < NPCTS; i++)
+		csv_ms(w, v[i]);
+	csv_ms(w, h->max);
+}
+
+/* The --mailboxes columns, all empty without --mailboxes. */
+static void
+cache_fields(struct csv_writer *w, const struct counters *c,
+    uint64_t cached, const struct histogram *h)
+{
+	int	i;
+
+	if (st.run.mailboxes == 0) {
+		for (i = 0; i < 8 + NPCTS + 1; i++)
+			csv_empty(w);
+		return;
+	}
+	csv_u64(w, c->requests);
+	csv_u64(w, c->requests_done);
+	csv_u64(w, c->reused);
+	csv_u64(w, c->opened);
+	csv_u64(w, c->evicted);
+	csv_u64(w, cached);
+	csv_u64(w, c->requests_failed);
+	csv_u64(w, c->replaced);
+	request_latency_fields(w, h);
+}
+
+static void
+interval_row(uint64_t now_us, uint64_t scheduled, uint64_t active,
+    uint64_t cached)
 {
 	struct csv_writer	*w = &st.csv;
 	int			 r;
@@ -502,21 +634,27 @@ interval_row(uint64_t now_us, uint64_t scheduled, uint64_t active)
 	tcpext_fields(w, &st.tcpext_row);
 	for (r = 0; r < NSTAGES; r++)
 		csv_u64(w, st.interval.stages[r]);
+	cache_fields(w, &st.interval, cached, &st.req_lat);
 	if (csv_end_row(w) == -1)
 		fatal("%s", st.csv_path);
 }
 
 void
-stats_interval(uint64_t now_us, uint64_t scheduled, uint64_t active)
+stats_interval(uint64_t now_us, uint64_t scheduled, uint64_t active,
+    uint64_t cached)
 {
 	int	m;
 
 	if (st.csv_fp != NULL)
-		interval_row(now_us, scheduled, active);
+		interval_row(now_us, scheduled, active, cached);
 	for (m = 0; m < LAT_MAX; m++) {
 		hist_merge(&st.lat_total[m], &st.lat[m]);
 		hist_reset(&st.lat[m]);
 	}
+	hist_merge(&st.req_lat_total, &st.req_lat);
+	hist_reset(&st.req_lat);
+	if (cached > st.cached_max)
+		st.cached_max = cached;
 	memset(&st.interval, 0, sizeof(st.interval));
 	st.scheduled_rows = scheduled;
 	st.last_row_us = now_us;
@@ -532,7 +670,8 @@ tail_pending(uint64_t now_us, uint64_t scheduled)
 		return 1;
 	return st.interval.started != 0 || st.interval.completed != 0 ||
 	    st.interval.failed != 0 || st.interval.skipped != 0 ||
-	    scheduled != st.scheduled_rows;
+	    st.interval.requests != 0 || st.interval.requests_done != 0 ||
+	    st.interval.evicted != 0 || scheduled != st.scheduled_rows;
 }
 
 static double
@@ -545,7 +684,8 @@ completed_per_s(uint64_t now_us)
 
 /*
  * The whole run's latencies in the summary: a selection, so the row stays
- * within the 64 fields lab/report.c reads.  --latency-csv has them all.
+ * well within the 256 fields lab/report.c reads.  --latency-csv has them
+ * all.
  */
 static const struct {
 	enum latency	m;
@@ -595,10 +735,32 @@ summary_latency_fields(struct csv_writer *w)
 
 /* --latency-csv: one row per latency, every percentile, whole run. */
 static void
+latency_row(struct csv_writer *w, const char *name, const struct histogram *h)
+{
+	uint64_t	v[NPCTS];
+	int		i;
+
+	csv_str(w, name);
+	csv_u64(w, h->n);
+	hist_percentiles(h, pcts, v, NPCTS);
+	for (i = 0; i < NPCTS; i++) {
+		if (h->n == 0)
+			csv_empty(w);
+		else
+			csv_ms(w, v[i]);
+	}
+	if (h->n == 0)
+		csv_empty(w);
+	else
+		csv_ms(w, h->max);
+	if (csv_end_row(w) == -1)
+		fatal("%s", st.latency_path);
+}
+
+static void
 latency_csv(void)
 {
 	struct csv_writer	w;
-	uint64_t		v[NPCTS];
 	int			m, i;
 
 	csv_init(&w, st.latency_fp);
@@ -612,23 +774,9 @@ latency_csv(void)
 	}
 	csv_str(&w, "max_ms");
 	csv_end_row(&w);
-	for (m = 0; m < LAT_MAX; m++) {
-		csv_str(&w, latency_names[m]);
-		csv_u64(&w, st.lat_total[m].n);
-		hist_percentiles(&st.lat_total[m], pcts, v, NPCTS);
-		for (i = 0; i < NPCTS; i++) {
-			if (st.lat_total[m].n == 0)
-				csv_empty(&w);
-			else
-				csv_ms(&w, v[i]);
-		}
-		if (st.lat_total[m].n == 0)
-			csv_empty(&w);
-		else
-			csv_ms(&w, st.lat_total[m].max);
-		if (csv_end_row(&w) == -1)
-			fatal("%s", st.latency_path);
-	}
+	for (m = 0; m < LAT_MAX; m++)
+		latency_row(&w, latency_names[m], &st.lat_total[m]);
+	latency_row(&w, "request", &st.req_lat_total);
 }
 
 static void
@@ -663,6 +811,10 @@ summary_header(struct csv_writer *w)
 		csv_str(w, st.run.opt_names[i]);
 	for (i = 0; i < (size_t)NSYSCTLS; i++)
 		csv_str(w, strrchr(sysctls[i], '/') + 1);
+	cache_header(w, "cached_max");
+	csv_str(w, "mailboxes");
+	csv_str(w, "cache_ttl_s");
+	csv_str(w, "mailbox_skew");
 	csv_end_row(w);
 }
 
@@ -700,6 +852,15 @@ summary_appended(struct csv_writer *w)
 		csv_str(w, st.run.opt_values[i]);
 	for (i = 0; i < NSYSCTLS; i++)
 		csv_str(w, st.sysctl[i]);
+	cache_fields(w, &st.total, st.cached_max, &st.req_lat_total);
+	csv_u64(w, st.run.mailboxes);
+	if (st.run.mailboxes == 0) {
+		csv_empty(w);
+		csv_empty(w);
+		return;
+	}
+	csv_double(w, (double)st.run.cache_ttl_us / 1e6, 3);
+	csv_str(w, st.run.mailbox_skew);
 }
 
 static void
@@ -744,6 +905,26 @@ summary_csv(uint64_t now_us, uint64_t scheduled, int64_t tw)
 		fatal("%s", st.summary_path);
 }
 
+/* What the mailbox cache did, on the summary line. */
+static void
+summary_line_cache(void)
+{
+	printf(" requests=%llu requests_done=%llu reused=%llu opened=%llu "
+	    "evicted=%llu", (unsigned long long)st.total.requests,
+	    (unsigned long long)st.total.requests_done,
+	    (unsigned long long)st.total.reused,
+	    (unsigned long long)st.total.opened,
+	    (unsigned long long)st.total.evicted);
+	if (st.total.replaced != 0)
+		printf(" replaced=%llu", (unsigned long long)st.total.replaced);
+	if (st.total.requests_failed != 0)
+		printf(" requests_failed=%llu",
+		    (unsigned long long)st.total.requests_failed);
+	if (st.req_lat_total.n != 0)
+		printf(" request_p99_ms=%.3f",
+		    (double)hist_percentile(&st.req_lat_total, 99) / 1e3);
+}
+
 /* "connect/EADDRNOTAVAIL", or "login/imap_no" when there was no errno. */
 static void
 summary_line(uint64_t now_us, uint64_t scheduled, uint64_t active,
@@ -776,6 +957,8 @@ summary_line(uint64_t now_us, uint64_t scheduled, uint64_t active,
 		printf(" lag_p99_ms=%.3f lag_max_ms=%.3f",
 		    (double)hist_percentile(&st.lat_total[LAT_LAG], 99) / 1e3,
 		    (double)st.lat_total[LAT_LAG].max / 1e3);
+	if (st.run.mailboxes != 0)
+		summary_line_cache();
 	if (st.total.skipped != 0)
 		printf(" skipped=%llu", (unsigned long long)st.total.skipped);
 	if (active != 0)
@@ -791,16 +974,18 @@ summary_line(uint64_t now_us, uint64_t scheduled, uint64_t active,
 }
 
 void
-stats_finish(uint64_t now_us, uint64_t scheduled, uint64_t active)
+stats_finish(uint64_t now_us, uint64_t scheduled, uint64_t active,
+    uint64_t cached)
 {
 	int64_t	tw;
 	int	m;
 
 	if (tail_pending(now_us, scheduled))
-		stats_interval(now_us, scheduled, active);
+		stats_interval(now_us, scheduled, active, cached);
 	/* Latencies of a tail too short for its own row still count. */
 	for (m = 0; m < LAT_MAX; m++)
 		hist_merge(&st.lat_total[m], &st.lat[m]);
+	hist_merge(&st.req_lat_total, &st.req_lat);
 	tw = kstat_time_wait();
 	if (st.summary_fp != NULL)
 		summary_csv(now_us, scheduled, tw);

@@ -52,6 +52,9 @@ struct stats_run {
 	int		 nopts;
 	int		 by_side;	/* sockdiag_open() succeeded */
 	const char	*latency_path;	/* --latency-csv, or NULL */
+	uint64_t	 mailboxes;	/* --mailboxes; 0: no cache columns */
+	uint64_t	 cache_ttl_us;
+	const char	*mailbox_skew;	/* "uniform", "zipf:1.1", ... */
 };
 
 /* Totals so far, for the progress line. */
@@ -77,6 +80,15 @@ void	stats_skipped(void);
 /* A connect() succeeded. */
 void	stats_connected(void);
 void	stats_latency(enum latency, uint64_t us);
+/* --mailboxes: a request on a cached connection (reused) or a new one. */
+void	stats_request(int reused);
+/* Its SELECT OK came, `us` after the request's scheduled time. */
+void	stats_request_done(uint64_t us);
+/* Its connection failed before the SELECT OK. */
+void	stats_request_failed(void);
+/* A cached connection closed at the TTL; one closed for a younger one. */
+void	stats_evicted(void);
+void	stats_replaced(void);
 /* Why arrivals stopped: "duration", "count", "failure", "signal"... */
 void	stats_stop_reason(const char *);
 void	stats_snapshot(struct stats_snapshot *);
@@ -91,11 +103,14 @@ void	stats_session_end(enum reason, const char *stage, int err,
 void	stats_server_closed_first(void);
 /* After our FIN, the server did not close within the step timeout. */
 void	stats_server_never_closed(void);
-/* Close the interval ending at `now_us`; `scheduled` is cumulative. */
-void	stats_interval(uint64_t now_us, uint64_t scheduled, uint64_t active);
+/* Close the interval ending at `now_us`; `scheduled` is cumulative;
+ * `cached`: idle cache connections now. */
+void	stats_interval(uint64_t now_us, uint64_t scheduled, uint64_t active,
+	    uint64_t cached);
 /* End of run: the last partial row if time passed since the previous one,
  * the summary CSV and the summary line on stdout. */
-void	stats_finish(uint64_t now_us, uint64_t scheduled, uint64_t active);
+void	stats_finish(uint64_t now_us, uint64_t scheduled, uint64_t active,
+	    uint64_t cached);
 void	stats_close(void);
 
 #endif
