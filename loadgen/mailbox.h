@@ -6,7 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Bounds the cache's table (16 bytes a mailbox) and the Zipf table. */
+/* Bounds the cache's table (24 bytes a mailbox) and the Zipf table
+ * (8 bytes a mailbox). */
 #define MAILBOXES_MAX	1000000
 #define ZIPF_S_MAX	10.0
 #define MAILBOX_SKEW_STRLEN	64

@@ -126,6 +126,25 @@ class Dovecot(unittest.TestCase):
         self.assertEqual(int(s["time_wait_server_end"]), 100)
         self.assertEqual(int(s["time_wait_client_end"]), 0)
 
+    def test_mailbox_cache_reuses_dovecot_connections(self):
+        """--mailboxes: 100 requests (SELECT INBOX) over 5 mailboxes with a
+        TTL longer than the run: Dovecot sees 5 logins and 5 logouts."""
+        s, log = self.run_load("--rate", "50", "--duration", "2s",
+                               "--mailboxes", "5", "--cache-ttl", "1h",
+                               "--mailbox-skew", "round-robin",
+                               "--close", "server")
+        logins = len(re.findall(r"imap-login: Info: Login: user=<user>", log))
+        logouts = len(re.findall(r"imap\(user\).*Disconnected: Logged out", log))
+        self.assertEqual(int(s["requests"]), 100)
+        self.assertEqual(int(s["requests_done"]), 100)
+        self.assertEqual(int(s["opened"]), 5)
+        self.assertEqual(int(s["reused"]), 95)
+        self.assertEqual(int(s["completed"]), 5)
+        self.assertEqual(int(s["failed"]), 0)
+        self.assertEqual(logins, 5, log[-2000:])
+        self.assertEqual(logouts, 5, log[-2000:])
+        self.assertEqual(int(s["time_wait_server_end"]), 5)
+
     def test_wrong_password_is_imap_no(self):
         """A tagged NO from a real server is classified, not a crash."""
         s, log = self.run_load("--rate", "20", "--duration", "1s",
