@@ -96,6 +96,11 @@ class Exhaustion(unittest.TestCase):
         self.assertIn("100..100", line[0])
 
     @unittest.skipUnless(os.geteuid() == 0, "needs root to become nobody")
+    @unittest.skipUnless(run(["setpriv", "--reuid=65534", "--regid=65534",
+                              "--clear-groups", "unshare", "-Urn", "true"],
+                             timeout=20).returncode == 0,
+                         "unprivileged user namespaces are off here "
+                         "(a chroot, or kernel.unprivileged_userns_clone=0)")
     def test_unprivileged_run_uses_a_user_namespace(self):
         """Not root: a user namespace plus a network namespace, same numbers.
         The programs are copied where nobody may run them."""
