@@ -3,7 +3,7 @@
 # run the default reproduction or the test suite.
 #
 #   ./setup.sh run    set up, then run the KB 319502 reproduction
-#   ./setup.sh test   set up, then run every test; ends with "N passed, N failed"
+#   ./setup.sh test   set up, then run every test; ends with "N passed, N failed, N skipped"
 #   ./setup.sh        set up only (packages and build)
 #
 # Idempotent: quiet and quick when everything is already there.
