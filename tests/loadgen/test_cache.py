@@ -199,6 +199,22 @@ class Cache(unittest.TestCase):
         self.assertEqual(int(s["replaced"]), 0)
         self.assertEqual(int(s["completed"]), 2)
 
+    def test_max_in_flight_caps_connections_not_reuse(self):
+        """--max-in-flight 3 with 5 mailboxes round-robin: mailboxes 0-2
+        get a connection each and reuse it; every request for 3 and 4
+        finds 3 connections open (idle cached ones count) and is skipped,
+        never delayed."""
+        rows, s = self.cache_run(self.round_robin(5, "1h", 100, "2s",
+                                                  "--max-in-flight", "3"))
+        self.assertEqual(int(s["scheduled"]), 200)
+        self.assertEqual(int(s["skipped"]), 80)
+        self.assertEqual(int(s["requests"]), 120)
+        self.assertEqual(int(s["opened"]), 3)
+        self.assertEqual(int(s["reused"]), 117)
+        self.assertEqual(int(s["requests_done"]), 120)
+        self.assertEqual(total(rows, "scheduled"),
+                         total(rows, "requests") + total(rows, "skipped"))
+
     def test_server_closes_an_idle_connection(self):
         """fake-imapd logs an idle connection out after 300 ms: BYE and
         close while cached is a failure at stage idle; the next request
