@@ -1,5 +1,5 @@
 /* progress.c: on a terminal, one status line (rate, active, TIME_WAIT,
- * failures) redrawn each second with a carriage return; never in a file
+ * failures; requests and reuses with --mailboxes) redrawn each second with a carriage return; never in a file
  * or pipe, where it would only be noise between log lines. */
 #include <sys/time.h>
 
@@ -37,6 +37,11 @@ progress_draw(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 	    (unsigned long long)(now.completed - pr.last.completed),
 	    (unsigned long long)session_active(), (long long)tw,
 	    (unsigned long long)now.failed, (unsigned long long)now.skipped);
+	if (now.cache)
+		fprintf(stderr, "  requests/s %llu  reused/s %llu  cached %llu",
+		    (unsigned long long)(now.requests - pr.last.requests),
+		    (unsigned long long)(now.reused - pr.last.reused),
+		    (unsigned long long)session_idle_count());
 	fflush(stderr);
 	pr.last = now;
 	pr.drawn = 1;

@@ -445,6 +445,9 @@ stats_snapshot(struct stats_snapshot *snap)
 	snap->completed = st.total.completed;
 	snap->failed = st.total.failed;
 	snap->skipped = st.total.skipped;
+	snap->cache = st.run.mailboxes != 0;
+	snap->requests = st.total.requests;
+	snap->reused = st.total.reused;
 }
 
 static void

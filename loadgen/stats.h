@@ -63,6 +63,9 @@ struct stats_snapshot {
 	uint64_t	completed;
 	uint64_t	failed;
 	uint64_t	skipped;
+	int		cache;		/* --mailboxes: the next two count */
+	uint64_t	requests;
+	uint64_t	reused;
 };
 
 const char	*reason_name(enum reason);
