@@ -20,6 +20,30 @@ model_capacity(const struct scenario *sc)
 	    (sc->time_wait_us / 1e6);
 }
 
+int
+model_cache_on(const struct scenario *sc)
+{
+	return sc->mailboxes > 0 && sc->cache_ttl_us > 0;
+}
+
+double
+model_connection_rate(const struct scenario *sc)
+{
+	double	gap, ttl, period;
+
+	if (!model_cache_on(sc))
+		return sc->rate;
+	/* Each mailbox is asked every N / rate seconds; its connection is
+	 * reused until it is T old, then the next request opens a new one:
+	 * one connection per mailbox every gap x ceil(T / gap). */
+	gap = sc->mailboxes / sc->rate;
+	ttl = sc->cache_ttl_us / 1e6;
+	period = gap * ceil(ttl / gap);
+	if (period >= sc->duration_us / 1e6)
+		return sc->mailboxes / (sc->duration_us / 1e6);
+	return sc->mailboxes / period;
+}
+
 double
 model_first_failure_s(const struct scenario *sc)
 {
@@ -29,11 +53,12 @@ model_first_failure_s(const struct scenario *sc)
 	 * waits for the server's close keeps no port.  Past the bucket limit
 	 * TIME_WAIT sockets vanish and their ports with them. */
 	if (!scenario_client_closes(sc) || model_capacity(sc) < 0 ||
-	    sc->rate <= model_capacity(sc))
+	    model_connection_rate(sc) <= model_capacity(sc))
 		return -1;
 	/* Above capacity no port comes back within one TIME_WAIT, so the
-	 * range runs out after `ports` connections: at ports / rate. */
-	t = sc->nlisten * (double)scenario_ports(sc) / sc->rate;
+	 * range runs out after `ports` connections: at ports / rate (the
+	 * rate of new connections, which the mailbox cache lowers). */
+	t = sc->nlisten * (double)scenario_ports(sc) / model_connection_rate(sc);
 	return t < sc->duration_us / 1e6 ? t : -1;
 }
 
@@ -55,7 +80,10 @@ model_time_wait_end(const struct scenario *sc)
 	 * client ports: their count is no simple function of the load. */
 	if (scenario_tw_holder(sc) == TW_NOBODY)
 		return 0;
-	if (!scenario_client_closes(sc) || model_plan(sc, &plan) != NULL)
+	/* With the cache, when connections close depends on the TTL timers:
+	 * not modelled here. */
+	if (!scenario_client_closes(sc) || model_cache_on(sc) ||
+	    model_plan(sc, &plan) != NULL)
 		return -1;
 	/* The kernel keeps every TIME_WAIT socket 60 s unless a reuse takes
 	 * its port, so its count is the ports touched in the last 60 s of
@@ -100,6 +128,8 @@ model_plan(const struct scenario *sc, struct lab_plan *plan)
 		}
 	}
 	plan->duration_us = (uint64_t)llround(sc->duration_us / s);
+	plan->cache_ttl_us = sc->cache_ttl_us == UINT64_MAX ? 0 :
+	    (uint64_t)llround(sc->cache_ttl_us / s);
 	plan->time_wait_us = (uint64_t)llround(sc->time_wait_us / s);
 	plan->tw_reuse_delay_ms = 0;
 	plan->max_tw_buckets = sc->max_tw_buckets;

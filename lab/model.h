@@ -24,6 +24,7 @@ struct lab_plan {
 	unsigned	 tw_reuse_delay_ms;	/* 0: leave the default */
 	int64_t		 max_tw_buckets;	/* -1: leave the default */
 	int64_t		 fin_timeout_s;		/* -1: leave the default */
+	uint64_t	 cache_ttl_us;		/* lab time */
 };
 
 /* The model: capacity (ports / TIME_WAIT, connections per model second;
@@ -33,6 +34,11 @@ struct lab_plan {
  * kernel's TIME_WAIT socket count at the end of the run (-1: no simple
  * prediction, when the server closes first). */
 double	model_capacity(const struct scenario *sc);
+/* New connections per model second: the request rate, or with a mailbox
+ * cache (MailboxCacheTTL T over N mailboxes, round-robin) one connection
+ * per mailbox per T, rounded up to whole request gaps. */
+double	model_connection_rate(const struct scenario *sc);
+int	model_cache_on(const struct scenario *sc);
 double	model_first_failure_s(const struct scenario *sc);
 int64_t	model_time_wait_end(const struct scenario *sc);
 

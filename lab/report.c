@@ -236,13 +236,19 @@ report_notes(FILE *fp, const struct scenario *sc)
 		    "(delay %u ms): the kernel still keeps each TIME_WAIT socket "
 		    "60 s and recycles it when connect() reaches its port, "
 		    "trying even ports first, so its count is not the modelled "
-		    "occupancy rate x TIME_WAIT = %.0f\n", plan.tw_reuse_delay_ms,
-		    plan.rate * plan.time_wait_us / 1e6);
+		    "occupancy rate x TIME_WAIT = %.0f (model)\n",
+		    plan.tw_reuse_delay_ms,
+		    model_connection_rate(sc) * sc->time_wait_us / 1e6);
 	if ((plan.port_hi - plan.port_lo + 1) % 2 == 1 &&
 	    scenario_client_closes(sc))
 		fprintf(fp, "  note: %u ports is odd: connect() walks an even "
 		    "number of them, so it may reach one port fewer\n",
 		    plan.port_hi - plan.port_lo + 1);
+	if (sc->mailboxes > 0)
+		fprintf(fp, "  note: %llu mailboxes, MailboxCacheTTL %.0f s: "
+		    "%.2f new connections/s for %.6g requests/s (model time)\n",
+		    (unsigned long long)sc->mailboxes, sc->cache_ttl_us / 1e6,
+		    model_connection_rate(sc), sc->rate);
 	if (scenario_tw_holder(sc) == TW_FIN_WAIT2)
 		fprintf(fp, "  note: the server never closes: the client's ports "
 		    "wait in FIN_WAIT_2 (loadgen's --timeout, then "

@@ -151,6 +151,7 @@ start_loadgen(const struct scenario *sc, const struct lab_plan *plan,
 {
 	char		out[LAB_PATH_MAX], log[LAB_PATH_MAX], csv[LAB_PATH_MAX];
 	char		sum[LAB_PATH_MAX], rate[32], duration[32], timeout[32];
+	char		mailboxes[32], ttl[32];
 	struct args	a = { .n = 0 };
 	int		i;
 
@@ -174,6 +175,18 @@ start_loadgen(const struct scenario *sc, const struct lab_plan *plan,
 	args_add(&a, sum);
 	args_add(&a, "--close");
 	args_add(&a, sc->close);
+	if (sc->mailboxes > 0) {
+		/* The article's MailboxCacheTTL, scaled like every duration. */
+		snprintf(mailboxes, sizeof(mailboxes), "%llu",
+		    (unsigned long long)sc->mailboxes);
+		format_duration(plan->cache_ttl_us, ttl, sizeof(ttl));
+		args_add(&a, "--mailboxes");
+		args_add(&a, mailboxes);
+		args_add(&a, "--cache-ttl");
+		args_add(&a, ttl);
+		args_add(&a, "--mailbox-skew");
+		args_add(&a, sc->mailbox_skew);
+	}
 	/* Several destinations: round-robin, each with the whole range. */
 	for (i = 1; i < sc->nlisten; i++) {
 		args_add(&a, "--target");

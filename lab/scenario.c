@@ -87,6 +87,27 @@ parse_listen(const char *v, struct scenario *sc, size_t off UNUSED)
 }
 
 static const char *
+parse_mailboxes(const char *v, struct scenario *sc, size_t off UNUSED)
+{
+	return parse_count(v, 1000000, &sc->mailboxes);
+}
+
+static const char *
+parse_skew(const char *v, struct scenario *sc, size_t off UNUSED)
+{
+	double	s;
+
+	if (strcmp(v, "uniform") != 0 && strcmp(v, "round-robin") != 0 &&
+	    (strncmp(v, "zipf:", 5) != 0 || parse_rate(v + 5, &s) != NULL ||
+	    s > 10))
+		return "uniform, round-robin or zipf:S with 0 < S <= 10";
+	if (strlen(v) >= sizeof(sc->mailbox_skew))
+		return "a shorter skew";
+	strcpy(sc->mailbox_skew, v);
+	return NULL;
+}
+
+static const char *
 parse_kind(const char *v, struct scenario *sc, size_t off UNUSED)
 {
 	if (strcmp(v, "fake-imapd") == 0)
@@ -272,6 +293,9 @@ static const struct key keys[] = {
 	{ "load", "duration", parse_duration_key, FIELD(duration_us) },
 	{ "load", "timeout", parse_duration_key, FIELD(timeout_us) },
 	{ "load", "close", parse_load_close, 0 },
+	{ "load", "mailboxes", parse_mailboxes, 0 },
+	{ "load", "cache_ttl", parse_duration_key, FIELD(cache_ttl_us) },
+	{ "load", "mailbox_skew", parse_skew, 0 },
 	{ "lab", "time_scale", parse_scale, 0 },
 	{ "lab", "scale_by", parse_scale_by, 0 },
 	{ "expect", "outcome", parse_outcome, 0 },
@@ -302,6 +326,8 @@ scenario_defaults(struct scenario *sc)
 	sc->duration_us = 10 * 1000000ULL;
 	sc->timeout_us = 10 * 1000000ULL;
 	sc->time_scale = 1;
+	sc->cache_ttl_us = UINT64_MAX;		/* unset */
+	strcpy(sc->mailbox_skew, "uniform");
 	sc->expect = OUTCOME_ANY;
 	sc->expect_completed = -1;
 	sc->expect_first_failure.tolerance = 0.05;
@@ -370,6 +396,11 @@ scenario_check(const struct scenario *sc)
 
 	if (sc->rate == 0)
 		return "[load] rate is required";
+	if (sc->mailboxes > 0 && sc->cache_ttl_us == UINT64_MAX)
+		return "[load] mailboxes needs cache_ttl (0: a connection per "
+		    "request, as with the article's very low MailboxCacheTTL)";
+	if (sc->mailboxes == 0 && sc->cache_ttl_us != UINT64_MAX)
+		return "[load] cache_ttl needs mailboxes";
 	for (i = 0; i < sc->nlisten; i++) {
 		endpoint_parse(sc->listen[i], 0, &ep);
 		port = endpoint_port(&ep);

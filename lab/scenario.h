@@ -54,6 +54,9 @@ struct scenario {
 	uint64_t	 duration_us;
 	uint64_t	 timeout_us;		/* per step, lab time, not scaled */
 	char		 close[16];		/* loadgen --close */
+	uint64_t	 mailboxes;		/* 0: one connection per arrival */
+	uint64_t	 cache_ttl_us;		/* MailboxCacheTTL, model time */
+	char		 mailbox_skew[32];	/* uniform | round-robin | zipf:S */
 
 	/* [lab] */
 	double		 time_scale;		/* model seconds per lab second */

@@ -225,6 +225,30 @@ START_TEST(who_holds_time_wait)
 }
 END_TEST
 
+START_TEST(mailbox_cache_lowers_the_connection_rate)
+{
+	/* TTL 0: a connection per request, the article's failure. */
+	load("[system]\nport_range = 1024-5000\ntime_wait = 240s\n"
+	    "[server]\nlisten = 127.0.0.1:143\n[load]\nrate = 25\n"
+	    "duration = 240s\nmailboxes = 100\ncache_ttl = 0\n"
+	    "[lab]\ntime_scale = 10\n");
+	ck_assert_double_eq(model_connection_rate(&sc), 25);
+	ck_assert_double_eq_tol(model_first_failure_s(&sc), 3977 / 25.0, 1e-9);
+	/* Fix 3: 30 min outlives the run, one connection per mailbox. */
+	load("[system]\nport_range = 1024-5000\ntime_wait = 240s\n"
+	    "[server]\nlisten = 127.0.0.1:143\n[load]\nrate = 25\n"
+	    "duration = 240s\nmailboxes = 100\ncache_ttl = 30m\n"
+	    "[lab]\ntime_scale = 10\n");
+	ck_assert_double_eq_tol(model_connection_rate(&sc), 100 / 240.0, 1e-9);
+	ck_assert_double_eq(model_first_failure_s(&sc), -1);
+	ck_assert_int_eq(model_time_wait_end(&sc), -1);
+	/* Each mailbox every 4 s; TTL 10 s: reopened every 12 s. */
+	load("[load]\nrate = 25\nduration = 10m\nmailboxes = 100\n"
+	    "cache_ttl = 10s\n");
+	ck_assert_double_eq_tol(model_connection_rate(&sc), 100 / 12.0, 1e-9);
+}
+END_TEST
+
 Suite *
 make_suite(void)
 {
@@ -242,6 +266,7 @@ make_suite(void)
 	tcase_add_test(tc, fin_timeout_scales_with_time);
 	tcase_add_test(tc, destinations_multiply_capacity);
 	tcase_add_test(tc, who_holds_time_wait);
+	tcase_add_test(tc, mailbox_cache_lowers_the_connection_rate);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -174,6 +174,14 @@ START_TEST(impossible_combinations)
 	ck_assert_str_eq(error_of("[load]\nrate = 1\n[server]\n"
 	    "listen = 127.0.0.1:1143 127.0.0.1:1143\n"),
 	    "F: [server] listen names the same ADDR:PORT twice");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\nmailboxes = 10\n"),
+	    "F: [load] mailboxes needs cache_ttl (0: a connection per request, "
+	    "as with the article's very low MailboxCacheTTL)");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\ncache_ttl = 1s\n"),
+	    "F: [load] cache_ttl needs mailboxes");
+	ck_assert_str_eq(error_of("[load]\nmailbox_skew = zipf:0\n"),
+	    "F:2: mailbox_skew: expected uniform, round-robin or zipf:S with "
+	    "0 < S <= 10, got 'zipf:0'");
 	ck_assert_str_eq(error_of("[load]\nrate = 1\n[server]\nkind = dovecot\n"),
 	    "F: [server] kind = dovecot closes first after LOGOUT, as RFC 3501 "
 	    "says: set logout_close = server");
