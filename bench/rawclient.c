@@ -54,7 +54,6 @@ static struct config		 conf;
 static struct slot		*slots;
 static size_t			 nslots;
 static int			 epfd = -1;
-static volatile sig_atomic_t	 quit;
 static int			 stopping;	/* no new connections */
 static unsigned long long	 n_sessions, n_failed, n_started;
 static unsigned long long	 n_idle, n_lost, n_opening;
@@ -293,7 +292,7 @@ run(void)
 	uint64_t		deadline = start + conf.duration_us;
 	int			i, n, timeout, backoff = 0;
 
-	while (!quit) {
+	while (!rawio_quit) {
 		timeout = conf.idle ? -1 :
 		    (int)((deadline - now + 999) / 1000);
 		if (backoff && (timeout == -1 || timeout > BACKOFF_MS))
@@ -323,26 +322,6 @@ run(void)
 	else
 		printf("rawclient: idle=%llu held=%llu lost=%llu failed=%llu\n",
 		    (unsigned long long)conf.idle, n_idle, n_lost, n_failed);
-}
-
-static void
-on_signal(int sig UNUSED)
-{
-	quit = 1;
-}
-
-static void
-signals_init(void)
-{
-	struct sigaction	sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_signal;	/* no SA_RESTART: epoll_wait returns */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
 }
 
 static __attribute__((noreturn)) void
@@ -418,7 +397,7 @@ main(int argc, char *argv[])
 		    "of %llu (ulimit -n)", nslots, (unsigned long long)limit);
 	if ((slots = calloc(nslots, sizeof(*slots))) == NULL)
 		fatal("calloc %zu slots", nslots);
-	signals_init();
+	rawio_signals();
 	if ((epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		fatal("epoll_create1");
 	for (i = 0; i < nslots; i++) {

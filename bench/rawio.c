@@ -1,5 +1,6 @@
 /* rawio.c: lines, readiness and clocks for rawserver and rawclient. */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cdefs.h"
 #include "log.h"
 #include "rawio.h"
 
@@ -98,4 +100,26 @@ rawio_now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+volatile sig_atomic_t	rawio_quit;
+
+static void
+on_signal(int sig UNUSED)
+{
+	rawio_quit = 1;
+}
+
+void
+rawio_signals(void)
+{
+	struct sigaction	sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_signal;	/* no SA_RESTART: epoll_wait returns */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
 }

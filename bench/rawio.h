@@ -3,8 +3,16 @@
 #ifndef EPHEMERA_RAWIO_H
 #define EPHEMERA_RAWIO_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* Set by SIGINT or SIGTERM: the event loops check it and stop. */
+extern volatile sig_atomic_t	rawio_quit;
+
+/* SIGINT and SIGTERM set rawio_quit (without SA_RESTART, so epoll_wait
+ * returns), SIGPIPE is ignored. */
+void		 rawio_signals(void);
 
 /* Find the first CRLF-terminated line in buf[0..len).  Returns its length
  * without the CRLF (the line is NUL-terminated in place), or -1 when no

@@ -50,7 +50,6 @@ struct command {
 static int			 epfd = -1;
 static int			 listen_fd = -1;
 static int			 listen_paused;
-static volatile sig_atomic_t	 quit;
 static unsigned long long	 n_accepted, n_logouts, n_closed;
 /* The listener's epoll cookie: any address that is not a struct conn. */
 static char			 listener_tag;
@@ -316,32 +315,12 @@ listener_open(const struct endpoint *ep, int ready_fd)
 }
 
 static void
-on_signal(int sig UNUSED)
-{
-	quit = 1;
-}
-
-static void
-signals_init(void)
-{
-	struct sigaction	sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_signal;	/* no SA_RESTART: epoll_wait returns */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-}
-
-static void
 serve(void)
 {
 	struct epoll_event	ev[MAX_EVENTS];
 	int			i, n;
 
-	while (!quit) {
+	while (!rawio_quit) {
 		n = epoll_wait(epfd, ev, MAX_EVENTS,
 		    listen_paused ? PAUSE_MS : -1);
 		if (n == -1 && errno == EINTR)
@@ -404,7 +383,7 @@ main(int argc, char *argv[])
 		usage_error("--listen: expected %s, not \"%s\"", err, listen_arg);
 	log_init("rawserver", debug);
 	nofile_raise();
-	signals_init();
+	rawio_signals();
 	if ((epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		fatal("epoll_create1");
 	listener_open(&ep, ready_fd);

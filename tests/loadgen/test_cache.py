@@ -5,13 +5,10 @@ ephemeral port, per request. Every run is in a private network namespace
 against fake-imapd; the timelines keep 100 ms or more between events whose
 order decides a count, so the counts are exact."""
 import os
-import pty
-import select
-import subprocess
 import tempfile
-import time
 import unittest
 
+from terminal import run_on_terminal
 from harness import FakeImapd, read_csv, run, LOADGEN
 from nsrun import run_in_netns
 
@@ -372,35 +369,11 @@ class Progress(unittest.TestCase):
         """On a terminal the status line adds requests/s, reused/s and the
         cached connections."""
         with FakeImapd() as srv:
-            master, slave = pty.openpty()
-            p = subprocess.Popen(
+            rc, seen = run_on_terminal(
                 [LOADGEN, "--mailboxes", "5", "--cache-ttl", "1h",
                  "--mailbox-skew", "round-robin", "--rate", "50",
-                 "--duration", "2500ms", "%s:%d" % srv.addr],
-                stdout=subprocess.PIPE, stderr=slave)
-            os.close(slave)
-            seen = b""
-            deadline = time.monotonic() + 30
-            try:
-                while time.monotonic() < deadline:
-                    ready, _, _ = select.select([master], [], [], 1)
-                    if ready:
-                        try:
-                            chunk = os.read(master, 4096)
-                        except OSError:  # EIO: the child closed it
-                            break
-                        if not chunk:
-                            break
-                        seen += chunk
-                    elif p.poll() is not None:
-                        break
-                p.communicate(timeout=20)
-            finally:
-                os.close(master)
-                if p.poll() is None:
-                    p.kill()
-                    p.communicate()
-        self.assertEqual(p.returncode, 0)
+                 "--duration", "2500ms", "%s:%d" % srv.addr])
+        self.assertEqual(rc, 0)
         # The line is timed apart from the arrivals: no exact counts.
         self.assertRegex(seen, rb"requests/s [0-9]+  reused/s [0-9]+  "
                          rb"cached [0-5]\r")

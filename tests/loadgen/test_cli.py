@@ -2,14 +2,11 @@
 option; the Windows error of the first failure; the progress line only
 on a terminal."""
 import os
-import pty
-import select
 import socket
-import subprocess
 import tempfile
-import time
 import unittest
 
+from terminal import run_on_terminal
 from harness import FakeImapd, LOADGEN, read_csv, run
 
 T = "127.0.0.1:1143"
@@ -107,32 +104,8 @@ class Progress(unittest.TestCase):
 
     def test_status_line_on_a_terminal(self):
         with FakeImapd() as srv:
-            master, slave = pty.openpty()
-            p = subprocess.Popen([LOADGEN] + self.ARGS + ["%s:%d" % srv.addr],
-                                 stdout=subprocess.PIPE, stderr=slave)
-            os.close(slave)
-            seen = b""
-            deadline = time.monotonic() + 30
-            try:
-                while time.monotonic() < deadline:
-                    ready, _, _ = select.select([master], [], [], 1)
-                    if ready:
-                        try:
-                            chunk = os.read(master, 4096)
-                        except OSError:	# EIO: the child closed it
-                            break
-                        if not chunk:
-                            break
-                        seen += chunk
-                    elif p.poll() is not None:
-                        break
-                p.communicate(timeout=20)
-            finally:
-                os.close(master)
-                if p.poll() is None:
-                    p.kill()
-                    p.communicate()
-        self.assertEqual(p.returncode, 0)
+            rc, seen = run_on_terminal([LOADGEN] + self.ARGS + ["%s:%d" % srv.addr])
+        self.assertEqual(rc, 0)
         # Redrawn in place each second, erased at the end.
         self.assertGreaterEqual(seen.count(b"\r\x1b[K"), 3, seen)
         self.assertRegex(seen, rb"completed/s [0-9]+ ")
