@@ -111,7 +111,7 @@ start_server(const struct scenario *sc, const char *dir,
     const struct lab_bins *bins, struct proc *srv, char *err, size_t errsz)
 {
 	char		out[LAB_PATH_MAX], log[LAB_PATH_MAX], line[256], why[128];
-	char		csv[LAB_PATH_MAX];
+	char		csv[LAB_PATH_MAX], opts[512], *tok, *save = NULL;
 	struct args	a = { .n = 0 };
 	int		ready[2], rc, i;
 
@@ -127,6 +127,12 @@ start_server(const struct scenario *sc, const char *dir,
 	args_add(&a, sc->logout_close);
 	args_add(&a, "--ready-fd");
 	args_add(&a, "3");
+	/* The scenario's own options last; fake-imapd itself refuses bad
+	 * ones, and the run fails with its message in server.log. */
+	snprintf(opts, sizeof(opts), "%s", sc->server_options);
+	for (tok = strtok_r(opts, " \t", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t", &save))
+		args_add(&a, tok);
 	snprintf(out, sizeof(out), "%s/server.out", dir);
 	snprintf(log, sizeof(log), "%s/server.log", dir);
 	if (pipe2(ready, O_CLOEXEC) == -1) {

@@ -107,6 +107,27 @@ parse_skew(const char *v, struct scenario *sc, size_t off UNUSED)
 	return NULL;
 }
 
+/* Extra fake-imapd options, passed as they are, split at spaces. */
+static const char *
+parse_server_options(const char *v, struct scenario *sc, size_t off UNUSED)
+{
+	const char	*p;
+	int		 words = 0;
+
+	if (strlen(v) >= sizeof(sc->server_options))
+		return "at most 511 characters of fake-imapd options";
+	if (v[0] != '-')
+		return "fake-imapd options such as --command-delay 5ms";
+	for (p = v; *p != '\0'; p++)
+		if ((p == v || p[-1] == ' ' || p[-1] == '\t') &&
+		    *p != ' ' && *p != '\t')
+			words++;
+	if (words > SCENARIO_MAX_SERVER_WORDS)
+		return "at most 16 words of fake-imapd options";
+	strcpy(sc->server_options, v);
+	return NULL;
+}
+
 static const char *
 parse_kind(const char *v, struct scenario *sc, size_t off UNUSED)
 {
@@ -288,6 +309,7 @@ static const struct key keys[] = {
 	{ "system", "tcp_fin_timeout", parse_seconds, FIELD(fin_timeout_s) },
 	{ "server", "kind", parse_kind, 0 },
 	{ "server", "listen", parse_listen, 0 },
+	{ "server", "options", parse_server_options, 0 },
 	{ "server", "logout_close", parse_closer, FIELD(logout_close) },
 	{ "load", "rate", parse_rate_key, 0 },
 	{ "load", "duration", parse_duration_key, FIELD(duration_us) },
@@ -420,6 +442,9 @@ scenario_check(const struct scenario *sc)
 	if (sc->dovecot && strcmp(sc->logout_close, "server") != 0)
 		return "[server] kind = dovecot closes first after LOGOUT, as "
 		    "RFC 3501 says: set logout_close = server";
+	if (sc->dovecot && sc->server_options[0] != '\0')
+		return "[server] options are fake-imapd's; kind = dovecot takes "
+		    "none";
 	if (sc->dovecot && sc->nlisten != 1)
 		return "[server] kind = dovecot takes one listen address";
 	if (strcmp(sc->close, "server") == 0 &&

@@ -47,6 +47,8 @@ struct scenario {
 #define SCENARIO_MAX_LISTEN	8
 	char		 listen[SCENARIO_MAX_LISTEN][64];	/* ADDR:PORT */
 	int		 nlisten;
+#define SCENARIO_MAX_SERVER_WORDS	16
+	char		 server_options[512];	/* more fake-imapd options */
 	char		 logout_close[16];	/* client | server | never */
 
 	/* [load]: loadgen */

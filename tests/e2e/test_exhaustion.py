@@ -122,6 +122,22 @@ class Exhaustion(unittest.TestCase):
         self.assertEqual(s["first_failure_errno"], "EADDRNOTAVAIL")
         self.assertEqual(int(s["time_wait_end"]), PORTS)
 
+    def test_server_options_reach_fake_imapd(self):
+        """[server] options: a 50 ms greeting delay shows in every session."""
+        d = tempfile.mkdtemp(prefix="ephemera-opt-")
+        self.addCleanup(shutil.rmtree, d, True)
+        path = os.path.join(d, "slow.ini")
+        with open(path, "w") as f:
+            f.write("[system]\nport_range = 20000-20099\n[server]\n"
+                    "options = --greeting-delay 50ms\n[load]\nrate = 20\n"
+                    "duration = 1s\n[expect]\noutcome = holds\n")
+        r = run([EPHEMERA, "--results", d, "run", path])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        out = glob.glob(os.path.join(d, "slow", "2*"))[0]
+        s = read_csv(os.path.join(out, "summary.csv"))[0]
+        self.assertEqual(int(s["completed"]), 20)
+        self.assertGreaterEqual(float(s["session_p50_ms"]), 50)
+
     def test_host_settings_untouched(self):
         with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
             before = f.read()

@@ -174,6 +174,12 @@ START_TEST(impossible_combinations)
 	ck_assert_str_eq(error_of("[load]\nrate = 1\n[server]\n"
 	    "listen = 127.0.0.1:1143 127.0.0.1:1143\n"),
 	    "F: [server] listen names the same ADDR:PORT twice");
+	ck_assert_str_eq(error_of("[server]\noptions = messages 5\n"),
+	    "F:2: options: expected fake-imapd options such as "
+	    "--command-delay 5ms, got 'messages 5'");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\n[server]\nkind = dovecot\n"
+	    "logout_close = server\noptions = --messages 5\n"),
+	    "F: [server] options are fake-imapd's; kind = dovecot takes none");
 	ck_assert_str_eq(error_of("[load]\nrate = 1\nmailboxes = 10\n"),
 	    "F: [load] mailboxes needs cache_ttl (0: a connection per request, "
 	    "as with the article's very low MailboxCacheTTL)");
