@@ -34,24 +34,30 @@ def read_line(fd, timeout):
     return data.decode()
 
 
+def start_fake_imapd(args, text=False):
+    """fake-imapd with `args`, once its readiness line has come (bounded).
+    Returns (process, the listening ADDR:PORT words of that line)."""
+    rfd, wfd = os.pipe()
+    proc = subprocess.Popen([FAKE_IMAPD, "--ready-fd", str(wfd)] + list(args),
+                            pass_fds=(wfd,), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=text)
+    os.close(wfd)
+    try:
+        line = read_line(rfd, 10)
+    finally:
+        os.close(rfd)
+    words = line.split()
+    assert words[0] == "ready", line
+    return proc, words[1:]
+
+
 class FakeImapd:
     """fake-imapd on 127.0.0.1 with a kernel-chosen port."""
 
     def __init__(self, *args):
-        rfd, wfd = os.pipe()
-        os.set_inheritable(wfd, True)
-        self.proc = subprocess.Popen(
-            [FAKE_IMAPD, "--listen", "127.0.0.1:0", "--ready-fd", str(wfd)]
-            + list(args),
-            pass_fds=(wfd,), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        os.close(wfd)
-        try:
-            line = read_line(rfd, 10)
-        finally:
-            os.close(rfd)
-        words = line.split()
-        assert words[0] == "ready", line
-        host, port = words[1].rsplit(":", 1)
+        self.proc, addrs = start_fake_imapd(["--listen", "127.0.0.1:0"]
+                                            + list(args))
+        host, port = addrs[0].rsplit(":", 1)
         self.addr = (host, int(port))
 
     def connect(self):

@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 
-from harness import FAKE_IMAPD, LOADGEN, read_line
+from harness import LOADGEN, start_fake_imapd
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -45,17 +45,7 @@ def run_in_netns(loadgen_args, servers=(), sysctls=None, timeout=60,
 
 
 def start_server(args):
-    rfd, wfd = os.pipe()
-    proc = subprocess.Popen([FAKE_IMAPD, "--ready-fd", str(wfd)] + args,
-                            pass_fds=(wfd,), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    os.close(wfd)
-    try:
-        line = read_line(rfd, 10)
-    finally:
-        os.close(rfd)
-    assert line.startswith("ready "), line
-    return proc
+    return start_fake_imapd(args, text=True)[0]
 
 
 def main():
