@@ -17,6 +17,7 @@
 #include "cdefs.h"
 #include "dovecot.h"
 #include "run.h"
+#include "textfile.h"
 
 #define DOVECOT_BIN		"dovecot"
 #define DOVECOT_READY_MS	20000
@@ -72,19 +73,6 @@ make_dirs(char *err, size_t errsz)
 }
 
 static int
-write_text(const char *path, const char *text, char *err, size_t errsz)
-{
-	FILE	*fp;
-
-	if ((fp = fopen(path, "w")) == NULL || fputs(text, fp) == EOF ||
-	    fclose(fp) != 0) {
-		snprintf(err, errsz, "write %s: %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static int
 write_config(const struct scenario *sc, const char *dir, char *err,
     size_t errsz)
 {
@@ -96,7 +84,7 @@ write_config(const struct scenario *sc, const char *dir, char *err,
 	if ((colon = strrchr(addr, ':')) != NULL)
 		*colon = '\0';
 	snprintf(path, sizeof(path), "%s/users", tmpdir);
-	if (write_text(path, "user:{PLAIN}password\n", err, errsz) == -1)
+	if (text_write(path, "user:{PLAIN}password\n", err, errsz) == -1)
 		return -1;
 	if ((size_t)snprintf(conf, sizeof(conf), conf_fmt, addr, tmpdir,
 	    tmpdir, dir, tmpdir, tmpdir, NOBODY, NOBODY, tmpdir,
@@ -105,7 +93,7 @@ write_config(const struct scenario *sc, const char *dir, char *err,
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/dovecot.conf", tmpdir);
-	return write_text(path, conf, err, errsz);
+	return text_write(path, conf, err, errsz);
 }
 
 /* One connection attempt, reset at once: a probe must leave no

@@ -5,13 +5,13 @@
 #include <net/if.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "netns.h"
+#include "textfile.h"
 
 static ino_t	netns_host_ino;		/* namespace we started in */
 static int	netns_entered;
@@ -24,27 +24,6 @@ netns_current_ino(void)
 	if (stat("/proc/self/ns/net", &st) == -1)
 		return 0;
 	return st.st_ino;
-}
-
-static int
-write_file(const char *path, const char *text, char *err, size_t errsz)
-{
-	ssize_t	n;
-	int	fd;
-
-	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, errsz, "open %s: %s", path, strerror(errno));
-		return -1;
-	}
-	n = write(fd, text, strlen(text));
-	if (n != (ssize_t)strlen(text)) {
-		snprintf(err, errsz, "write '%s' to %s: %s", text, path,
-		    n < 0 ? strerror(errno) : "short write");
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
 }
 
 /* Unprivileged: become root of a new user namespace that owns the new
@@ -62,13 +41,13 @@ enter_userns(char *err, size_t errsz)
 		    strerror(errno));
 		return -1;
 	}
-	if (write_file("/proc/self/setgroups", "deny", err, errsz) == -1)
+	if (text_write("/proc/self/setgroups", "deny", err, errsz) == -1)
 		return -1;
 	snprintf(map, sizeof(map), "0 %u 1", (unsigned)uid);
-	if (write_file("/proc/self/uid_map", map, err, errsz) == -1)
+	if (text_write("/proc/self/uid_map", map, err, errsz) == -1)
 		return -1;
 	snprintf(map, sizeof(map), "0 %u 1", (unsigned)gid);
-	return write_file("/proc/self/gid_map", map, err, errsz);
+	return text_write("/proc/self/gid_map", map, err, errsz);
 }
 
 static int
@@ -124,5 +103,5 @@ netns_sysctl_write(const char *name, const char *value, char *err,
 		return -1;
 	}
 	snprintf(path, sizeof(path), "/proc/sys/%s", name);
-	return write_file(path, value, err, errsz);
+	return text_write(path, value, err, errsz);
 }

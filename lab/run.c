@@ -21,6 +21,7 @@
 #include "netns.h"
 #include "run.h"
 #include "spawn.h"
+#include "textfile.h"
 #include "units.h"
 
 #define READY_TIMEOUT_MS	10000
@@ -202,6 +203,14 @@ start_loadgen(const struct scenario *sc, const struct lab_plan *plan,
 	return proc_start(lg, "loadgen", a.v, out, log, -1, err, errsz);
 }
 
+/* How long loadgen may take: it stops by itself after the duration plus
+ * a drain bounded by its step timeout. */
+static int
+loadgen_limit_ms(const struct scenario *sc, const struct lab_plan *plan)
+{
+	return (int)((plan->duration_us + 2 * sc->timeout_us) / 1000) + 10000;
+}
+
 /* Everything between entering the namespace and the last child reaped. */
 static enum run_status
 supervise(const struct scenario *sc, const char *dir,
@@ -231,8 +240,7 @@ supervise(const struct scenario *sc, const char *dir,
 		proc_stop(&srv, STOP_GRACE_MS);
 		return RUN_ERROR;
 	}
-	/* loadgen stops by itself after the duration plus its drain. */
-	limit_ms = (int)((plan.duration_us + 2 * sc->timeout_us) / 1000) + 10000;
+	limit_ms = loadgen_limit_ms(sc, &plan);
 	if (proc_wait(&lg, limit_ms, others, 1, &interrupted, &lg) == -1) {
 		proc_stop(&lg, STOP_GRACE_MS);
 		proc_stop(&srv, STOP_GRACE_MS);
@@ -259,14 +267,11 @@ supervise(const struct scenario *sc, const char *dir,
 static void
 save_error(const char *dir, const char *msg)
 {
-	char	path[LAB_PATH_MAX];
-	FILE	*fp;
+	char	path[LAB_PATH_MAX], text[600], ignored[64];
 
 	snprintf(path, sizeof(path), "%s/error.txt", dir);
-	if ((fp = fopen(path, "w")) != NULL) {
-		fprintf(fp, "%s\n", msg);
-		fclose(fp);
-	}
+	snprintf(text, sizeof(text), "%s\n", msg);
+	text_write(path, text, ignored, sizeof(ignored));
 }
 
 static void
@@ -289,6 +294,7 @@ run_scenario(const struct scenario *sc, const char *dir,
     const struct lab_bins *bins, char *err, size_t errsz)
 {
 	struct proc	sup = { .name = "run" };
+	struct lab_plan	plan;
 	int		interrupted = 0, limit_ms;
 	enum run_status	st;
 
@@ -307,8 +313,9 @@ run_scenario(const struct scenario *sc, const char *dir,
 			save_error(dir, err);
 		_exit(st);
 	}
-	limit_ms = (int)((sc->duration_us / sc->time_scale +
-	    2 * sc->timeout_us) / 1000) + 3 * STOP_GRACE_MS + 15000;
+	/* The supervisor's own bound: loadgen's, plus stopping everything. */
+	model_plan(sc, &plan);
+	limit_ms = loadgen_limit_ms(sc, &plan) + 3 * STOP_GRACE_MS + 5000;
 	if (proc_wait(&sup, limit_ms, NULL, 0, &interrupted, &sup) == -1) {
 		proc_stop(&sup, STOP_GRACE_MS);
 		snprintf(err, errsz, "run did not finish within %d ms", limit_ms);

@@ -1,0 +1,34 @@
+/* textfile.c: one-shot text writes for sysctls, id maps and small files. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "textfile.h"
+
+int
+text_write(const char *path, const char *text, char *err, size_t errsz)
+{
+	size_t	len = strlen(text);
+	ssize_t	n;
+	int	fd;
+
+	/* O_CREAT without O_TRUNC: a no-op for /proc files, which exist. */
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) == -1) {
+		snprintf(err, errsz, "open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	n = write(fd, text, len);
+	if (n != (ssize_t)len) {
+		snprintf(err, errsz, "write '%s' to %s: %s", text, path,
+		    n < 0 ? strerror(errno) : "short write");
+		close(fd);
+		return -1;
+	}
+	if (close(fd) == -1) {
+		snprintf(err, errsz, "close %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
