@@ -36,6 +36,18 @@ struct key {
 #define FIELD(f)	offsetof(struct scenario, f)
 #define AT(sc, off, type)	((type *)(void *)((char *)(sc) + (off)))
 
+/* The position of v in a NULL-terminated list of words, or -1. */
+static int
+word_index(const char *v, const char *const *words)
+{
+	int	i;
+
+	for (i = 0; words[i] != NULL; i++)
+		if (strcmp(v, words[i]) == 0)
+			return i;
+	return -1;
+}
+
 static const char *
 parse_description(const char *v, struct scenario *sc, size_t off)
 {
@@ -54,9 +66,10 @@ parse_range(const char *v, struct scenario *sc, size_t off UNUSED)
 static const char *
 parse_tw_reuse(const char *v, struct scenario *sc, size_t off UNUSED)
 {
-	if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0 && strcmp(v, "2") != 0)
+	static const char *const words[] = { "0", "1", "2", NULL };
+
+	if ((sc->tw_reuse = word_index(v, words)) == -1)
 		return "0 (off), 1 (on) or 2 (loopback only)";
-	sc->tw_reuse = v[0] - '0';
 	return NULL;
 }
 
@@ -131,11 +144,9 @@ parse_server_options(const char *v, struct scenario *sc, size_t off UNUSED)
 static const char *
 parse_kind(const char *v, struct scenario *sc, size_t off UNUSED)
 {
-	if (strcmp(v, "fake-imapd") == 0)
-		sc->dovecot = 0;
-	else if (strcmp(v, "dovecot") == 0)
-		sc->dovecot = 1;
-	else
+	static const char *const words[] = { "fake-imapd", "dovecot", NULL };
+
+	if ((sc->dovecot = word_index(v, words)) == -1)
 		return "fake-imapd or dovecot";
 	return NULL;
 }
@@ -143,20 +154,24 @@ parse_kind(const char *v, struct scenario *sc, size_t off UNUSED)
 static const char *
 parse_load_close(const char *v, struct scenario *sc, size_t off UNUSED)
 {
-	if (strcmp(v, "client") != 0 && strcmp(v, "server") != 0 &&
-	    strcmp(v, "rst") != 0 && strcmp(v, "no-logout") != 0)
+	static const char *const words[] = { "client", "server", "rst",
+	    "no-logout", NULL };
+
+	if (word_index(v, words) == -1)
 		return "client, server, rst or no-logout";
 	strcpy(sc->close, v);
 	return NULL;
 }
 
 static const char *
-parse_closer(const char *v, struct scenario *sc, size_t off)
+parse_logout_close(const char *v, struct scenario *sc, size_t off UNUSED)
 {
-	if (strcmp(v, "client") != 0 && strcmp(v, "server") != 0 &&
-	    strcmp(v, "never") != 0)
+	static const char *const words[] = { "client", "server", "never",
+	    NULL };
+
+	if (word_index(v, words) == -1)
 		return "client, server or never";
-	strcpy(AT(sc, off, char), v);
+	strcpy(sc->logout_close, v);
 	return NULL;
 }
 
@@ -175,13 +190,18 @@ parse_duration_key(const char *v, struct scenario *sc, size_t off)
 static const char *
 parse_outcome(const char *v, struct scenario *sc, size_t off UNUSED)
 {
-	if (strcmp(v, "fails") == 0)
+	static const char *const words[] = { "fails", "holds", NULL };
+
+	switch (word_index(v, words)) {
+	case 0:
 		sc->expect = OUTCOME_FAILS;
-	else if (strcmp(v, "holds") == 0)
+		return NULL;
+	case 1:
 		sc->expect = OUTCOME_HOLDS;
-	else
+		return NULL;
+	default:
 		return "fails or holds";
-	return NULL;
+	}
 }
 
 static const char *
@@ -221,11 +241,9 @@ parse_scale(const char *v, struct scenario *sc, size_t off UNUSED)
 static const char *
 parse_scale_by(const char *v, struct scenario *sc, size_t off UNUSED)
 {
-	if (strcmp(v, "time") == 0)
-		sc->scale_ports = 0;
-	else if (strcmp(v, "ports") == 0)
-		sc->scale_ports = 1;
-	else
+	static const char *const words[] = { "time", "ports", NULL };
+
+	if ((sc->scale_ports = word_index(v, words)) == -1)
 		return "time (multiply rates) or ports (divide the range)";
 	return NULL;
 }
@@ -310,7 +328,7 @@ static const struct key keys[] = {
 	{ "server", "kind", parse_kind, 0 },
 	{ "server", "listen", parse_listen, 0 },
 	{ "server", "options", parse_server_options, 0 },
-	{ "server", "logout_close", parse_closer, FIELD(logout_close) },
+	{ "server", "logout_close", parse_logout_close, 0 },
 	{ "load", "rate", parse_rate_key, 0 },
 	{ "load", "duration", parse_duration_key, FIELD(duration_us) },
 	{ "load", "timeout", parse_duration_key, FIELD(timeout_us) },
