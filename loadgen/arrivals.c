@@ -22,16 +22,25 @@ arrival_const(struct arrival_spec *sp, double rate)
 	sp->rate = rate;
 }
 
-/* A rate that may be 0 (ramp start, a pause step); `end` past it. */
+/* Copy s[0..len) into buf as a string: the parsers want one. */
+static int
+part(const char *s, size_t len, char *buf, size_t bufsz)
+{
+	if (len == 0 || len >= bufsz)
+		return -1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	return 0;
+}
+
+/* A rate that may be 0 (ramp start, a pause step). */
 static int
 rate_or_zero(const char *s, size_t len, double *out)
 {
 	char	buf[64];
 
-	if (len == 0 || len >= sizeof(buf))
+	if (part(s, len, buf, sizeof(buf)) == -1)
 		return -1;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
 	if (strcmp(buf, "0") == 0) {
 		*out = 0;
 		return 0;
@@ -44,10 +53,8 @@ duration_part(const char *s, size_t len, uint64_t *us)
 {
 	char	buf[64];
 
-	if (len == 0 || len >= sizeof(buf))
+	if (part(s, len, buf, sizeof(buf)) == -1)
 		return -1;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
 	return parse_duration_us(buf, us) == NULL && *us >= 1000 ? 0 : -1;
 }
 
