@@ -115,3 +115,14 @@ csv_split(const char *line, char *buf, size_t bufsz, const char **fields,
 			return -1;
 	}
 }
+
+int
+csv_index(const char **fields, int n, const char *name)
+{
+	int	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(fields[i], name) == 0)
+			return i;
+	return -1;
+}

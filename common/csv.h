@@ -30,4 +30,7 @@ int	csv_end_row(struct csv_writer *w);
 int	csv_split(const char *line, char *buf, size_t bufsz,
 	    const char **fields, int max);
 
+/* The index of `name` among n split fields (a header row), or -1. */
+int	csv_index(const char **fields, int n, const char *name);
+
 #endif

@@ -26,22 +26,17 @@ find_columns(const char *csv, struct columns *c)
 	static char	 line[16384], buf[16384];
 	const char	*names[MAX_COLUMNS];
 	FILE		*fp;
-	int		 n, i;
+	int		 n;
 
 	if ((fp = fopen(csv, "r")) == NULL)
 		return -1;
 	n = fgets(line, sizeof(line), fp) == NULL ? -1 :
 	    csv_split(line, buf, sizeof(buf), names, MAX_COLUMNS);
 	fclose(fp);
-	c->elapsed = c->failed = c->time_wait = 0;
-	for (i = 0; i < n; i++) {
-		if (strcmp(names[i], "elapsed_s") == 0)
-			c->elapsed = i + 1;	/* gnuplot counts from 1 */
-		else if (strcmp(names[i], "failed") == 0)
-			c->failed = i + 1;
-		else if (strcmp(names[i], "time_wait") == 0)
-			c->time_wait = i + 1;
-	}
+	/* gnuplot counts columns from 1; 0 is "missing". */
+	c->elapsed = csv_index(names, n, "elapsed_s") + 1;
+	c->failed = csv_index(names, n, "failed") + 1;
+	c->time_wait = csv_index(names, n, "time_wait") + 1;
 	return (c->elapsed && c->failed && c->time_wait) ? 0 : -1;
 }
 

@@ -16,12 +16,9 @@
 static const char *
 field(const char **names, const char **vals, int n, const char *name)
 {
-	int	i;
+	int	i = csv_index(names, n, name);
 
-	for (i = 0; i < n; i++)
-		if (strcmp(names[i], name) == 0)
-			return vals[i];
-	return NULL;
+	return i < 0 ? NULL : vals[i];
 }
 
 static int

@@ -91,6 +91,17 @@ START_TEST(split_malformed)
 }
 END_TEST
 
+START_TEST(index_of_a_column)
+{
+	const char	*header[] = { "elapsed_s", "started", "time_wait" };
+
+	ck_assert_int_eq(csv_index(header, 3, "elapsed_s"), 0);
+	ck_assert_int_eq(csv_index(header, 3, "time_wait"), 2);
+	ck_assert_int_eq(csv_index(header, 3, "failed"), -1);
+	ck_assert_int_eq(csv_index(header, 0, "elapsed_s"), -1);
+}
+END_TEST
+
 Suite *
 make_suite(void)
 {
@@ -103,6 +114,7 @@ make_suite(void)
 	tcase_add_test(tc, rows_restart_field_count);
 	tcase_add_test(tc, split_round_trip);
 	tcase_add_test(tc, split_malformed);
+	tcase_add_test(tc, index_of_a_column);
 	suite_add_tcase(s, tc);
 	return s;
 }
