@@ -14,7 +14,8 @@ BUILD=${BUILD:-build}
 
 # Debian packages for the build, the tests and the scenarios.
 PACKAGES="gcc libc6-dev pkg-config meson ninja-build libevent-dev libssl-dev check
-libinih-dev libmnl-dev gnuplot-nox python3 procps iproute2 util-linux curl"
+libinih-dev libmnl-dev gnuplot-nox python3 procps iproute2 util-linux curl
+openssl"
 
 die() {
 	echo "setup.sh: $*" >&2
