@@ -209,10 +209,14 @@ base_new(void)
 	struct event_base	*b;
 
 	/* Arrivals are microseconds apart at high rates: a timerfd, not
-	 * epoll's whole milliseconds. */
+	 * epoll's whole milliseconds.  A session turns writing on and off
+	 * several times per callback (bufferevents do): the changelist
+	 * sends epoll only the net change, once per loop iteration, which
+	 * roughly halves loadgen's system calls per session. */
 	if ((ec = event_config_new()) == NULL)
 		fatalx("event_config_new");
-	event_config_set_flag(ec, EVENT_BASE_FLAG_PRECISE_TIMER);
+	event_config_set_flag(ec, EVENT_BASE_FLAG_PRECISE_TIMER |
+	    EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
 	if ((b = event_base_new_with_config(ec)) == NULL)
 		fatalx("event_base_new");
 	event_config_free(ec);
