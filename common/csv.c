@@ -63,6 +63,16 @@ csv_empty(struct csv_writer *w)
 	csv_sep(w);
 }
 
+void
+csv_fields(struct csv_writer *w, const char *text, int n)
+{
+	if (n <= 0)
+		return;
+	csv_sep(w);
+	fputs(text, w->fp);
+	w->nfields += n - 1;
+}
+
 int
 csv_end_row(struct csv_writer *w)
 {

@@ -17,6 +17,9 @@ void	csv_u64(struct csv_writer *w, uint64_t v);
 void	csv_i64(struct csv_writer *w, int64_t v);
 void	csv_double(struct csv_writer *w, double v, int decimals);
 void	csv_empty(struct csv_writer *w);		/* an empty field */
+/* `n` fields formatted earlier by another writer (comma-separated, no row
+ * end), so a row can be finished later, once a slow field is known. */
+void	csv_fields(struct csv_writer *w, const char *text, int n);
 /* End the row and flush it, so a killed writer leaves whole rows only.
  * Returns -1 if the stream reported a write error. */
 int	csv_end_row(struct csv_writer *w);

@@ -259,7 +259,8 @@ open_sockdiag(const struct config *cfg)
 
 	for (i = 0; i < cfg->ntargets; i++)
 		ports[i] = endpoint_port(&cfg->targets[i]);
-	return sockdiag_open(ports, cfg->ntargets) == 0;
+	return sockdiag_open(run.base, ports, cfg->ntargets,
+	    stats_side_counts) == 0;
 }
 
 /* Time zero: arrivals begin. */

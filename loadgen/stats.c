@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "csv.h"
@@ -79,6 +80,20 @@ static const char *const reason_names[REASON_MAX] = {
 	[REASON_ABORTED] = "aborted",
 };
 
+/*
+ * An interval row waiting for its four by-side columns, which come from a
+ * sock_diag dump on another thread (sockdiag.h): the fields before and
+ * after them, formatted at the boundary, when they were true.
+ */
+struct pending_row {
+	char	*head, *tail;
+	int	 nhead, ntail;
+};
+/* Dumps this many intervals late: write rows without them. */
+#define PENDING_MAX	8
+/* At the end of a run, how long the last dumps may take. */
+#define PENDING_WAIT_MS	5000
+
 static struct {
 	struct stats_run	 run;
 	FILE			*csv_fp;
@@ -111,6 +126,12 @@ static struct {
 	const char		*first_stage;
 	enum reason		 first_reason;
 	int			 first_errno;
+	/* Rows waiting for their sock_diag dump, oldest first. */
+	struct pending_row	 pending[PENDING_MAX];
+	unsigned		 npending;
+	unsigned		 orphans;	/* results of rows written without */
+	struct sockdiag_counts	 last_side;	/* the latest dump, for the summary */
+	int			 have_side;
 } st;
 
 const char *
@@ -539,21 +560,22 @@ latency_fields(struct csv_writer *w, const struct histogram *h)
 	}
 }
 
+/* The four by-side columns; empty when unknown (no sock_diag, or the
+ * dump failed or came too late). */
 static void
-side_fields(struct csv_writer *w)
+side_fields(struct csv_writer *w, const struct sockdiag_counts *c)
 {
-	struct sockdiag_counts	c;
-	int			i;
+	int	i;
 
-	if (!st.run.by_side || sockdiag_count(&c) == -1) {
+	if (c == NULL) {
 		for (i = 0; i < 4; i++)
 			csv_empty(w);
 		return;
 	}
-	csv_u64(w, c.time_wait_client);
-	csv_u64(w, c.time_wait_server);
-	csv_u64(w, c.fin_wait2_client);
-	csv_u64(w, c.fin_wait2_server);
+	csv_u64(w, c->time_wait_client);
+	csv_u64(w, c->time_wait_server);
+	csv_u64(w, c->fin_wait2_client);
+	csv_u64(w, c->fin_wait2_server);
 }
 
 /* Counter deltas since `since`, which then moves to now. */
@@ -614,12 +636,32 @@ cache_fields(struct csv_writer *w, const struct counters *c,
 	request_latency_fields(w, h);
 }
 
-static void
-interval_row(uint64_t now_us, uint64_t scheduled, uint64_t active,
-    uint64_t cached)
+/* A writer into memory, for a part of a row written later. */
+static FILE *
+part_open(struct csv_writer *w, char **buf, size_t *len)
 {
-	struct csv_writer	*w = &st.csv;
-	int			 r;
+	FILE	*fp;
+
+	if ((fp = open_memstream(buf, len)) == NULL)
+		fatal("open_memstream");
+	csv_init(w, fp);
+	return fp;
+}
+
+static void
+part_close(FILE *fp, const struct csv_writer *w, int *nfields)
+{
+	if (fclose(fp) != 0)
+		fatal("open_memstream");
+	*nfields = w->nfields;
+}
+
+/* The fields before the by-side ones, as of now. */
+static void
+row_head(struct csv_writer *w, uint64_t now_us, uint64_t scheduled,
+    uint64_t active)
+{
+	int	r;
 
 	csv_double(w, (double)now_us / 1e6, 3);
 	csv_u64(w, scheduled - st.scheduled_rows);
@@ -633,13 +675,93 @@ interval_row(uint64_t now_us, uint64_t scheduled, uint64_t active,
 	csv_u64(w, st.interval.skipped);
 	csv_u64(w, st.interval.connected);
 	latency_fields(w, st.lat);
-	side_fields(w);
+}
+
+/* The fields after them, as of now. */
+static void
+row_tail(struct csv_writer *w, uint64_t cached)
+{
+	int	r;
+
 	tcpext_fields(w, &st.tcpext_row);
 	for (r = 0; r < NSTAGES; r++)
 		csv_u64(w, st.interval.stages[r]);
 	cache_fields(w, &st.interval, cached, &st.req_lat);
-	if (csv_end_row(w) == -1)
+}
+
+/* Write the oldest pending row with the by-side counts `c` (or none). */
+static void
+row_finish(const struct sockdiag_counts *c)
+{
+	struct pending_row	*p = &st.pending[0];
+
+	csv_fields(&st.csv, p->head, p->nhead);
+	side_fields(&st.csv, c);
+	csv_fields(&st.csv, p->tail, p->ntail);
+	if (csv_end_row(&st.csv) == -1)
 		fatal("%s", st.csv_path);
+	free(p->head);
+	free(p->tail);
+	memmove(&st.pending[0], &st.pending[1],
+	    --st.npending * sizeof(st.pending[0]));
+}
+
+/* A dump came back: it belongs to the oldest row that asked for one. */
+void
+stats_side_counts(const struct sockdiag_counts *c)
+{
+	if (st.orphans > 0) {
+		st.orphans--;
+		return;
+	}
+	if ((st.have_side = c != NULL))
+		st.last_side = *c;
+	if (st.npending > 0)
+		row_finish(c);
+}
+
+/*
+ * The row of the interval ending now.  With counts by side it waits for
+ * its dump (milliseconds, on the sock_diag thread) instead of holding up
+ * the event loop; rows still go out in order, each whole.
+ */
+static void
+interval_row(uint64_t now_us, uint64_t scheduled, uint64_t active,
+    uint64_t cached)
+{
+	struct pending_row	*p;
+	struct csv_writer	 w;
+	size_t			 len;
+	FILE			*fp;
+
+	if (st.npending == PENDING_MAX) {
+		log_warnx("sock_diag dumps %d intervals late: a row without "
+		    "TIME_WAIT by side", PENDING_MAX);
+		st.orphans++;
+		row_finish(NULL);
+	}
+	p = &st.pending[st.npending++];
+	fp = part_open(&w, &p->head, &len);
+	row_head(&w, now_us, scheduled, active);
+	part_close(fp, &w, &p->nhead);
+	fp = part_open(&w, &p->tail, &len);
+	row_tail(&w, cached);
+	part_close(fp, &w, &p->ntail);
+	if (!st.run.by_side || sockdiag_request() == -1)
+		row_finish(NULL);
+}
+
+/* End of run: the last dumps, briefly waited for; then rows without. */
+static void
+rows_flush(void)
+{
+	if (st.npending > 0 && sockdiag_wait(PENDING_WAIT_MS) == -1)
+		log_warnx("sock_diag: no dump within %d ms; last rows without "
+		    "TIME_WAIT by side", PENDING_WAIT_MS);
+	while (st.npending > 0) {
+		st.orphans++;
+		row_finish(NULL);
+	}
 }
 
 void
@@ -849,7 +971,8 @@ summary_appended(struct csv_writer *w)
 	summary_windows(w);
 	csv_str(w, st.stop_reason != NULL ? st.stop_reason : "");
 	summary_latency_fields(w);
-	side_fields(w);
+	/* At the end: the last row's dump. */
+	side_fields(w, st.have_side ? &st.last_side : NULL);
 	tcpext_fields(w, &st.tcpext_start);
 	for (i = 0; i < st.run.nopts; i++)
 		csv_str(w, st.run.opt_values[i]);
@@ -985,6 +1108,10 @@ stats_finish(uint64_t now_us, uint64_t scheduled, uint64_t active,
 
 	if (tail_pending(now_us, scheduled))
 		stats_interval(now_us, scheduled, active, cached);
+	rows_flush();
+	/* Without rows, the summary's counts by side need a dump of their own. */
+	if (st.csv_fp == NULL && st.run.by_side && sockdiag_request() == 0)
+		sockdiag_wait(PENDING_WAIT_MS);
 	/* Latencies of a tail too short for its own row still count. */
 	for (m = 0; m < LAT_MAX; m++)
 		hist_merge(&st.lat_total[m], &st.lat[m]);
@@ -1001,8 +1128,10 @@ void
 stats_close(void)
 {
 	/* Rows were flushed one by one; fclose only releases the streams. */
-	if (st.csv_fp != NULL)
+	if (st.csv_fp != NULL) {
+		rows_flush();
 		fclose(st.csv_fp);
+	}
 	if (st.summary_fp != NULL)
 		fclose(st.summary_fp);
 	if (st.latency_fp != NULL)

@@ -115,5 +115,8 @@ void	stats_interval(uint64_t now_us, uint64_t scheduled, uint64_t active,
 void	stats_finish(uint64_t now_us, uint64_t scheduled, uint64_t active,
 	    uint64_t cached);
 void	stats_close(void);
+/* sockdiag.h's callback: the dump an interval row waits for. */
+struct sockdiag_counts;
+void	stats_side_counts(const struct sockdiag_counts *);
 
 #endif

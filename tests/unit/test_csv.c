@@ -57,6 +57,34 @@ START_TEST(rows_restart_field_count)
 }
 END_TEST
 
+/* A row finished later: fields formatted by another writer, spliced in
+ * before and after a late one, count as theirs. */
+START_TEST(fields_spliced_in)
+{
+	char			*part;
+	size_t			 partlen;
+	FILE			*pfp = open_memstream(&part, &partlen);
+	struct csv_writer	 pw;
+
+	csv_init(&pw, pfp);
+	csv_u64(&pw, 1);
+	csv_str(&pw, "a,b");
+	ck_assert_int_eq(pw.nfields, 2);
+	fclose(pfp);
+	csv_fields(&w, part, pw.nfields);
+	csv_u64(&w, 3);
+	csv_fields(&w, "4,5", 2);
+	csv_fields(&w, "", 0);
+	csv_empty(&w);
+	ck_assert_int_eq(w.nfields, 6);
+	csv_end_row(&w);
+	csv_fields(&w, part, 2);
+	csv_end_row(&w);
+	ck_assert_str_eq(mem, "1,\"a,b\",3,4,5,\r\n1,\"a,b\"\r\n");
+	free(part);
+}
+END_TEST
+
 START_TEST(split_round_trip)
 {
 	const char	*f[8];
@@ -112,6 +140,7 @@ make_suite(void)
 	tcase_add_test(tc, plain_fields_are_not_quoted);
 	tcase_add_test(tc, special_fields_are_quoted);
 	tcase_add_test(tc, rows_restart_field_count);
+	tcase_add_test(tc, fields_spliced_in);
 	tcase_add_test(tc, split_round_trip);
 	tcase_add_test(tc, split_malformed);
 	tcase_add_test(tc, index_of_a_column);
