@@ -84,8 +84,8 @@ START_TEST(refused)
 	    "select", "login,fetch=1", "login,login", "login,authenticate",
 	    "login,starttls", "starttls,starttls", "logout,noop",
 	    "login,logout,logout", "idle=1s",
-	    "login,select=0123456789012345678901234567890123456789"
-	    "012345678901234567890123" };
+	    ("login,select=0123456789012345678901234567890123456789"
+	    "012345678901234567890123") };
 	struct step_list l;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
