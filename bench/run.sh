@@ -208,13 +208,25 @@ reset_time_wait() {
 	fi
 }
 
-# rawclient_rate PORT: closed-loop sessions per second for DURATION.
+# cpu_of FILE: user + system CPU seconds of the command `time` reported
+# into FILE (TIMEFORMAT below): the client's own work and the kernel's on
+# its behalf, a figure the machine's other load moves far less than a rate.
+TIMEFORMAT='%3U %3S'
+cpu_of() {
+	awk '{ printf "%.3f\n", $1 + $2 }' "$1" 2>/dev/null || echo 0
+}
+
+# rawclient_rate PORT: closed-loop sessions per second for DURATION; each
+# run's "sessions cpu_s" is appended to $TMP/rawclient-PORT.cpu.
 rawclient_rate() {
 	local out
 	reset_time_wait
-	out=$(timeout $((DURATION + 10)) "$RAWCLIENT" --concurrency "$CONCURRENCY" \
-	    --duration "${DURATION}s" "127.0.0.1:$1" 2>>"$TMP/rawclient.err")
+	{ time out=$(timeout $((DURATION + 10)) "$RAWCLIENT" \
+	    --concurrency "$CONCURRENCY" --duration "${DURATION}s" \
+	    "127.0.0.1:$1" 2>>"$TMP/rawclient.err") ; } 2>"$TMP/time.out"
 	echo "$out" >>"$TMP/rawclient.out"
+	echo "$(echo "$out" | sed -n 's/.*sessions=\([0-9]*\).*/\1/p') \
+	    $(cpu_of "$TMP/time.out")" >>"$TMP/rawclient-$1.cpu"
 	echo "$out" | sed -n 's/.* rate=\([0-9]*\)\/s.*/\1/p' | grep . || echo 0
 }
 
@@ -251,10 +263,13 @@ loadgen_at() {
 	local name=$1 rate=$2 csv="$TMP/loadgen-$1.csv" out
 	shift 2
 	reset_time_wait
-	out=$(timeout $((DURATION + 30)) "$LOADGEN" --rate "$rate" \
+	{ time out=$(timeout $((DURATION + 30)) "$LOADGEN" --rate "$rate" \
 	    --duration "${DURATION}s" --csv "$csv" "$@" "127.0.0.1:$RAW_PORT" \
-	    2>>"$TMP/loadgen.err")
+	    2>>"$TMP/loadgen.err") ; } 2>"$TMP/time.out"
 	echo "$out" >>"$TMP/loadgen.out"
+	LG_CPU=$(cpu_of "$TMP/time.out")
+	LG_COMPLETED=$(echo "$out" | sed -n 's/.* completed=\([0-9]*\).*/\1/p')
+	: "${LG_COMPLETED:=0}"
 	LG_ACHIEVED=$(awk -F, -v d="$DURATION" '
 	    NR == 1 { for (i = 1; i <= NF; i++) if ($i == "completed") c = i; next }
 	    $1 + 0 <= d + 0.0005 { s += $c }
@@ -267,6 +282,21 @@ loadgen_at() {
 	: "${LG_FIRST:=-}"
 }
 
+# CPU per completed session, loadgen (saturated run) against rawclient
+# (its two rounds against rawserver): the cost of each per session, which
+# is what their rates come from, measured so that the noise cancels.
+cpu_per_session() {
+	local raw lg
+	raw=$(awk '{ s += $1; c += $2 } END { if (s > 0) printf "%.1f\n", c / s * 1e6 }' \
+	    "$TMP/rawclient-$RAW_PORT.cpu")
+	[ "$LG_COMPLETED" -gt 0 ] && lg=$(calc '%.1f' "$LG_CPU / $LG_COMPLETED * 1000000")
+	put rawclient_cpu_per_session "${raw:--}" us
+	put loadgen_cpu_per_session "${lg:--}" us
+	[ -n "$raw" ] && [ -n "$lg" ] &&
+	    put rawclient_over_loadgen_cpu "$(calc '%.2f' "$raw / $lg")" ratio
+	return 0
+}
+
 # b. loadgen against the raw client, both against rawserver.
 bench_clients() {
 	local rate name ratio
@@ -274,6 +304,7 @@ bench_clients() {
 	loadgen_at saturated $((RAW_RATE * 2)) --max-in-flight "$CONCURRENCY"
 	put loadgen_saturated_rate "$LG_ACHIEVED" sessions/s
 	put loadgen_saturated_over_rawclient "$(calc '%.2f' "$LG_ACHIEVED / $RAW_RATE")" ratio
+	cpu_per_session
 	for rate in "$RAW_RATE" $RATES; do
 		name=loadgen_at_$rate
 		[ "$rate" = "$RAW_RATE" ] && name=loadgen_at_rawclient_rate
