@@ -110,6 +110,7 @@ struct session {
 	int			 admitted;	/* counted in `active` */
 	int			 tls;		/* TLS is on */
 	int			 starttls;	/* ... since STARTTLS */
+	int			 shut_wr;	/* our FIN is sent */
 	struct bufferevent	*bev;
 	/* TLS has ended (close_notify or a bare FIN): the raw socket is
 	 * watched for the TCP FIN, see session_tls_eof. */
@@ -708,6 +709,12 @@ session_logout_flushed(struct session *s)
 static void
 session_drain_flushed(struct session *s)
 {
+	/* A TLS bufferevent may report an empty output more than once; a
+	 * second SSL_shutdown would read, and might swallow, the client's
+	 * close_notify. */
+	if (s->shut_wr)
+		return;
+	s->shut_wr = 1;
 	log_debug("session id=%llu peer=%s event=shutdown-write", s->id,
 	    s->peer);
 	if (s->tls)

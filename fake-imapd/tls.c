@@ -55,7 +55,8 @@ tls_load(const char *cert, const char *key, char *err, size_t errsz)
 		return -1;
 	}
 	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
-		snprintf(err, errsz, "--tls-key %s: %s", key, tls_reason());
+		snprintf(err, errsz, "--tls-key %s: %s (expected the PEM "
+		    "private key of --tls-cert %s)", key, tls_reason(), cert);
 		return -1;
 	}
 	/* use_PrivateKey only warns about some mismatches: make sure. */
