@@ -12,8 +12,8 @@ import subprocess
 import tempfile
 import unittest
 
-from imapd_client import FAKE_IMAPD, FakeImapd, read_csv, run, tcp_states, wait_for
-from harness import start_fake_imapd
+from imapd_client import FAKE_IMAPD, FakeImapd, read_csv, run, wait_for
+from harness import TCP_STATES, start_fake_imapd
 from tlscert import make_self_signed
 
 N = 6
@@ -68,7 +68,7 @@ class Conn:
         self.greeting = self.line()
 
     def starttls(self):
-        self.s = context().wrap_socket(self.s, server_hostname="127.0.0.1")
+        self.s = context().wrap_socket(self.s, server_hostname=self.s.getpeername()[0])
 
     def line(self):
         """One line, read byte by byte: nothing after it is consumed, so
@@ -309,16 +309,29 @@ class SClient(unittest.TestCase):
             self.assertIn(" tls_handshakes_ok=1 tls_handshakes_failed=0\n", summary)
 
 
-def peers(server_port):
-    """States of the client ends connected to server_port (any local port)."""
-    found = []
+def sockets():
+    """(local port, remote port, state) of every IPv4 TCP socket.  The
+    kernel serves /proc/net/tcp a page per read, so while other tests open
+    and close connections a socket can be listed twice: one entry per
+    address 4-tuple, which no two sockets share."""
+    found = {}
     with open("/proc/net/tcp") as f:
         next(f)
         for line in f:
             fields = line.split()
-            if int(fields[2].split(":")[1], 16) == server_port:
-                found.append((int(fields[1].split(":")[1], 16), fields[3]))
-    return found
+            found[(fields[1], fields[2])] = TCP_STATES.get(fields[3], fields[3])
+    return [(int(local.split(":")[1], 16), int(remote.split(":")[1], 16), state)
+            for (local, remote), state in found.items()]
+
+
+def tcp_states(local_port, remote_port):
+    """As harness.tcp_states, from one snapshot."""
+    return [st for lp, rp, st in sockets() if lp == local_port and rp == remote_port]
+
+
+def peers(server_port):
+    """(port, state) of the client ends connected to server_port."""
+    return [(lp, st) for lp, rp, st in sockets() if rp == server_port]
 
 
 class CloseOverTls(unittest.TestCase):
@@ -344,7 +357,7 @@ class CloseOverTls(unittest.TestCase):
             raw = c.s.unwrap()
             raw.close()
             wait_for(lambda: tcp_states(port, me) == ["TIME_WAIT"], what="server TIME_WAIT")
-            self.assertEqual(tcp_states(me, port), [])  # none on the client
+            wait_for(lambda: tcp_states(me, port) == [], what="client socket gone")  # no TIME_WAIT there
             code, out, _ = srv.stop()
             self.assertTrue(out.startswith("fake-imapd: accepted=1 closed_by_client=0 closed_by_server=1 "), out)
 
@@ -355,7 +368,7 @@ class CloseOverTls(unittest.TestCase):
             self.assertEqual(c.s.recv(100), b"")
             c.close()
             wait_for(lambda: tcp_states(port, me) == ["TIME_WAIT"], what="server TIME_WAIT")
-            self.assertEqual(tcp_states(me, port), [])
+            wait_for(lambda: tcp_states(me, port) == [], what="client socket gone")
 
     def test_client_mode_waits_for_the_clients_fin(self):
         with TlsImapd("--logout-close", "client") as srv:
@@ -390,7 +403,7 @@ class CloseOverTls(unittest.TestCase):
                 self.assertTrue(line, seen)
                 seen += line
             [(me, state)] = peers(port)
-            self.assertEqual(state, "01")  # ESTABLISHED: the server waits
+            self.assertEqual(state, "ESTABLISHED")  # the server waits
             p.stdin.close()  # s_client: close_notify, then close
             p.stdout.read()
             self.assertEqual(p.wait(timeout=10), 0)
@@ -490,6 +503,43 @@ class HandshakeFailures(unittest.TestCase):
         self.assertIn(" tls_handshakes_ok=0 tls_handshakes_failed=1\n", out)
         self.assertRegex(err, r"event=tls-failed error=\"client closed\"")
         self.assertRegex(err, r"event=close reason=client-eof commands=0 tls=yes")
+
+
+def ipv6_loopback():
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+class Listeners(unittest.TestCase):
+    def start(self, *args):
+        proc, words = start_fake_imapd(["--tls-cert", CERT, "--tls-key", KEY] + list(args))
+        self.addCleanup(proc.communicate)
+        self.addCleanup(proc.kill)
+        return words
+
+    def test_ready_line_lists_plaintext_first(self):
+        words = self.start("--tls-listen", "127.0.0.1:0", "--listen", "127.0.0.1:0", "--tls-listen", "127.0.0.1:0")
+        self.assertEqual(len(words), 3, words)
+        self.assertRegex(words[0], r"^127\.0\.0\.1:\d+$")
+        self.assertRegex(words[1], r"^tls:127\.0\.0\.1:\d+$")
+        self.assertRegex(words[2], r"^tls:127\.0\.0\.1:\d+$")
+
+    def test_tls_listener_alone_adds_no_default_listener(self):
+        words = self.start("--tls-listen", "127.0.0.1:0")
+        self.assertEqual(len(words), 1, words)
+        self.assertTrue(words[0].startswith("tls:127.0.0.1:"), words)
+
+    @unittest.skipUnless(ipv6_loopback(), "no IPv6 loopback here")
+    def test_ipv6_tls_listener(self):
+        [word] = self.start("--tls-listen", "[::1]:0")
+        self.assertRegex(word, r"^tls:\[::1\]:\d+$")
+        c = Conn(("::1", int(word.rsplit(":", 1)[1])), tls=True)  # the SAN holds ::1
+        self.addCleanup(c.close)
+        self.assertEqual(c.greeting, b"* OK [CAPABILITY " + CAPS + b" AUTH=PLAIN] fake-imapd ready\r\n")
 
 
 class BadInput(unittest.TestCase):
