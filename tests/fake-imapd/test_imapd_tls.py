@@ -329,9 +329,24 @@ def tcp_states(local_port, remote_port):
     return [st for lp, rp, st in sockets() if lp == local_port and rp == remote_port]
 
 
-def peers(server_port):
-    """(port, state) of the client ends connected to server_port."""
-    return [(lp, st) for lp, rp, st in sockets() if rp == server_port]
+def local_port_of(pid, server_port):
+    """The local port of process pid's connection to server_port, found by
+    its socket's inode: other tests' old connections may share the ports."""
+    inodes = set()
+    for fd in os.listdir("/proc/%d/fd" % pid):
+        try:
+            link = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+        except OSError:
+            continue
+        if link.startswith("socket:["):
+            inodes.add(link[8:-1])
+    with open("/proc/net/tcp") as f:
+        next(f)
+        for line in f:
+            fields = line.split()
+            if fields[9] in inodes and int(fields[2].split(":")[1], 16) == server_port:
+                return int(fields[1].split(":")[1], 16)
+    raise AssertionError("no connection of pid %d to port %d" % (pid, server_port))
 
 
 class CloseOverTls(unittest.TestCase):
@@ -402,8 +417,8 @@ class CloseOverTls(unittest.TestCase):
                 line = p.stdout.readline()  # bounded by the socket: the server answers or closes
                 self.assertTrue(line, seen)
                 seen += line
-            [(me, state)] = peers(port)
-            self.assertEqual(state, "ESTABLISHED")  # the server waits
+            me = local_port_of(p.pid, port)
+            self.assertEqual(tcp_states(port, me), ["ESTABLISHED"])  # the server waits
             p.stdin.close()  # s_client: close_notify, then close
             p.stdout.read()
             self.assertEqual(p.wait(timeout=10), 0)
