@@ -152,15 +152,22 @@ tls_version(struct bufferevent *bev)
 const char *
 tls_error(struct bufferevent *bev)
 {
-	unsigned long	 e, oldest = 0;
-	const char	*r;
+	unsigned long	 e;
+	const char	*r, *reason = NULL;
+	int		 any = 0;
 
-	/* libevent hands back the errors it kept newest first; the oldest
-	 * is OpenSSL's own reason, the rest its consequences. */
-	while ((e = bufferevent_get_openssl_error(bev)) != 0)
-		oldest = e;
-	if (oldest == 0)
-		return NULL;
-	r = ERR_reason_error_string(oldest);
-	return r != NULL ? r : "unknown OpenSSL error";
+	/*
+	 * libevent keeps SSL_get_error's value (SSL_ERROR_SSL: 1, no text),
+	 * then OpenSSL's queue, and hands them back newest first: the first
+	 * with a text is OpenSSL's reason.  All are taken, so none is left
+	 * for a later call.
+	 */
+	while ((e = bufferevent_get_openssl_error(bev)) != 0) {
+		any = 1;
+		if (reason == NULL && (r = ERR_reason_error_string(e)) != NULL)
+			reason = r;
+	}
+	if (reason == NULL && any)
+		reason = "unknown OpenSSL error";
+	return reason;
 }

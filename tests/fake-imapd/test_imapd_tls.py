@@ -491,7 +491,7 @@ class HandshakeFailures(unittest.TestCase):
             code, out, err = srv.stop()
         self.assertEqual(code, 0)
         self.assertIn(" tls_handshakes_ok=1 tls_handshakes_failed=1\n", out)
-        self.assertRegex(err, r"session id=1 peer=127\.0\.0\.1:\d+ event=tls-failed error=\"[^\"]+\"")
+        self.assertRegex(err, r"session id=1 peer=127\.0\.0\.1:\d+ event=tls-failed error=\"wrong version number\"")
         self.assertRegex(err, r"session id=1 peer=\S+ event=close reason=tls-failed commands=0 tls=yes")
         self.assertRegex(err, r"session id=2 peer=\S+ event=accept tls=yes")
         rows = read_csv(csv)
@@ -518,6 +518,30 @@ class HandshakeFailures(unittest.TestCase):
         self.assertIn(" tls_handshakes_ok=0 tls_handshakes_failed=1\n", out)
         self.assertRegex(err, r"event=tls-failed error=\"client closed\"")
         self.assertRegex(err, r"event=close reason=client-eof commands=0 tls=yes")
+
+
+class Versions(unittest.TestCase):
+    def test_tls_1_2_is_accepted(self):
+        with TlsImapd() as srv:
+            ctx = context()
+            ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+            s = ctx.wrap_socket(socket.create_connection(srv.tls_addr, timeout=10), server_hostname="127.0.0.1")
+            self.assertEqual(s.version(), "TLSv1.2")
+            self.assertTrue(s.recv(100).startswith(b"* OK [CAPABILITY "))
+            s.close()
+
+    @unittest.skipIf(OPENSSL is None, "openssl not installed")
+    def test_tls_1_1_is_refused_by_the_server(self):
+        with TlsImapd("--debug") as srv:
+            # SECLEVEL=0 lets this client offer TLS 1.1: the refusal must
+            # come from fake-imapd.
+            r = subprocess.run([OPENSSL, "s_client", "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0",
+                                "-connect", "127.0.0.1:%d" % srv.tls_addr[1]],
+                               input=b"", capture_output=True, timeout=30)
+            self.assertNotEqual(r.returncode, 0)
+            code, out, err = srv.stop()
+        self.assertIn(" tls_handshakes_ok=0 tls_handshakes_failed=1\n", out)
+        self.assertRegex(err, r"event=tls-failed error=\"unsupported protocol\"")
 
 
 def ipv6_loopback():
