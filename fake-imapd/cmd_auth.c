@@ -50,13 +50,26 @@ check_login(struct session *s, struct cmd *c, char *user, size_t *ulen,
 	return 1;
 }
 
+/* RFC 3501 6.2.3 LOGINDISABLED (--login-disabled, before TLS): NO with
+ * RFC 9051's PRIVACYREQUIRED, for LOGIN and AUTHENTICATE alike. */
+static int
+check_privacy(struct session *s, struct cmd *c)
+{
+	if (session_login_allowed(s))
+		return 1;
+	session_reply(s, "%s NO [PRIVACYREQUIRED] %s is disabled before "
+	    "STARTTLS", c->tag, c->name);
+	return 0;
+}
+
 void
 cmd_login(struct session *s, struct cmd *c)
 {
 	static char	user[NAME_MAX_LEN], pass[NAME_MAX_LEN];
 	size_t		ulen, plen;
 
-	if (!check_login(s, c, user, &ulen, pass, &plen))
+	if (!check_privacy(s, c) ||
+	    !check_login(s, c, user, &ulen, pass, &plen))
 		return;
 	/* RFC 5530 AUTHENTICATIONFAILED; which half was wrong is not said. */
 	if (!users_check(user, ulen, pass, plen)) {
@@ -111,6 +124,8 @@ cmd_authenticate(struct session *s, struct cmd *c)
 {
 	char	mech[32], ir[READER_LINE_MAX_UNAUTH];
 
+	if (!check_privacy(s, c))
+		return;
 	if (args_atom(&c->args, mech, sizeof(mech)) == -1) {
 		session_bad(s, c->tag, "AUTHENTICATE expects a mechanism");
 		return;

@@ -1,6 +1,7 @@
 /* commands.c: the command table, dispatch, and the commands too small for a
  * file of their own (RFC 3501 6). */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -12,9 +13,10 @@
 #include "stats.h"
 
 /* Only what is implemented (RFC 7888 LITERAL+, RFC 2177 IDLE, RFC 3691
- * UNSELECT, RFC 4959 SASL-IR, RFC 4616 PLAIN); the greeting shows the
- * same list. */
-#define CAPABILITIES	"IMAP4rev1 LITERAL+ IDLE UNSELECT SASL-IR AUTH=PLAIN"
+ * UNSELECT, RFC 4959 SASL-IR, RFC 4616 PLAIN, RFC 3501 6.2.1 STARTTLS);
+ * the greeting shows the same list.  STARTTLS, AUTH=PLAIN and
+ * LOGINDISABLED depend on the connection: see commands_capability. */
+#define CAPABILITIES	"IMAP4rev1 LITERAL+ IDLE UNSELECT SASL-IR"
 
 #define AUTH_STATES	(STATE_BIT(STATE_AUTHENTICATED) | \
 			    STATE_BIT(STATE_SELECTED))
@@ -40,6 +42,7 @@ static void	cmd_close(struct session *, struct cmd *);
 static void	cmd_idle(struct session *, struct cmd *);
 static void	cmd_logout(struct session *, struct cmd *);
 static void	cmd_noop(struct session *, struct cmd *);
+static void	cmd_starttls(struct session *, struct cmd *);
 static void	cmd_unsupported(struct session *, struct cmd *);
 
 static const struct command commands[] = {
@@ -71,13 +74,25 @@ static const struct command commands[] = {
 
 	{ "COPY",	SELECTED,	ARGS_OWN,	cmd_unsupported },
 	{ "EXPUNGE",	SELECTED,	ARGS_NONE,	cmd_unsupported },
+	/* Last, so that the CSV's older cmd_ columns keep their order. */
+	{ "STARTTLS",	NOT_AUTH,	ARGS_NONE,	cmd_starttls },
 };
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
+/*
+ * RFC 3501 6.2.1: STARTTLS only where it may be used (in clear, not
+ * logged in, TLS configured); RFC 3501 6.2.3: LOGINDISABLED, and no
+ * AUTH=PLAIN, while --login-disabled holds (until TLS is on).
+ */
 const char *
-commands_capability(void)
+commands_capability(const struct session *s)
 {
-	return CAPABILITIES;
+	static char	buf[128];
+
+	snprintf(buf, sizeof(buf), "%s%s%s", CAPABILITIES,
+	    session_starttls_offered(s) ? " STARTTLS" : "",
+	    session_login_allowed(s) ? " AUTH=PLAIN" : " LOGINDISABLED");
+	return buf;
 }
 
 size_t
@@ -96,7 +111,7 @@ commands_stat_name(size_t i)
 static void
 cmd_capability(struct session *s, struct cmd *c)
 {
-	session_reply(s, "* CAPABILITY %s", CAPABILITIES);
+	session_reply(s, "* CAPABILITY %s", commands_capability(s));
 	session_reply(s, "%s OK CAPABILITY completed", c->tag);
 }
 
@@ -105,6 +120,21 @@ static void
 cmd_noop(struct session *s, struct cmd *c)
 {
 	session_reply(s, "%s OK NOOP completed", c->tag);
+}
+
+/* RFC 3501 6.2.1: OK, then the handshake once the OK is flushed.  Not
+ * offered (no TLS configured, or TLS on already): BAD, as for a command
+ * this server does not know. */
+static void
+cmd_starttls(struct session *s, struct cmd *c)
+{
+	if (!session_starttls_offered(s)) {
+		session_bad(s, c->tag, session_tls_active(s) ? "TLS is "
+		    "already active" : "STARTTLS is not offered here");
+		return;
+	}
+	session_reply(s, "%s OK Begin TLS negotiation now", c->tag);
+	session_starttls(s);
 }
 
 /* RFC 3501 6.1.3: BYE before the tagged OK; the session closes later. */

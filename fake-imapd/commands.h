@@ -14,8 +14,9 @@ void	commands_dispatch(struct session *, const char *cmd, size_t len);
 void	commands_continue(struct session *, const char *tag, const char *line,
 	    size_t len);
 
-/* The capability list, as CAPABILITY and the greeting show it. */
-const char *commands_capability(void);
+/* The capability list, as CAPABILITY and the greeting show it to this
+ * connection (static storage, valid until the next call). */
+const char *commands_capability(const struct session *);
 
 /* The statistics' view of the table: a counter per command, and one
  * more for everything unknown. */

@@ -70,7 +70,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&peer, 0, sizeof(peer));
 	peer.sin_family = AF_INET;
 	peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	session_new(base, sv[0], (struct sockaddr *)&peer);
+	session_new(base, sv[0], (struct sockaddr *)&peer, 0);
 	while (size > 0) {
 		if ((n = write(sv[1], data, size)) > 0) {
 			data += n;

@@ -33,6 +33,7 @@ struct delay {
 struct listen_spec {
 	const char		*text;	/* as typed, for error messages */
 	struct endpoint		 ep;
+	int			 tls;	/* --tls-listen: TLS from the start */
 };
 
 struct config {
@@ -43,6 +44,9 @@ struct config {
 	int			 ready_fd;	/* -1: none */
 	int			 debug;
 	int			 preauth;	/* greet with PREAUTH */
+	const char		*tls_cert;	/* NULL: no TLS, no STARTTLS */
+	const char		*tls_key;
+	int			 login_disabled; /* no LOGIN before TLS */
 	unsigned		 messages;	/* per synthetic mailbox */
 	const char		*mbox_path;	/* NULL: INBOX is synthetic */
 	const char		*csv_path;	/* NULL: no CSV */

@@ -26,6 +26,7 @@ struct listener {
 	struct event		*resume;	/* after an EMFILE pause */
 	struct sockaddr_storage	 bound;
 	char			 name[ENDPOINT_STRLEN];
+	int			 tls;		/* --tls-listen */
 	TAILQ_ENTRY(listener)	 entry;
 };
 
@@ -39,9 +40,11 @@ static int			accepting = 1;
 
 static void
 listener_accept_cb(struct evconnlistener *evl, evutil_socket_t fd,
-    struct sockaddr *sa, int salen UNUSED, void *arg UNUSED)
+    struct sockaddr *sa, int salen UNUSED, void *arg)
 {
-	session_new(evconnlistener_get_base(evl), fd, sa);
+	struct listener	*l = arg;
+
+	session_new(evconnlistener_get_base(evl), fd, sa, l->tls);
 }
 
 static void
@@ -122,7 +125,7 @@ listener_record_bound(struct listener *l, int fd)
 }
 
 int
-listener_add(struct event_base *base, const struct endpoint *ep,
+listener_add(struct event_base *base, const struct endpoint *ep, int tls,
     const char **call)
 {
 	struct listener	*l;
@@ -133,6 +136,7 @@ listener_add(struct event_base *base, const struct endpoint *ep,
 	*call = "calloc";
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		goto fail;
+	l->tls = tls;
 	*call = "evtimer_new";
 	if ((l->resume = evtimer_new(base, listener_resume_cb, l)) == NULL)
 		goto fail;
@@ -146,7 +150,8 @@ listener_add(struct event_base *base, const struct endpoint *ep,
 		goto fail;
 	evconnlistener_set_error_cb(l->evl, listener_error_cb);
 	TAILQ_INSERT_TAIL(&listeners, l, entry);
-	log_debug("listener addr=%s event=listen", l->name);
+	log_debug("listener addr=%s event=listen tls=%s", l->name,
+	    tls ? "yes" : "no");
 	return 0;
 fail:
 	saved = errno;
@@ -163,8 +168,13 @@ listener_format_bound(struct evbuffer *out)
 {
 	struct listener	*l;
 
+	/* Plaintext first, as before TLS existed: readers take the first. */
 	TAILQ_FOREACH(l, &listeners, entry)
-		evbuffer_add_printf(out, " %s", l->name);
+		if (!l->tls)
+			evbuffer_add_printf(out, " %s", l->name);
+	TAILQ_FOREACH(l, &listeners, entry)
+		if (l->tls)
+			evbuffer_add_printf(out, " tls:%s", l->name);
 }
 
 void

@@ -7,14 +7,16 @@ struct event_base;
 struct evbuffer;
 
 /*
- * Bind and listen on `ep`.  Returns 0, or -1 with errno set and *call
+ * Bind and listen on `ep`, for TLS from the first byte when `tls`.
+ * Returns 0, or -1 with errno set and *call
  * naming the system call that failed ("bind"), for the caller to report
  * with the address the user typed.
  */
-int	listener_add(struct event_base *, const struct endpoint *ep,
+int	listener_add(struct event_base *, const struct endpoint *ep, int tls,
 	    const char **call);
 
-/* Append " ADDR:PORT" for every listener, as actually bound. */
+/* Append " ADDR:PORT" for every plaintext listener, as actually bound,
+ * then " tls:ADDR:PORT" for every TLS one. */
 void	listener_format_bound(struct evbuffer *);
 
 /* --overload backlog: stop accepting (the kernel's queue holds the

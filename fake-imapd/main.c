@@ -24,6 +24,7 @@
 #include "nofile.h"
 #include "session.h"
 #include "stats.h"
+#include "tls.h"
 #include "units.h"
 #include "users.h"
 
@@ -53,6 +54,10 @@ enum {
 	OPT_GREETING_DELAY,
 	OPT_COMMAND_DELAY,
 	OPT_DROP_FRACTION,
+	OPT_TLS_LISTEN,
+	OPT_TLS_CERT,
+	OPT_TLS_KEY,
+	OPT_LOGIN_DISABLED,
 	OPT_PREAUTH,
 	OPT_DEBUG,
 	OPT_HELP,
@@ -79,6 +84,10 @@ static const struct option longopts[] = {
 	{ "greeting-delay",	required_argument, NULL, OPT_GREETING_DELAY },
 	{ "command-delay",	required_argument, NULL, OPT_COMMAND_DELAY },
 	{ "drop-fraction",	required_argument, NULL, OPT_DROP_FRACTION },
+	{ "tls-listen",		required_argument, NULL, OPT_TLS_LISTEN },
+	{ "tls-cert",		required_argument, NULL, OPT_TLS_CERT },
+	{ "tls-key",		required_argument, NULL, OPT_TLS_KEY },
+	{ "login-disabled",	no_argument,	   NULL, OPT_LOGIN_DISABLED },
 	{ "preauth",		no_argument,	   NULL, OPT_PREAUTH },
 	{ "debug",		no_argument,	   NULL, OPT_DEBUG },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
@@ -91,8 +100,18 @@ usage(void)
 {
 	fputs("usage: fake-imapd [options]\n"
 	    "  --listen ADDR:PORT     listen here; repeatable (default\n"
-	    "                         " DEFAULT_LISTEN "; port 0: any free;\n"
-	    "                         IPv6 as [::1]:1143)\n"
+	    "                         " DEFAULT_LISTEN " unless a --tls-listen\n"
+	    "                         is given; port 0: any free; IPv6 as\n"
+	    "                         [::1]:1143)\n"
+	    "  --tls-listen ADDR:PORT listen here for TLS from the first byte\n"
+	    "                         (993-style); repeatable\n"
+	    "  --tls-cert FILE        PEM certificate (chain) for TLS; with\n"
+	    "                         --tls-key, plaintext listeners also\n"
+	    "                         offer STARTTLS\n"
+	    "  --tls-key FILE         PEM private key of --tls-cert\n"
+	    "  --login-disabled       in clear, advertise LOGINDISABLED and\n"
+	    "                         refuse LOGIN and AUTHENTICATE until\n"
+	    "                         STARTTLS (needs --tls-cert)\n"
 	    "  --logout-close client|server|reset|never\n"
 	    "                         who closes first after LOGOUT; reset:\n"
 	    "                         the server, with an RST; never: not\n"
@@ -135,20 +154,23 @@ usage(void)
 	    "  --version              show the version\n", stdout);
 }
 
+/* --listen and --tls-listen (tls 1). */
 static void
-config_add_listen(struct config *conf, const char *arg)
+config_add_listen(struct config *conf, const char *arg, int tls)
 {
 	struct listen_spec	*ls;
-	const char		*expected;
+	const char		*expected, *opt;
 
+	opt = tls ? "--tls-listen" : "--listen";
 	ls = reallocarray(conf->listen, conf->nlisten + 1, sizeof(*ls));
 	if (ls == NULL)
-		fatal("--listen");
+		fatal("%s", opt);
 	conf->listen = ls;
 	ls = &conf->listen[conf->nlisten];
 	if ((expected = endpoint_parse(arg, 1, &ls->ep)) != NULL)
-		usage_error("--listen: expected %s, got '%s'", expected, arg);
+		usage_error("%s: expected %s, got '%s'", opt, expected, arg);
 	ls->text = arg;
+	ls->tls = tls;
 	conf->nlisten++;
 }
 
@@ -303,12 +325,35 @@ config_defaults(struct config *conf)
 	    DEFAULT_AUTOLOGOUT, 0));
 }
 
+static int
+config_has_tls_listener(const struct config *conf)
+{
+	size_t	i;
+
+	for (i = 0; i < conf->nlisten; i++)
+		if (conf->listen[i].tls)
+			return 1;
+	return 0;
+}
+
 /* Options that only make sense together. */
 static void
 config_check(const struct config *conf, int overload_given)
 {
 	if (overload_given && conf->max_connections == 0)
 		usage_error("--overload: needs --max-connections");
+	if (config_has_tls_listener(conf) && conf->tls_cert == NULL)
+		usage_error("--tls-listen: needs --tls-cert");
+	if (config_has_tls_listener(conf) && conf->tls_key == NULL)
+		usage_error("--tls-listen: needs --tls-key");
+	if (conf->tls_cert != NULL && conf->tls_key == NULL)
+		usage_error("--tls-cert: needs --tls-key");
+	if (conf->tls_key != NULL && conf->tls_cert == NULL)
+		usage_error("--tls-key: needs --tls-cert");
+	/* Nobody could ever log in. */
+	if (conf->login_disabled && conf->tls_cert == NULL)
+		usage_error("--login-disabled: needs --tls-cert and --tls-key, "
+		    "or nobody can log in");
 }
 
 /* getopt's own messages are off (opterr = 0): ours name the option. */
@@ -382,6 +427,15 @@ parse_option(struct config *conf, int c, const char *arg)
 	case OPT_DROP_FRACTION:
 		config_set_drop_fraction(conf, arg);
 		break;
+	case OPT_TLS_LISTEN:
+		config_add_listen(conf, arg, 1);
+		break;
+	case OPT_TLS_CERT:
+		conf->tls_cert = arg;
+		break;
+	case OPT_TLS_KEY:
+		conf->tls_key = arg;
+		break;
 	}
 }
 
@@ -394,7 +448,7 @@ parse_args(struct config *conf, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_LISTEN:
-			config_add_listen(conf, optarg);
+			config_add_listen(conf, optarg, 0);
 			break;
 		case OPT_LOGOUT_CLOSE:
 			config_set_logout_close(conf, optarg);
@@ -419,11 +473,17 @@ parse_args(struct config *conf, int argc, char **argv)
 		case OPT_GREETING_DELAY:
 		case OPT_COMMAND_DELAY:
 		case OPT_DROP_FRACTION:
+		case OPT_TLS_LISTEN:
+		case OPT_TLS_CERT:
+		case OPT_TLS_KEY:
 			overload_given |= c == OPT_OVERLOAD;
 			parse_option(conf, c, optarg);
 			break;
 		case OPT_PREAUTH:
 			conf->preauth = 1;
+			break;
+		case OPT_LOGIN_DISABLED:
+			conf->login_disabled = 1;
 			break;
 		case OPT_DEBUG:
 			conf->debug = 1;
@@ -442,7 +502,7 @@ parse_args(struct config *conf, int argc, char **argv)
 		usage_error("unexpected argument '%s'; see --help",
 		    argv[optind]);
 	if (conf->nlisten == 0)
-		config_add_listen(conf, DEFAULT_LISTEN);
+		config_add_listen(conf, DEFAULT_LISTEN, 0);
 	config_check(conf, overload_given);
 }
 
@@ -460,6 +520,9 @@ load_data(const struct config *conf)
 	if (conf->mbox_path != NULL &&
 	    mailbox_load_inbox(conf->mbox_path, err, sizeof(err)) == -1)
 		usage_error("--mbox: %s", err);
+	if (conf->tls_cert != NULL &&
+	    tls_setup(conf->tls_cert, conf->tls_key, err, sizeof(err)) == -1)
+		usage_error("%s", err);
 }
 
 static void
@@ -469,8 +532,10 @@ open_listeners(struct event_base *base, const struct config *conf)
 	size_t		 i;
 
 	for (i = 0; i < conf->nlisten; i++)
-		if (listener_add(base, &conf->listen[i].ep, &call) == -1)
-			fatal("--listen %s: %s", conf->listen[i].text, call);
+		if (listener_add(base, &conf->listen[i].ep, conf->listen[i].tls,
+		    &call) == -1)
+			fatal("%s %s: %s", conf->listen[i].tls ? "--tls-listen" :
+			    "--listen", conf->listen[i].text, call);
 }
 
 /* Tell the parent where we listen, so it need not sleep and hope. */
@@ -550,6 +615,7 @@ main(int argc, char **argv)
 	libevent_global_shutdown();
 	mailbox_free_all();
 	users_free();
+	tls_free();
 	free(conf.listen);
 	stats_summary(stdout);
 	return 0;

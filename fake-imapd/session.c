@@ -2,6 +2,7 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include "reader.h"
 #include "session.h"
 #include "stats.h"
+#include "tls.h"
 #include "userip.h"
 
 /* Commands answered per read wakeup, so one pipelining client cannot
@@ -55,6 +57,8 @@ enum close_reason {
 	CLOSE_AFTER_COMMANDS,
 	CLOSE_LIFETIME,
 	CLOSE_SHUTDOWN,
+	CLOSE_TLS_FAILED,
+	CLOSE_TLS_TIMEOUT,
 };
 
 enum closed_by {
@@ -80,9 +84,13 @@ static const struct {
 	[CLOSE_AFTER_COMMANDS] =	{ "close-after-commands", BY_SERVER },
 	[CLOSE_LIFETIME] =		{ "max-lifetime", BY_SERVER },
 	[CLOSE_SHUTDOWN] =		{ "shutdown", BY_SERVER },
+	[CLOSE_TLS_FAILED] =		{ "tls-failed", BY_SERVER },
+	[CLOSE_TLS_TIMEOUT] =		{ "tls-timeout", BY_SERVER },
 };
 
 static const char *state_names[] = {
+	[STATE_TLS_HANDSHAKE] =		"TLS_HANDSHAKE",
+	[STATE_STARTTLS] =		"STARTTLS",
 	[STATE_GREETING] =		"GREETING",
 	[STATE_NOT_AUTHENTICATED] =	"NOT_AUTHENTICATED",
 	[STATE_AUTHENTICATED] =		"AUTHENTICATED",
@@ -100,7 +108,13 @@ struct session {
 	enum session_state	 state;
 	enum close_reason	 close_reason;	/* CLOSING and DRAINING */
 	int			 admitted;	/* counted in `active` */
+	int			 tls;		/* TLS is on */
+	int			 starttls;	/* ... since STARTTLS */
+	int			 shut_wr;	/* our FIN is sent */
 	struct bufferevent	*bev;
+	/* TLS has ended (close_notify or a bare FIN): the raw socket is
+	 * watched for the TCP FIN, see session_tls_eof. */
+	struct event		*fin_watch;
 	/* Autologout while reading commands, then LOGOUT's and DRAINING's
 	 * deadline: one purpose at a time, decided by the state. */
 	struct event		*timer;
@@ -128,6 +142,9 @@ static void	session_write_cb(struct bufferevent *, void *);
 static void	session_event_cb(struct bufferevent *, short, void *);
 static void	session_free(struct session *, enum close_reason);
 static void	session_read_lines(struct session *, unsigned int);
+static void	session_start(struct session *);
+static void	session_drain_flushed(struct session *);
+static void	session_tls_begin(struct session *);
 
 void
 session_setup(struct event_base *base, const struct config *c)
@@ -158,6 +175,25 @@ session_enter_state(struct session *s, enum session_state new)
 	log_debug("session id=%llu peer=%s event=state old=%s new=%s",
 	    s->id, s->peer, state_names[s->state], state_names[new]);
 	s->state = new;
+}
+
+int
+session_tls_active(const struct session *s)
+{
+	return s->tls;
+}
+
+int
+session_starttls_offered(const struct session *s)
+{
+	return tls_configured() && !s->tls &&
+	    (s->state == STATE_NOT_AUTHENTICATED || s->state == STATE_GREETING);
+}
+
+int
+session_login_allowed(const struct session *s)
+{
+	return !conf->login_disabled || s->tls;
 }
 
 struct evbuffer *
@@ -263,8 +299,8 @@ static void
 session_free(struct session *s, enum close_reason reason)
 {
 	log_debug("session id=%llu peer=%s event=close reason=%s "
-	    "commands=%llu", s->id, s->peer, close_reasons[reason].name,
-	    s->commands);
+	    "commands=%llu tls=%s", s->id, s->peer, close_reasons[reason].name,
+	    s->commands, s->tls ? "yes" : "no");
 	switch (close_reasons[reason].by) {
 	case BY_CLIENT:
 		stats.closed_by_client++;
@@ -278,6 +314,8 @@ session_free(struct session *s, enum close_reason reason)
 	}
 	TAILQ_REMOVE(&sessions, s, entry);
 	event_free(s->timer);
+	if (s->fin_watch != NULL)
+		event_free(s->fin_watch);
 	if (s->delay != NULL)
 		event_free(s->delay);
 	if (s->lifetime != NULL)
@@ -358,13 +396,13 @@ session_greet(struct session *s)
 	if (conf->preauth) {
 		session_enter_state(s, STATE_AUTHENTICATED);
 		session_reply(s, "* PREAUTH [CAPABILITY %s] fake-imapd ready, "
-		    "logged in", commands_capability());
+		    "logged in", commands_capability(s));
 	} else {
 		session_enter_state(s, STATE_NOT_AUTHENTICATED);
 		/* RFC 3501 7.1.1: an OK greeting; its CAPABILITY code saves
 		 * clients a round trip. */
 		session_reply(s, "* OK [CAPABILITY %s] fake-imapd ready",
-		    commands_capability());
+		    commands_capability(s));
 	}
 	session_arm_autologout(s);
 }
@@ -536,7 +574,8 @@ session_read_lines(struct session *s, unsigned int max)
 	unsigned int	 n;
 
 	for (n = 0; n < max; n++) {
-		if (s->state == STATE_GREETING)
+		if (s->state == STATE_GREETING ||
+		    s->state == STATE_TLS_HANDSHAKE)
 			return;		/* kept for after the greeting */
 		if (!session_reads_commands(s)) {
 			/* After LOGOUT or BYE nothing more is a command. */
@@ -579,6 +618,14 @@ session_timeout_cb(evutil_socket_t fd UNUSED, short what UNUSED, void *arg)
 		break;
 	case STATE_LOGOUT:
 		session_free(s, CLOSE_LOGOUT_TIMEOUT);
+		break;
+	case STATE_TLS_HANDSHAKE:
+		stats.tls_handshakes_failed++;
+		log_debug("session id=%llu peer=%s event=tls-failed "
+		    "error=timeout", s->id, s->peer);
+		/* FALLTHROUGH */
+	case STATE_STARTTLS:
+		session_free(s, CLOSE_TLS_TIMEOUT);
 		break;
 	case STATE_GREETING:
 	case STATE_CLOSING:
@@ -629,6 +676,15 @@ session_logout_flushed(struct session *s)
 {
 	switch (conf->logout_close) {
 	case LOGOUT_CLOSE_SERVER:
+		if (s->tls) {
+			/* A TLS client may answer our close_notify with its
+			 * own; reaching a closed socket, that would be
+			 * answered with an RST, erasing our TIME_WAIT.  So
+			 * half-close and read on, as after a BYE. */
+			session_drain(s, CLOSE_LOGOUT);
+			session_drain_flushed(s);
+			return;
+		}
 		session_free(s, CLOSE_LOGOUT);
 		return;
 	case LOGOUT_CLOSE_RESET:
@@ -643,12 +699,26 @@ session_logout_flushed(struct session *s)
 	evtimer_add(s->timer, &conf->logout_timeout);
 }
 
-/* Our BYE is out: send FIN, keep discarding until the client's. */
+/*
+ * Our BYE is out: send FIN, keep discarding until the client's.  Over TLS
+ * our close_notify goes first: the polite close (RFC 8446 6.1), and it
+ * tells the client that the BYE was all, not a truncation; it is sent
+ * only here, when we close first, never after the client's FIN (see
+ * session_tls_eof).
+ */
 static void
 session_drain_flushed(struct session *s)
 {
+	/* A TLS bufferevent may report an empty output more than once; a
+	 * second SSL_shutdown would read, and might swallow, the client's
+	 * close_notify. */
+	if (s->shut_wr)
+		return;
+	s->shut_wr = 1;
 	log_debug("session id=%llu peer=%s event=shutdown-write", s->id,
 	    s->peer);
+	if (s->tls)
+		tls_close_notify(s->bev);
 	if (shutdown(bufferevent_getfd(s->bev), SHUT_WR) == -1) {
 		session_free(s, s->close_reason);
 		return;
@@ -672,6 +742,10 @@ session_write_cb(struct bufferevent *bev, void *arg)
 	case STATE_DRAINING:
 		session_drain_flushed(s);
 		break;
+	case STATE_STARTTLS:
+		session_tls_begin(s);
+		break;
+	case STATE_TLS_HANDSHAKE:
 	case STATE_GREETING:
 		break;
 	case STATE_NOT_AUTHENTICATED:
@@ -686,37 +760,161 @@ session_write_cb(struct bufferevent *bev, void *arg)
 	}
 }
 
+/* The client's FIN (plaintext), or the TCP FIN after TLS has ended. */
+static void
+session_peer_eof(struct session *s)
+{
+	if (s->state == STATE_LOGOUT &&
+	    conf->logout_close == LOGOUT_CLOSE_NEVER) {
+		/* Hold our side open: the client's port stays in
+		 * FIN_WAIT_2 until the logout timer closes us. */
+		log_debug("session id=%llu peer=%s event=client-fin-held",
+		    s->id, s->peer);
+		bufferevent_disable(s->bev, EV_READ);
+		return;
+	}
+	if (s->state == STATE_DRAINING) {
+		/* The close was ours; flush the BYE if still queued. */
+		session_close(s, s->close_reason);
+		return;
+	}
+	/* A half-closing client (nc -N) still reads: answer what
+	 * came before its FIN, then close once that is flushed. */
+	session_read_lines(s, UINT_MAX);
+	if (s->state == STATE_DRAINING)
+		session_close(s, s->close_reason);
+	else
+		session_close(s, CLOSE_CLIENT_EOF);
+}
+
+/* After TLS has ended: read the raw socket, discarding, until the FIN. */
+static void
+session_fin_cb(evutil_socket_t fd, short what UNUSED, void *arg)
+{
+	struct session	*s = arg;
+	char		 buf[4096];
+	ssize_t		 n;
+
+	if ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+		return;		/* after close_notify: nothing to read */
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	event_del(s->fin_watch);
+	if (n == 0) {
+		session_peer_eof(s);
+		return;
+	}
+	log_debug("session id=%llu peer=%s event=error error=\"%s\"", s->id,
+	    s->peer, strerror(errno));
+	session_free(s, CLOSE_CLIENT_RESET);
+}
+
+/*
+ * TLS has ended: the client's close_notify, or a bare FIN read as one.
+ * The TCP FIN is what this program counts and what decides who keeps the
+ * TIME_WAIT, and a client may send its close_notify a moment before its
+ * FIN: closing in between would make our FIN the first.  So watch the
+ * raw socket for the FIN (at once, when it came bare), then go on as for
+ * a plaintext EOF.  No close_notify in reply: the client may have closed
+ * its socket already, and data reaching a closed socket draws an RST,
+ * which would erase the client's TIME_WAIT.
+ */
+static void
+session_tls_eof(struct session *s)
+{
+	struct event_base	*base = bufferevent_get_base(s->bev);
+
+	log_debug("session id=%llu peer=%s event=tls-closed", s->id, s->peer);
+	bufferevent_disable(s->bev, EV_READ);
+	if (s->fin_watch == NULL && (s->fin_watch = event_new(base,
+	    bufferevent_getfd(s->bev), EV_READ | EV_PERSIST, session_fin_cb,
+	    s)) == NULL) {
+		log_warnx("session id=%llu: cannot watch for the FIN", s->id);
+		session_free(s, CLOSE_CLIENT_EOF);
+		return;
+	}
+	event_add(s->fin_watch, NULL);
+}
+
+/*
+ * Before closing a failed handshake, read what the kernel holds (up to a
+ * bound): closing with unread input would send an RST instead of a FIN.
+ */
+static void
+session_discard_unread(struct session *s)
+{
+	char	buf[4096];
+	int	fd = bufferevent_getfd(s->bev), i;
+
+	for (i = 0; i < 16; i++)
+		if (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) <= 0)
+			break;
+}
+
+/* The handshake failed, or the client left in the middle of it. */
+static void
+session_tls_failed(struct session *s, short what)
+{
+	const char	*why = tls_error(s->bev);
+
+	stats.tls_handshakes_failed++;
+	if (why == NULL)
+		why = what & BEV_EVENT_EOF ? "client closed" :
+		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR());
+	log_debug("session id=%llu peer=%s event=tls-failed error=\"%s\"",
+	    s->id, s->peer, why);
+	if (what & BEV_EVENT_EOF) {
+		session_peer_eof(s);
+		return;
+	}
+	session_discard_unread(s);
+	session_free(s, CLOSE_TLS_FAILED);
+}
+
+/* The handshake is done: greet (TLS listener) or take commands again
+ * (STARTTLS, RFC 3501 6.2.1: no new greeting). */
+static void
+session_tls_ready(struct session *s)
+{
+	stats.tls_handshakes_ok++;
+	log_debug("session id=%llu peer=%s event=tls-ready version=%s", s->id,
+	    s->peer, tls_version(s->bev));
+	if (s->state != STATE_TLS_HANDSHAKE)
+		return;		/* a BYE (over the limit) is on its way */
+	evtimer_del(s->timer);
+	if (!s->starttls) {
+		session_start(s);
+		return;
+	}
+	session_enter_state(s, STATE_NOT_AUTHENTICATED);
+	session_arm_autologout(s);
+}
+
 static void
 session_event_cb(struct bufferevent *bev UNUSED, short what, void *arg)
 {
 	struct session	*s = arg;
+	const char	*why;
 
-	if (what & BEV_EVENT_EOF) {
-		if (s->state == STATE_LOGOUT &&
-		    conf->logout_close == LOGOUT_CLOSE_NEVER) {
-			/* Hold our side open: the client's port stays in
-			 * FIN_WAIT_2 until the logout timer closes us. */
-			log_debug("session id=%llu peer=%s event=client-fin-held",
-			    s->id, s->peer);
-			bufferevent_disable(s->bev, EV_READ);
-			return;
-		}
-		if (s->state == STATE_DRAINING) {
-			/* The close was ours; flush the BYE if still queued. */
-			session_close(s, s->close_reason);
-			return;
-		}
-		/* A half-closing client (nc -N) still reads: answer what
-		 * came before its FIN, then close once that is flushed. */
-		session_read_lines(s, UINT_MAX);
-		if (s->state == STATE_DRAINING)
-			session_close(s, s->close_reason);
-		else
-			session_close(s, CLOSE_CLIENT_EOF);
+	if (what & BEV_EVENT_CONNECTED) {
+		session_tls_ready(s);
 		return;
 	}
+	if (s->state == STATE_TLS_HANDSHAKE) {
+		session_tls_failed(s, what);
+		return;
+	}
+	if (what & BEV_EVENT_EOF) {
+		if (s->tls)
+			session_tls_eof(s);
+		else
+			session_peer_eof(s);
+		return;
+	}
+	if (!s->tls || (why = tls_error(s->bev)) == NULL)
+		why = evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR());
 	log_debug("session id=%llu peer=%s event=error error=\"%s\"", s->id,
-	    s->peer, evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+	    s->peer, why);
 	session_free(s, CLOSE_CLIENT_RESET);
 }
 
@@ -761,15 +959,28 @@ session_make_events(struct session *s, struct event_base *base)
 		tv.tv_usec = (suseconds_t)(conf->max_lifetime_us % 1000000);
 		evtimer_add(s->lifetime, &tv);
 	}
-	if (evbuffer_add_cb(bufferevent_get_input(s->bev), session_count_in,
-	    NULL) == NULL || evbuffer_add_cb(bufferevent_get_output(s->bev),
+	return 0;
+}
+
+/* Make `bev` the session's transport: callbacks, counters, watermark. */
+static int
+session_attach(struct session *s, struct bufferevent *bev)
+{
+	if (evbuffer_add_cb(bufferevent_get_input(bev), session_count_in,
+	    NULL) == NULL || evbuffer_add_cb(bufferevent_get_output(bev),
 	    session_count_out, NULL) == NULL)
 		return -1;
+	s->bev = bev;
+	bufferevent_setcb(bev, session_read_cb, session_write_cb,
+	    session_event_cb, s);
+	bufferevent_setwatermark(bev, EV_READ, 0, SESSION_INPUT_MAX);
+	bufferevent_enable(bev, EV_READ | EV_WRITE);
 	return 0;
 }
 
 static struct session *
-session_alloc(struct event_base *base, int fd, const struct sockaddr *sa)
+session_alloc(struct event_base *base, int fd, const struct sockaddr *sa,
+    int tls)
 {
 	struct session	*s;
 
@@ -778,8 +989,18 @@ session_alloc(struct event_base *base, int fd, const struct sockaddr *sa)
 		close(fd);
 		return NULL;
 	}
-	s->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
-	if (s->bev == NULL || session_make_events(s, base) == -1) {
+	if (tls)
+		s->bev = tls_accept(base, fd);
+	else
+		s->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (s->bev == NULL && tls) {
+		/* libevent may have closed fd already: not again. */
+		log_warnx("accept: cannot make a TLS session");
+		free(s);
+		return NULL;
+	}
+	if (s->bev == NULL || session_make_events(s, base) == -1 ||
+	    session_attach(s, s->bev) == -1) {
 		log_warnx("accept: cannot make a session's events");
 		if (s->bev != NULL)
 			bufferevent_free(s->bev);
@@ -795,14 +1016,11 @@ session_alloc(struct event_base *base, int fd, const struct sockaddr *sa)
 		return NULL;
 	}
 	s->id = next_id++;
-	s->state = STATE_GREETING;
+	s->tls = tls;
+	s->state = tls ? STATE_TLS_HANDSHAKE : STATE_GREETING;
 	reader_init(&s->reader);
 	endpoint_format(sa, s->peer, sizeof(s->peer));
 	TAILQ_INSERT_TAIL(&sessions, s, entry);
-	bufferevent_setcb(s->bev, session_read_cb, session_write_cb,
-	    session_event_cb, s);
-	bufferevent_setwatermark(s->bev, EV_READ, 0, SESSION_INPUT_MAX);
-	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
 	return s;
 }
 
@@ -826,11 +1044,34 @@ session_admit(struct session *s)
 	return 1;
 }
 
+/* The greeting, or the wait before it. */
+static void
+session_start(struct session *s)
+{
+	struct timeval	 tv;
+
+	if (delay_configured(&conf->greeting_delay)) {
+		if (s->state != STATE_GREETING)
+			session_enter_state(s, STATE_GREETING);
+		tv = delay_draw(&conf->greeting_delay);
+		evtimer_add(s->delay, &tv);
+		return;
+	}
+	session_greet(s);
+}
+
+/* The handshake has this long, as a client that has not logged in. */
+static void
+session_arm_handshake(struct session *s)
+{
+	evtimer_add(s->timer, autologout_unauth);
+}
+
 void
-session_new(struct event_base *base, int fd, const struct sockaddr *sa)
+session_new(struct event_base *base, int fd, const struct sockaddr *sa,
+    int tls)
 {
 	struct session	*s;
-	struct timeval	 tv;
 
 	stats.accepted++;
 	if (conf->drop_fraction > 0 && random_unit() < conf->drop_fraction) {
@@ -841,17 +1082,65 @@ session_new(struct event_base *base, int fd, const struct sockaddr *sa)
 		close(fd);
 		return;
 	}
-	if ((s = session_alloc(base, fd, sa)) == NULL) {
+	if ((s = session_alloc(base, fd, sa, tls)) == NULL) {
 		stats.closed_by_server++;
 		return;
 	}
-	log_debug("session id=%llu peer=%s event=accept", s->id, s->peer);
+	log_debug("session id=%llu peer=%s event=accept tls=%s", s->id,
+	    s->peer, tls ? "yes" : "no");
 	if (!session_admit(s))
 		return;
-	if (delay_configured(&conf->greeting_delay)) {
-		tv = delay_draw(&conf->greeting_delay);
-		evtimer_add(s->delay, &tv);
+	if (tls) {
+		session_arm_handshake(s);	/* greeted once it is done */
 		return;
 	}
-	session_greet(s);
+	session_start(s);
+}
+
+void
+session_starttls(struct session *s)
+{
+	session_enter_state(s, STATE_STARTTLS);
+	/* Nothing more is read in clear: what the client pipelined after
+	 * STARTTLS and we have read already is dropped by session_read_lines
+	 * (not a command state) and with the old bufferevent; what is still
+	 * in the kernel reaches the handshake, which fails on it. */
+	bufferevent_disable(s->bev, EV_READ);
+}
+
+/*
+ * RFC 3501 6.2.1: our OK is on the wire, the client's handshake is next.
+ * The plaintext bufferevent is replaced by a TLS one on the same socket,
+ * not wrapped in a filter: then, as on a TLS listener, a flushed output
+ * has reached the kernel and the socket is the bufferevent's own, which
+ * every close depends on (close_notify then shutdown, SO_LINGER), and
+ * there is one TLS code path, not two.  Whatever the old one had read
+ * goes with it (the STARTTLS command injection, CVE-2011-0411).
+ */
+static void
+session_tls_begin(struct session *s)
+{
+	struct bufferevent	*old = s->bev, *bev;
+	int			 fd = bufferevent_getfd(old);
+
+	if ((bev = tls_accept(bufferevent_get_base(old), fd)) == NULL) {
+		/* Out of memory, and libevent may have closed the socket:
+		 * rather leak it than close a number reused meanwhile. */
+		log_warnx("session id=%llu: cannot start TLS", s->id);
+		bufferevent_setfd(old, -1);
+		session_free(s, CLOSE_TLS_FAILED);
+		return;
+	}
+	bufferevent_setcb(old, NULL, NULL, NULL, NULL);
+	bufferevent_disable(old, EV_READ | EV_WRITE);
+	bufferevent_setfd(old, -1);	/* so freeing it keeps the socket */
+	bufferevent_free(old);
+	if (session_attach(s, bev) == -1)
+		fatalx("session id=%llu: out of memory", s->id);
+	reader_free(&s->reader);
+	reader_init(&s->reader);
+	s->tls = 1;
+	s->starttls = 1;
+	session_enter_state(s, STATE_TLS_HANDSHAKE);
+	session_arm_handshake(s);
 }

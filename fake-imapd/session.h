@@ -23,8 +23,14 @@ struct session;
  * close we start (after BYE): FIN once flushed, then discard input until
  * the client's FIN, since closing with unread input would send an RST
  * instead (RFC 1122 4.2.2.13) and the client could lose our BYE.
+ * TLS_HANDSHAKE waits for the client's handshake: before the greeting on
+ * a TLS listener, after STARTTLS (RFC 3501 6.2.1) otherwise; STARTTLS
+ * lasts from that command until its tagged OK is flushed, discarding
+ * whatever the client sent after it.
  */
 enum session_state {
+	STATE_TLS_HANDSHAKE,
+	STATE_STARTTLS,
 	STATE_GREETING,
 	STATE_NOT_AUTHENTICATED,
 	STATE_AUTHENTICATED,
@@ -38,7 +44,9 @@ enum session_state {
 #define STATE_BIT(st)	(1u << (st))
 
 void	session_setup(struct event_base *, const struct config *);
-void	session_new(struct event_base *, int fd, const struct sockaddr *);
+/* A connection accepted on a plaintext (tls 0) or TLS (tls 1) listener. */
+void	session_new(struct event_base *, int fd, const struct sockaddr *,
+	    int tls);
 void	session_free_all(void);
 /* Admitted sessions now open (not those refused over the limit). */
 unsigned long long session_active(void);
@@ -51,6 +59,17 @@ void	session_reply(struct session *, const char *, ...) PRINTF_LIKE(2, 3);
  * SESSION_BADS_MAX. */
 void	session_bad(struct session *, const char *tag, const char *, ...)
 	    PRINTF_LIKE(3, 4);
+/* TLS is on: a TLS listener, or after STARTTLS. */
+int	session_tls_active(const struct session *);
+/* STARTTLS may be used now (and so is advertised): plaintext, TLS
+ * configured, not logged in. */
+int	session_starttls_offered(const struct session *);
+/* LOGIN and AUTHENTICATE may be used: not --login-disabled, or over TLS
+ * (RFC 3501 6.2.3, LOGINDISABLED). */
+int	session_login_allowed(const struct session *);
+/* STARTTLS's tagged OK was just queued: once it is flushed, the handshake
+ * starts; nothing read after the command is ever a command. */
+void	session_starttls(struct session *);
 /* Where replies go, for handlers that write literals themselves. */
 struct evbuffer *session_output(struct session *);
 /* The selected mailbox, or NULL; setting replaces (and frees) the old. */

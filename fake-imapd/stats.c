@@ -59,6 +59,9 @@ header(void)
 	}
 	csv_str(&st.w, "bytes_in");
 	csv_str(&st.w, "bytes_out");
+	/* Later additions go last: positional readers keep working. */
+	csv_str(&st.w, "tls_handshakes_ok");
+	csv_str(&st.w, "tls_handshakes_failed");
 	if (csv_end_row(&st.w) == -1)
 		fatal("--csv %s", st.path);
 }
@@ -85,6 +88,8 @@ row(void)
 		csv_u64(&st.w, t->cmd[i] - l->cmd[i]);
 	csv_u64(&st.w, t->bytes_in - l->bytes_in);
 	csv_u64(&st.w, t->bytes_out - l->bytes_out);
+	csv_u64(&st.w, t->tls_handshakes_ok - l->tls_handshakes_ok);
+	csv_u64(&st.w, t->tls_handshakes_failed - l->tls_handshakes_failed);
 	if (csv_end_row(&st.w) == -1)
 		fatal("--csv %s", st.path);
 	st.last = stats;
@@ -135,7 +140,8 @@ stats_summary(FILE *fp)
 	fprintf(fp, "fake-imapd: accepted=%llu closed_by_client=%llu "
 	    "closed_by_server=%llu closed_by_reset=%llu rejected_limit=%llu "
 	    "dropped=%llu rejected_userip=%llu autologout=%llu commands=%llu "
-	    "bytes_in=%llu bytes_out=%llu\n",
+	    "bytes_in=%llu bytes_out=%llu tls_handshakes_ok=%llu "
+	    "tls_handshakes_failed=%llu\n",
 	    (unsigned long long)stats.accepted,
 	    (unsigned long long)stats.closed_by_client,
 	    (unsigned long long)stats.closed_by_server,
@@ -146,5 +152,7 @@ stats_summary(FILE *fp)
 	    (unsigned long long)stats.autologout,
 	    (unsigned long long)stats.commands,
 	    (unsigned long long)stats.bytes_in,
-	    (unsigned long long)stats.bytes_out);
+	    (unsigned long long)stats.bytes_out,
+	    (unsigned long long)stats.tls_handshakes_ok,
+	    (unsigned long long)stats.tls_handshakes_failed);
 }

@@ -27,6 +27,9 @@ struct imapd_stats {
 	uint64_t	cmd[STATS_CMD_MAX];
 	uint64_t	bytes_in;
 	uint64_t	bytes_out;
+	uint64_t	tls_handshakes_ok;
+	uint64_t	tls_handshakes_failed;	/* errors, timeouts, and
+						 * clients gone before the end */
 };
 
 extern struct imapd_stats stats;

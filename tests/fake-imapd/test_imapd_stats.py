@@ -64,7 +64,8 @@ class Stats(unittest.TestCase):
         with open(self.csv, newline="") as f:
             header = f.readline().rstrip("\r\n").split(",")
         self.assertEqual(header[:len(COLUMNS)], COLUMNS)
-        self.assertEqual(header[-2:], ["bytes_in", "bytes_out"])
+        # Columns added later go last, so positional readers keep working.
+        self.assertEqual(header[-4:], ["bytes_in", "bytes_out", "tls_handshakes_ok", "tls_handshakes_failed"])
         want = {"accepted": 3, "closed_by_client": 2, "closed_by_server": 0, "closed_by_reset": 1,
                 "rejected_limit": 0, "dropped": 0, "commands": 3, "cmd_login": 1, "cmd_noop": 1,
                 "cmd_logout": 1, "cmd_select": 0, "bytes_in": sent, "bytes_out": received}
