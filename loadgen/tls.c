@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 
 #include <errno.h>
@@ -109,7 +110,13 @@ tls_connect(struct event_base *base, int fd, const struct endpoint *ep)
 {
 	struct bufferevent	*bev;
 	SSL			*ssl;
+	int			 one = 1;
 
+	/* TLS 1.3 has the client write twice in a row (its Finished, then
+	 * the first command): with Nagle the second waits for the server's
+	 * delayed ACK, 40 ms a session. */
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) == -1)
+		log_warn("TCP_NODELAY");
 	if ((ssl = SSL_new(tls.ctx)) == NULL)
 		fatalx("SSL_new: %s", tls_reason(ERR_peek_error()));
 	if (tls_name(ssl, ep) == -1)
