@@ -773,8 +773,13 @@ literal_at_end(const char *l, size_t len, uint64_t *n)
 		return 0;
 	for (i = len - 1; i > 0 && l[i - 1] >= '0' && l[i - 1] <= '9'; i--)
 		;
-	if (i == 0 || i == len - 1 || l[i - 1] != '{' || len - 1 - i > 13)
+	if (i == 0 || i == len - 1 || l[i - 1] != '{')
 		return 0;
+	/* Past 13 digits it is over SESSION_LITERAL_MAX anyway. */
+	if (len - 1 - i > 13) {
+		*n = UINT64_MAX;
+		return 1;
+	}
 	for (; i < len - 1; i++)
 		v = v * 10 + (uint64_t)(l[i] - '0');
 	*n = v;

@@ -22,7 +22,8 @@ COMMANDS = ("login", "authenticate", "select", "examine", "fetch", "noop",
 #   plain-auth: no SASL-IR in its greeting; AUTHENTICATE PLAIN must come
 #       alone, then "+ ", then the base64 response (any other form: BAD);
 #   garbage: answers SELECT with a line that is not IMAP;
-#   stall: never answers SELECT.
+#   stall: never answers SELECT;
+#   huge-literal: answers FETCH with a literal of 10^17 bytes.
 # It counts good authentications in a file, one line each.
 ODD_SERVER = r"""
 import base64, socket, threading
@@ -52,6 +53,8 @@ def serve(c):
             c.sendall(b"\x01\x02 not imap at all\r\n")
         elif cmd == b"SELECT" and MODE == "stall":
             continue
+        elif cmd == b"FETCH" and MODE == "huge-literal":
+            c.sendall(b"* 1 FETCH (BODY[] {100000000000000000}\r\nabc")
         elif cmd == b"LOGOUT":
             c.sendall(b"* BYE bye\r\n" + tag + b" OK LOGOUT\r\n")
         else:
@@ -200,9 +203,12 @@ class Steps(unittest.TestCase):
                     "a3 NO fake\n\n"
                     "From b@example.org Thu Jan  1 00:00:00 2026\n"
                     "Subject: two\n\n"
-                    "a4 BAD fake\n\n")
+                    "a4 BAD fake\n\n"
+                    "From c@example.org Thu Jan  1 00:00:00 2026\n"
+                    "Subject: three, larger than a read\n\n" +
+                    ("x" * 70 + "\na3 OK fake\n") * 4000 + "\n")
         rows, s = self.steps_run(["--count", str(N), "--steps",
-                                  "login,select,fetch=2,logout"],
+                                  "login,select,fetch=3,logout"],
                                  ["--mbox", mbox])
         self.assertEqual(int(s["completed"]), N, self.r["stderr"])
         self.assertEqual(int(s["failed"]), 0)
@@ -210,6 +216,16 @@ class Steps(unittest.TestCase):
         # Nothing left unread: FINs, not RSTs.
         self.assertEqual(int(s["abort_on_close"]), 0)
         self.assertEqual(int(s["time_wait_client_end"]), N)
+
+    def test_absurd_literal_is_protocol(self):
+        rows, s = self.steps_run(["--count", "3", "--timeout", "2s",
+                                  "--steps", "login,select,fetch=1,logout"],
+                                 target=ODD,
+                                 before=ODD_SERVER % ("huge-literal",
+                                                      "/dev/null"))
+        self.assertEqual(int(s["protocol"]), 3)
+        self.assertEqual(s["first_failure_stage"], "fetch")
+        self.assertEqual(sum(int(x["failed_fetch"]) for x in rows), 3)
 
     def test_garbage_during_a_step_is_protocol(self):
         rows, s = self.steps_run(["--count", "3", "--timeout", "2s"],
