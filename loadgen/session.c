@@ -19,10 +19,9 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
-#include <openssl/evp.h>
-
 #include "addr.h"
 #include "bind.h"
+#include "commands.h"
 #include "imap.h"
 #include "lineio.h"
 #include "log.h"
@@ -153,10 +152,6 @@ static uint64_t			 ncached;	/* in STATE_CACHED */
 static struct event_base	*base;
 static struct session_params	 params;
 static struct timeval		 step_timeout;
-/* Each step's command without its tag, made once (session_init). */
-static char			*step_cmds[STEPS_MAX];
-static char			*auth_ir_cmd;	/* AUTHENTICATE PLAIN with SASL-IR */
-static char			*auth_response;	/* base64 PLAIN, CRLF */
 /* --mailboxes: steps [0, open_end) open a connection, [open_end,
  * req_end) are a request, [req_end, n) close it (LOGOUT). */
 static unsigned			 open_end, req_end;
@@ -485,10 +480,10 @@ session_step(struct session *s, const struct step *st)
 		 * server said it may; else it waits for "+" (RFC 3501
 		 * 6.2.2). */
 		if (s->sasl_ir) {
-			session_send_tagged(s, auth_ir_cmd);
+			session_send_tagged(s, command_auth_ir());
 			session_enter_state(s, STATE_AUTHENTICATE);
 		} else {
-			session_send_tagged(s, step_cmds[s->step]);
+			session_send_tagged(s, command_of(s->step));
 			session_enter_state(s, STATE_AUTH_CONT);
 		}
 		return 0;
@@ -498,7 +493,7 @@ session_step(struct session *s, const struct step *st)
 	default:
 		break;
 	}
-	session_send_tagged(s, step_cmds[s->step]);
+	session_send_tagged(s, command_of(s->step));
 	session_enter_state(s, step_states[st->kind]);
 	return 0;
 }
@@ -575,7 +570,7 @@ greeting_line(struct session *s, const struct imap_response *r)
 	case IMAP_ST_PREAUTH:
 		session_step_done(s, LAT_GREETING);
 		s->preauth = r->status == IMAP_ST_PREAUTH;
-		if (auth_ir_cmd != NULL)
+		if (command_auth_ir() != NULL)
 			s->sasl_ir = greeting_has_sasl_ir(line);
 		s->step = 0;
 		return session_run(s);
@@ -676,7 +671,8 @@ auth_cont_line(struct session *s, const struct imap_response *r)
 {
 	if (r->kind != IMAP_RESP_CONTINUE)
 		return step_line(s, r);
-	session_send(s, auth_response, strlen(auth_response));
+	session_send(s, command_auth_response(),
+	    strlen(command_auth_response()));
 	session_enter_state(s, STATE_AUTHENTICATE);
 	return 0;
 }
@@ -1021,127 +1017,13 @@ session_start(uint64_t id, uint64_t due_us, int64_t mailbox)
 	session_connect(s);
 }
 
-/* Append s as an IMAP quoted string: \ and " take a backslash. */
-static char *
-quote(char *out, const char *s)
-{
-	*out++ = '"';
-	for (; *s != '\0'; s++) {
-		if (*s == '\\' || *s == '"')
-			*out++ = '\\';
-		*out++ = *s;
-	}
-	*out++ = '"';
-	return out;
-}
-
-static char *
-login_command(const char *user, const char *password)
-{
-	char	*buf, *p;
-	size_t	 sz;
-
-	sz = 2 * (strlen(user) + strlen(password)) + 16;
-	if ((buf = malloc(sz)) == NULL)
-		fatal("malloc");
-	p = buf + snprintf(buf, sz, "LOGIN ");
-	p = quote(p, user);
-	*p++ = ' ';
-	p = quote(p, password);
-	*p = '\0';
-	return buf;
-}
-
-/* RFC 4616: "\0user\0password" in base64 (RFC 4648). */
-static char *
-plain_response(const char *user, const char *password)
-{
-	size_t		 ulen = strlen(user), plen = strlen(password);
-	size_t		 len = ulen + plen + 2;
-	unsigned char	*msg;
-	char		*out;
-
-	if ((msg = malloc(len)) == NULL ||
-	    (out = malloc(4 * (len / 3 + 1) + 3)) == NULL)
-		fatal("malloc");
-	msg[0] = '\0';
-	memcpy(msg + 1, user, ulen);
-	msg[ulen + 1] = '\0';
-	memcpy(msg + ulen + 2, password, plen);
-	EVP_EncodeBlock((unsigned char *)out, msg, (int)len);
-	free(msg);
-	return out;
-}
-
-/* A mailbox as an atom when it is one, else as a quoted string. */
-static char *
-mailbox_command(const char *verb, const char *mailbox)
-{
-	const char	*p;
-	char		*cmd;
-	int		 atom = 1;
-
-	for (p = mailbox; *p != '\0'; p++)
-		if (!imap_is_atom_char((unsigned char)*p))
-			atom = 0;
-	if (asprintf(&cmd, atom ? "%s %s" : "%s \"%s\"", verb, mailbox) == -1)
-		fatal("asprintf");
-	return cmd;
-}
-
-static char *
-step_command(const struct step *st, const char *login)
-{
-	char	*cmd = NULL;
-
-	switch (st->kind) {
-	case STEP_STARTTLS:
-		return strdup("STARTTLS");
-	case STEP_LOGIN:
-		return strdup(login);
-	case STEP_AUTHENTICATE:
-		return strdup("AUTHENTICATE PLAIN");
-	case STEP_SELECT:
-		return mailbox_command("SELECT", st->mailbox);
-	case STEP_EXAMINE:
-		return mailbox_command("EXAMINE", st->mailbox);
-	case STEP_FETCH:
-		if (asprintf(&cmd, "FETCH 1:%llu (FLAGS RFC822.SIZE "
-		    "BODY.PEEK[])", (unsigned long long)st->n) == -1)
-			cmd = NULL;
-		return cmd;
-	case STEP_NOOP:
-		return strdup("NOOP");
-	case STEP_IDLE:
-		return strdup("IDLE");
-	case STEP_LOGOUT:
-		return strdup("LOGOUT");
-	}
-	return NULL;
-}
-
-/* Every command of the list, made once: the hot path only adds tags. */
+/* The cache's phases: up to the authentication, the request, the
+ * LOGOUT (options.c checks that the list has the first two). */
 static void
-commands_init(const struct session_params *p)
+phases_init(const struct step_list *l)
 {
-	const struct step_list	*l = p->steps;
-	char			*login, *plain;
-	size_t			 i;
+	size_t	i;
 
-	login = login_command(p->user, p->password);
-	plain = plain_response(p->user, p->password);
-	for (i = 0; i < l->n; i++)
-		if ((step_cmds[i] = step_command(&l->step[i], login)) == NULL)
-			fatal("step command");
-	if (steps_have(l, STEP_AUTHENTICATE)) {
-		if (asprintf(&auth_ir_cmd, "AUTHENTICATE PLAIN %s", plain) == -1 ||
-		    asprintf(&auth_response, "%s\r\n", plain) == -1)
-			fatal("asprintf");
-	}
-	free(login);
-	free(plain);
-	/* The cache's phases: up to the authentication, the request, the
-	 * LOGOUT (options.c checks that the list has all three). */
 	open_end = 0;
 	for (i = 0; i < l->n; i++)
 		if (l->step[i].kind == STEP_STARTTLS ||
@@ -1160,21 +1042,14 @@ session_init(struct event_base *b, const struct session_params *p)
 	params = *p;
 	step_timeout.tv_sec = (time_t)(p->timeout_us / 1000000);
 	step_timeout.tv_usec = (suseconds_t)(p->timeout_us % 1000000);
-	commands_init(p);
+	commands_init(p->steps, p->user, p->password);
+	phases_init(p->steps);
 }
 
 void
 session_free_all(void)
 {
-	size_t	i;
-
-	for (i = 0; i < STEPS_MAX; i++) {
-		free(step_cmds[i]);
-		step_cmds[i] = NULL;
-	}
-	free(auth_ir_cmd);
-	free(auth_response);
-	auth_ir_cmd = auth_response = NULL;
+	commands_free();
 }
 
 void
