@@ -88,9 +88,9 @@ void	stats_connected(void);
 void	stats_latency(enum latency, uint64_t us);
 /* --mailboxes: a request on a cached connection (reused) or a new one. */
 void	stats_request(int reused);
-/* Its SELECT OK came, `us` after the request's scheduled time. */
+/* Its last step's OK came, `us` after the request's scheduled time. */
 void	stats_request_done(uint64_t us);
-/* Its connection failed before the SELECT OK. */
+/* Its connection failed before its last step's OK. */
 void	stats_request_failed(void);
 /* A cached connection closed at the TTL; one closed for a younger one. */
 void	stats_evicted(void);
