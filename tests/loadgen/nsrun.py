@@ -16,6 +16,22 @@ from harness import LOADGEN, start_fake_imapd
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+# The end of a `before` script that defines serve(c): every connection to
+# 127.0.0.1:1145 is served by serve() in a thread of its own.
+SERVE_ON_1145 = r"""
+import socket, threading
+def accept(l):
+    while True:
+        c, _ = l.accept()
+        threading.Thread(target=serve, args=(c,), daemon=True).start()
+l = socket.socket()
+l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(("127.0.0.1", 1145))
+l.listen(128)
+threading.Thread(target=accept, args=(l,), daemon=True).start()
+"""
+
+
 def run_in_netns(loadgen_args, servers=(), sysctls=None, timeout=60,
                  after=None, before=None):
     """servers: list of fake-imapd argument lists (each with its --listen);

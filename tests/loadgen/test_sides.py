@@ -6,7 +6,7 @@ import tempfile
 import unittest
 
 from harness import read_csv
-from nsrun import run_in_netns
+from nsrun import SERVE_ON_1145, run_in_netns
 
 SERVER = "127.0.0.1:1143"
 N = 20
@@ -32,15 +32,7 @@ def serve(c):
                 c.sendall(b"* BYE bye\r\n" + tag + b" OK LOGOUT\r\n")
             else:
                 c.sendall(tag + b" OK done\r\n")
-def accept(l):
-    while True:
-        c, _ = l.accept()
-        threading.Thread(target=serve, args=(c,), daemon=True).start()
-l = socket.socket()
-l.bind(("127.0.0.1", 1145))
-l.listen(128)
-threading.Thread(target=accept, args=(l,), daemon=True).start()
-"""
+""" + SERVE_ON_1145
 
 
 class Sides(unittest.TestCase):

@@ -8,7 +8,7 @@ import tempfile
 import unittest
 
 from harness import LOADGEN, read_csv, run
-from nsrun import run_in_netns
+from nsrun import SERVE_ON_1145, run_in_netns
 
 SERVER = "127.0.0.1:1143"
 ODD = "127.0.0.1:1145"
@@ -59,16 +59,7 @@ def serve(c):
             c.sendall(b"* BYE bye\r\n" + tag + b" OK LOGOUT\r\n")
         else:
             c.sendall(tag + b" OK done\r\n")
-def accept(l):
-    while True:
-        c, _ = l.accept()
-        threading.Thread(target=serve, args=(c,), daemon=True).start()
-l = socket.socket()
-l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-l.bind(("127.0.0.1", 1145))
-l.listen(128)
-threading.Thread(target=accept, args=(l,), daemon=True).start()
-"""
+""" + SERVE_ON_1145
 
 
 def command_counts(path):

@@ -9,7 +9,7 @@ import tempfile
 import unittest
 
 from harness import LOADGEN, read_csv, run
-from nsrun import run_in_netns
+from nsrun import SERVE_ON_1145, run_in_netns
 from tlscert import make_self_signed
 
 PLAIN = "127.0.0.1:1143"
@@ -31,16 +31,7 @@ def serve(c):
             return
         tag = line.split(b" ")[0]
         c.sendall(tag + b" OK begin TLS now\r\n* 1 EXISTS\r\n")
-def accept(l):
-    while True:
-        c, _ = l.accept()
-        threading.Thread(target=serve, args=(c,), daemon=True).start()
-l = socket.socket()
-l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-l.bind(("127.0.0.1", 1145))
-l.listen(128)
-threading.Thread(target=accept, args=(l,), daemon=True).start()
-"""
+""" + SERVE_ON_1145
 
 # Accepts and never says a word: a handshake that never ends.
 SILENT = r"""
