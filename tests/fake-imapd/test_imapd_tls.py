@@ -94,15 +94,20 @@ class Conn:
         self.s.close()
 
 
-class StartTls(unittest.TestCase):
+class OneServer(unittest.TestCase):
+    """One TLS-capable fake-imapd (ARGS) shared by the class's tests."""
+    ARGS = ("--messages", str(N), "--logout-close", "server")
+
     @classmethod
     def setUpClass(cls):
-        cls.srv = TlsImapd("--messages", str(N), "--logout-close", "server")
+        cls.srv = TlsImapd(*cls.ARGS)
 
     @classmethod
     def tearDownClass(cls):
         cls.srv.__exit__()
 
+
+class StartTls(OneServer):
     def conn(self, tls=False):
         c = Conn(self.srv.tls_addr if tls else self.srv.addr)
         self.addCleanup(c.close)
@@ -162,14 +167,8 @@ class NoTlsConfigured(unittest.TestCase):
             c.close()
 
 
-class LoginDisabled(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.srv = TlsImapd("--login-disabled")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.srv.__exit__()
+class LoginDisabled(OneServer):
+    ARGS = ("--login-disabled",)
 
     def test_plaintext_refuses_login_until_starttls(self):
         c = Conn(self.srv.addr)
@@ -201,14 +200,7 @@ class LoginDisabled(unittest.TestCase):
         self.assertEqual(c.cmd("a", "LOGIN u p"), b"a OK LOGIN completed\r\n")
 
 
-class Imaplib(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.srv = TlsImapd("--messages", str(N), "--logout-close", "server")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.srv.__exit__()
+class Imaplib(OneServer):
 
     def session(self, m):
         self.assertEqual(m.login("user", "pass")[0], "OK")
@@ -244,16 +236,12 @@ class Imaplib(unittest.TestCase):
 
 
 @unittest.skipIf(CURL is None, "curl not installed")
-class Curl(unittest.TestCase):
+class Curl(OneServer):
     @classmethod
     def setUpClass(cls):
-        cls.srv = TlsImapd("--messages", str(N), "--logout-close", "server")
+        super().setUpClass()
         cls.imaps = "imaps://127.0.0.1:%d" % cls.srv.tls_addr[1]
         cls.imap = "imap://127.0.0.1:%d" % cls.srv.addr[1]
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.srv.__exit__()
 
     def curl(self, *args):
         r = subprocess.run([CURL, "-s", "-S", "--max-time", "10", "-u", "u:p", "--cacert", CERT] + list(args),
