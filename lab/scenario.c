@@ -524,6 +524,18 @@ scenario_logs_out(const struct scenario *sc)
 	    steps_have(&list, STEP_LOGOUT);
 }
 
+/* loadgen's mailbox cache serves each request with the list's mailbox
+ * steps on a logged-in connection. */
+static int
+steps_serve_requests(const struct scenario *sc)
+{
+	struct step_list	l;
+
+	return steps_parse(sc->steps, &l) == NULL &&
+	    (steps_have(&l, STEP_LOGIN) || steps_have(&l, STEP_AUTHENTICATE)) &&
+	    (steps_have(&l, STEP_SELECT) || steps_have(&l, STEP_EXAMINE));
+}
+
 /* The line keys[] entry section/name was set on, or 0. */
 static int
 line_of(const struct parse_ctx *ctx, const char *section, const char *name)
@@ -583,6 +595,12 @@ scenario_check_keys(const struct parse_ctx *ctx, int *line)
 		*line = line_of(ctx, "server", "listen");
 		return "[server] kind = command takes one listen address, the "
 		    "one {addr} and {port} stand for";
+	}
+	if (steps && sc->mailboxes > 0 && !steps_serve_requests(sc)) {
+		*line = steps;
+		return "[load] steps with mailboxes: a request is the steps "
+		    "after the login, so they need login (or authenticate) and "
+		    "select (or examine)";
 	}
 	if (steps && strcmp(sc->close, "server") == 0 &&
 	    !scenario_logs_out(sc)) {

@@ -360,6 +360,11 @@ START_TEST(steps_refusals)
 	    "'logout,login'", steps_parse("logout,login", &list));
 	ck_assert_str_eq(error_of("[load]\nrate = 1\nsteps = logout,login\n"),
 	    want);
+	ck_assert_str_eq(error_of("[load]\nrate = 1\nmailboxes = 10\n"
+	    "cache_ttl = 0\nsteps = login,noop,logout\n"),
+	    "F:5: [load] steps with mailboxes: a request is the steps after "
+	    "the login, so they need login (or authenticate) and select (or "
+	    "examine)");
 	ck_assert_str_eq(error_of("[server]\nlogout_close = server\n[load]\n"
 	    "rate = 1\nclose = server\nsteps = login,noop\n"),
 	    "F:6: [load] close = server waits for the server's close after "
