@@ -23,6 +23,7 @@
 #include "session.h"
 #include "sockdiag.h"
 #include "stats.h"
+#include "tls.h"
 
 /* After SIGINT or SIGTERM, sessions in flight get this long to finish. */
 #define DRAIN_US	2000000
@@ -33,44 +34,12 @@ static struct {
 	struct event		*ev_sigint;
 	struct event		*ev_sigterm;
 	struct event		*ev_drain;
-	char			*login;
 	uint64_t		 arrivals;	/* started or skipped */
 	uint64_t		 failures;
 	int			 arrivals_done;
 	int			 finished;
 	int			 signals;
 } run;
-
-/* Append s as an IMAP quoted string: \ and " take a backslash. */
-static char *
-quote(char *out, const char *s)
-{
-	*out++ = '"';
-	for (; *s != '\0'; s++) {
-		if (*s == '\\' || *s == '"')
-			*out++ = '\\';
-		*out++ = *s;
-	}
-	*out++ = '"';
-	return out;
-}
-
-static char *
-login_command(const struct config *cfg)
-{
-	char	*buf, *p;
-	size_t	 sz;
-
-	sz = 2 * (strlen(cfg->user) + strlen(cfg->password)) + 32;
-	if ((buf = malloc(sz)) == NULL)
-		fatal("malloc");
-	p = buf + snprintf(buf, sz, "a1 LOGIN ");
-	p = quote(p, cfg->user);
-	*p++ = ' ';
-	p = quote(p, cfg->password);
-	memcpy(p, "\r\n", 3);
-	return buf;
-}
 
 static void
 finish(void)
@@ -250,6 +219,19 @@ events_free(void)
 }
 
 
+/* One SSL_CTX for the run, when a session may use TLS; a CA file that
+ * does not load is bad input. */
+static void
+tls_setup(const struct config *cfg)
+{
+	char	err[512];
+
+	if (!cfg->tls && !steps_have(&cfg->steps, STEP_STARTTLS))
+		return;
+	if (tls_init(cfg->tls_ca, cfg->tls_servername, err, sizeof(err)) == -1)
+		usage_error("%s", err);
+}
+
 /* TIME_WAIT by side needs to know which ports are the servers'. */
 static int
 open_sockdiag(const struct config *cfg)
@@ -288,7 +270,8 @@ start(const struct config *cfg)
 				    open_sockdiag(cfg), cfg->latency_path,
 				    cfg->mailboxes, cfg->cache_ttl_us, skew };
 	struct session_params	sp = { cfg->targets, cfg->ntargets,
-				    cfg->timeout_us, run.login, cfg->close,
+				    cfg->timeout_us, &cfg->steps, cfg->user,
+				    cfg->password, cfg->close, cfg->tls,
 				    cfg->bind.mode != BIND_NONE,
 				    on_session_end, cache_idle, cache_gone };
 	struct cache_params	cp = { cfg->mailboxes, cfg->cache_ttl_us,
@@ -320,7 +303,7 @@ main(int argc, char **argv)
 	options_parse(&run.cfg, argc, argv);
 	log_init("loadgen", run.cfg.debug);
 	nofile_raise();
-	run.login = login_command(&run.cfg);
+	tls_setup(&run.cfg);
 	events_setup();
 	start(&run.cfg);
 
@@ -331,6 +314,7 @@ main(int argc, char **argv)
 	stats_close();
 	sockdiag_close();
 	events_free();
-	free(run.login);
+	session_free_all();
+	tls_free();
 	return 0;
 }

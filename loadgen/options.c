@@ -17,6 +17,7 @@
 #include "mailbox.h"
 #include "options.h"
 #include "session.h"
+#include "steps.h"
 #include "units.h"
 
 /* Longest --user or --password; keeps the LOGIN line well under the
@@ -48,6 +49,10 @@ enum {
 	OPT_MAILBOXES,
 	OPT_CACHE_TTL,
 	OPT_MAILBOX_SKEW,
+	OPT_STEPS,
+	OPT_TLS,
+	OPT_TLS_CA,
+	OPT_TLS_SERVERNAME,
 	OPT_DEBUG,
 	OPT_HELP,
 	OPT_VERSION,
@@ -78,6 +83,10 @@ static const struct option longopts[] = {
 	{ "mailboxes",		required_argument, NULL, OPT_MAILBOXES },
 	{ "cache-ttl",		required_argument, NULL, OPT_CACHE_TTL },
 	{ "mailbox-skew",	required_argument, NULL, OPT_MAILBOX_SKEW },
+	{ "steps",		required_argument, NULL, OPT_STEPS },
+	{ "tls",		no_argument, NULL, OPT_TLS },
+	{ "tls-ca",		required_argument, NULL, OPT_TLS_CA },
+	{ "tls-servername",	required_argument, NULL, OPT_TLS_SERVERNAME },
 	{ "debug",		no_argument, NULL, OPT_DEBUG },
 	{ "help",		no_argument, NULL, OPT_HELP },
 	{ "version",		no_argument, NULL, OPT_VERSION },
@@ -88,8 +97,9 @@ static __attribute__((noreturn)) void
 usage(void)
 {
 	printf("usage: loadgen [options] HOST:PORT\n"
-	    "Open-loop IMAP connection churn: connect, LOGIN, LOGOUT, read\n"
-	    "the whole reply, then close first (so TIME_WAIT is ours).\n"
+	    "Open-loop IMAP connection churn: connect, greeting, the --steps\n"
+	    "(LOGIN, SELECT INBOX, LOGOUT by default), read the whole reply,\n"
+	    "then close first (so TIME_WAIT is ours).\n"
 	    "\n"
 	    "  --rate N            new connections per second (100)\n"
 	    "  --schedule SPEC     instead of --rate: const:200, poisson:200,\n"
@@ -114,8 +124,25 @@ usage(void)
 	    "  --interval D        per-interval CSV row period (1s)\n"
 	    "  --timeout D         limit on each step: connect, greeting,\n"
 	    "                      each reply (10s)\n"
-	    "  --user U            LOGIN user (user)\n"
-	    "  --password P        LOGIN password (password)\n"
+	    "  --steps LIST        the session between greeting and close,\n"
+	    "                      in order, comma-separated: login,\n"
+	    "                      authenticate (PLAIN), select[=MAILBOX],\n"
+	    "                      examine[=MAILBOX], fetch=N (messages 1:N,\n"
+	    "                      bodies), noop, idle=DURATION, logout\n"
+	    "                      (" STEPS_DEFAULT "); starttls first\n"
+	    "                      upgrades the connection (RFC 3501 6.2.1)\n"
+	    "  --tls               TLS right after connect (port 993 style)\n"
+	    "  --tls-ca FILE       verify the server's chain against these PEM\n"
+	    "                      CAs, and its name. WITHOUT --tls-ca THE\n"
+	    "                      SERVER IS NOT VERIFIED AT ALL (any\n"
+	    "                      certificate is accepted), as load\n"
+	    "                      generators usually do\n"
+	    "  --tls-servername N  SNI, and the name the certificate must\n"
+	    "                      carry with --tls-ca; default: no SNI, and\n"
+	    "                      the target's IP address must be one of\n"
+	    "                      the certificate's IP SANs\n"
+	    "  --user U            LOGIN and AUTHENTICATE user (user)\n"
+	    "  --password P        their password (password)\n"
 	    "  --csv FILE          per-interval CSV\n"
 	    "  --summary-csv FILE  whole-run CSV, one row\n"
 	    "  --latency-csv FILE  whole-run latency percentiles, a row each\n"
@@ -124,9 +151,11 @@ usage(void)
 	    "                      wait for the server's FIN\n"
 	    "  --close rst         after LOGOUT, SO_LINGER {1,0}: RST, no\n"
 	    "                      TIME_WAIT anywhere\n"
-	    "  --close no-logout   close first right after the LOGIN reply\n"
+	    "  --close no-logout   as client, without the list's logout step\n"
+	    "                      (close first right after the last reply)\n"
 	    "  --mailboxes N       KB 319502's mailbox cache: each arrival is\n"
-	    "                      a request (SELECT INBOX) for one of N\n"
+	    "                      a request (the list's steps after login:\n"
+	    "                      SELECT INBOX by default) for one of N\n"
 	    "                      mailboxes, on its cached connection if idle\n"
 	    "                      and younger than --cache-ttl, else on a\n"
 	    "                      new one that is then cached\n"
@@ -158,6 +187,8 @@ config_defaults(struct config *cfg)
 	cfg->seed = 1;
 	cfg->drain_timeout_us = 120000000;
 	cfg->bind.mode = BIND_NONE;
+	if (steps_parse(STEPS_DEFAULT, &cfg->steps) != NULL)
+		fatalx("STEPS_DEFAULT does not parse");
 }
 
 /* Name of a long option by its value, for error messages. */
@@ -208,6 +239,21 @@ opt_credential(int val, const char *arg)
 		usage_error("--%s: expected at most %d bytes", option_name(val),
 		    CRED_MAX);
 	return arg;
+}
+
+/* A DNS name for SNI (RFC 6066 3): letters, digits, '-' and '.'. */
+static const char *
+servername_check(const char *s)
+{
+	const char	*p;
+
+	if (*s == '\0' || strlen(s) > 253)
+		return "a host name of 1 to 253 characters";
+	for (p = s; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.'))
+			return "a host name (letters, digits, '-' and '.')";
+	return NULL;
 }
 
 /* A count of at least 1, such as 500 or 2k. */
@@ -350,6 +396,19 @@ parse_option2(struct config *cfg, int c, char **argv)
 		check(c, optarg, mailbox_skew_parse(optarg, &cfg->skew));
 		cfg->skew_set = 1;
 		break;
+	case OPT_STEPS:
+		check(c, optarg, steps_parse(optarg, &cfg->steps));
+		break;
+	case OPT_TLS:
+		cfg->tls = 1;
+		break;
+	case OPT_TLS_CA:
+		cfg->tls_ca = optarg;
+		break;
+	case OPT_TLS_SERVERNAME:
+		check(c, optarg, servername_check(optarg));
+		cfg->tls_servername = optarg;
+		break;
 	case OPT_HELP:
 		usage();
 	case OPT_VERSION:
@@ -376,6 +435,31 @@ check_cache(const struct config *cfg)
 	if (!cfg->cache_ttl_set)
 		usage_error("--mailboxes: expected --cache-ttl too, such as "
 		    "--cache-ttl 0 or --cache-ttl 60s");
+	/* A request is the list's mailbox steps, after the login. */
+	if ((!steps_have(&cfg->steps, STEP_LOGIN) &&
+	    !steps_have(&cfg->steps, STEP_AUTHENTICATE)) ||
+	    (!steps_have(&cfg->steps, STEP_SELECT) &&
+	    !steps_have(&cfg->steps, STEP_EXAMINE)))
+		usage_error("--steps: expected login or authenticate and a "
+		    "select or examine step with --mailboxes");
+}
+
+/* The list as run: --close no-logout drops its logout step. */
+static void
+check_steps(struct config *cfg)
+{
+	struct step_list	*l = &cfg->steps;
+
+	if (cfg->tls && steps_have(l, STEP_STARTTLS))
+		usage_error("--tls: expected either --tls or a starttls step, "
+		    "not both");
+	if (!cfg->tls && !steps_have(l, STEP_STARTTLS) &&
+	    (cfg->tls_ca != NULL || cfg->tls_servername != NULL))
+		usage_error("--%s: expected --tls or a starttls step too",
+		    cfg->tls_ca != NULL ? "tls-ca" : "tls-servername");
+	if (cfg->close == CLOSE_NO_LOGOUT && l->n > 0 &&
+	    l->step[l->n - 1].kind == STEP_LOGOUT)
+		l->n--;
 }
 
 /* Cross-option checks, once every option is known. */
@@ -413,6 +497,7 @@ check_config(struct config *cfg)
 	if (cfg->bind.mode == BIND_RANGE &&
 	    (why = bind_range_supported(family)) != NULL)
 		usage_error("--bind: expected %s", why);
+	check_steps(cfg);
 	check_cache(cfg);
 }
 
@@ -451,7 +536,7 @@ options_parse(struct config *cfg, int argc, char **argv)
 /* The run's options as summary columns, so rows of many runs line up:
  * the ones a table groups by, then the whole command line. */
 static const char *const opt_names[] = {
-	"schedule", "bind", "sources", "targets", "close", "options",
+	"schedule", "bind", "sources", "targets", "close", "options", "steps",
 };
 #define NOPTS	(int)(sizeof(opt_names) / sizeof(opt_names[0]))
 #define OPT_STRLEN	(ARRIVAL_SPEC_STRLEN + 4096)
@@ -501,15 +586,16 @@ static void
 options_line(const struct config *cfg, const char *schedule,
     const char *bind, char *buf, size_t sz)
 {
-	char	d[32], t[32], iv[32], addrs[4096];
+	char	d[32], t[32], iv[32], addrs[4096], steps[STEPS_MAX * 80];
 	size_t	n;
 
 	format_duration(cfg->duration_us, d, sizeof(d));
 	format_duration(cfg->timeout_us, t, sizeof(t));
 	format_duration(cfg->interval_us, iv, sizeof(iv));
+	steps_format(&cfg->steps, steps, sizeof(steps));
 	n = append(buf, sz, 0, "--schedule %s --seed %llu --duration %s "
-	    "--interval %s --timeout %s --close %s --bind %s", schedule,
-	    (unsigned long long)cfg->seed, d, iv, t,
+	    "--interval %s --timeout %s --steps %s --close %s --bind %s",
+	    schedule, (unsigned long long)cfg->seed, d, iv, t, steps,
 	    close_mode_name(cfg->close), bind);
 	if (cfg->count != 0)
 		n = append(buf, sz, n, " --count %llu",
@@ -522,6 +608,13 @@ options_line(const struct config *cfg, const char *schedule,
 		    (unsigned long long)cfg->max_failures);
 	if (cfg->stop_on_failure)
 		n = append(buf, sz, n, " --stop-on-failure");
+	if (cfg->tls)
+		n = append(buf, sz, n, " --tls");
+	if (cfg->tls_ca != NULL)
+		n = append(buf, sz, n, " --tls-ca %s", cfg->tls_ca);
+	if (cfg->tls_servername != NULL)
+		n = append(buf, sz, n, " --tls-servername %s",
+		    cfg->tls_servername);
 	if (cfg->drain_below != 0)
 		n = append(buf, sz, n, " --drain %llu",
 		    (unsigned long long)cfg->drain_below);
@@ -559,6 +652,7 @@ options_columns(const struct config *cfg, const char *const **names,
 	    close_mode_name(cfg->close));
 	options_line(cfg, opt_buf[0], opt_buf[1], opt_buf[5],
 	    sizeof(opt_buf[5]));
+	steps_format(&cfg->steps, opt_buf[6], sizeof(opt_buf[6]));
 	for (i = 0; i < NOPTS; i++)
 		opt_values[i] = opt_buf[i];
 	*names = opt_names;

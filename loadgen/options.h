@@ -9,6 +9,7 @@
 #include "bind.h"
 #include "mailbox.h"
 #include "session.h"
+#include "steps.h"
 
 /* Destinations, round-robin: ports are reused per destination. */
 #define TARGETS_MAX	64
@@ -36,6 +37,7 @@ struct config {
 	const char	*summary_path;
 	const char	*latency_path;
 	enum close_mode	 close;
+	struct step_list steps;		/* as run: no LOGOUT with no-logout */
 	uint64_t	 drain_below;	/* --drain: 0 when off */
 	uint64_t	 drain_timeout_us;
 	uint64_t	 mailboxes;	/* --mailboxes: 0 when off */
@@ -44,6 +46,9 @@ struct config {
 	int		 cache_ttl_set;
 	struct mailbox_skew skew;	/* --mailbox-skew */
 	int		 skew_set;
+	int		 tls;		/* --tls */
+	const char	*tls_ca;
+	const char	*tls_servername;
 	int		 debug;
 };
 

@@ -1,7 +1,8 @@
 /* session.c: the client side of one IMAP connection, as a state machine:
- * connect, greeting, LOGIN, LOGOUT, then close first, having read it all.
- * With --mailboxes the connection serves requests (SELECT INBOX) between
- * LOGIN and LOGOUT, idle in the mailbox cache (cache.c) in between. */
+ * connect, greeting, the --steps list (LOGIN, SELECT, FETCH, IDLE, ...,
+ * LOGOUT), then close first, having read it all.  With --mailboxes the
+ * connection serves requests (the list's mailbox steps) between its
+ * authentication and its LOGOUT, cached (cache.c) in between. */
 #include <sys/types.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -19,27 +21,48 @@
 
 #include "addr.h"
 #include "bind.h"
+#include "commands.h"
 #include "imap.h"
 #include "lineio.h"
 #include "log.h"
 #include "schedule.h"
 #include "session.h"
 #include "stats.h"
+#include "steps.h"
+#include "tls.h"
 
 /* Longest response line we accept, without its CRLF. */
 #define SESSION_LINE_MAX	65536
+/* Longest command we send, tag and CRLF included (LOGIN of two 1k
+ * credentials quoted, their base64). */
+#define SESSION_CMD_MAX		8192
 
-/* Each state is also the stage a failure is reported in. */
+/* Literals ({N}) in replies are skipped, never held; past this size a
+ * reply is not IMAP (RFC 3501 4.3 sets no limit, real servers do). */
+#define SESSION_LITERAL_MAX	(1ULL << 40)
+
+/* A state's stage is what a failure in it is reported as (CSV.md). */
 enum session_state {
 	STATE_SOCKET,
 	STATE_BIND,	/* only with a --bind mode other than none */
 	STATE_CONNECT,
+	STATE_TLS,	/* --tls: the handshake right after connect */
 	STATE_GREETING,
+	STATE_STARTTLS,		/* STARTTLS sent, its tagged OK awaited */
+	STATE_STARTTLS_TLS,	/* the handshake after that OK */
 	STATE_LOGIN,
+	STATE_AUTH_CONT,	/* AUTHENTICATE PLAIN without SASL-IR: "+" */
+	STATE_AUTHENTICATE,	/* its tagged reply */
+	STATE_SELECT,
+	STATE_EXAMINE,
+	STATE_FETCH,
+	STATE_NOOP,
+	STATE_IDLE_START,	/* IDLE sent, "+" awaited */
+	STATE_IDLING,		/* in IDLE for the step's duration */
+	STATE_IDLE_DONE,	/* DONE sent, the tagged reply awaited */
 	STATE_LOGOUT,
-	STATE_CLOSE,	/* LOGOUT answered; waiting for the server's FIN */
-	STATE_SELECT,	/* --mailboxes: a request's SELECT INBOX sent */
-	STATE_IDLE,	/* --mailboxes: between requests, no step deadline */
+	STATE_CLOSE,	/* the last reply read; waiting for the server's FIN */
+	STATE_CACHED,	/* --mailboxes: between requests, no step deadline */
 };
 
 struct session {
@@ -50,64 +73,105 @@ struct session {
 	struct event		*ev_connect;
 	struct event		*ev_timeout;	/* the current step's deadline */
 	struct bufferevent	*bev;
+	int			 tls;		/* bev is an OpenSSL one */
 	int			 bye;		/* "* BYE" seen (LOGOUT, idle) */
+	int			 preauth;	/* PREAUTH greeting: no LOGIN */
+	int			 sasl_ir;	/* the greeting offered SASL-IR */
+	int			 cont;		/* the next line continues a
+						 * reply after a literal */
+	uint64_t		 literal;	/* literal bytes still to skip */
 	unsigned		 ntag;		/* commands tagged so far */
+	unsigned		 step;		/* index in the step list */
 	char			 tag[16];	/* of the command in flight */
 	int64_t			 mailbox;	/* --mailboxes: its mailbox; -1 */
-	int			 in_request;	/* a request awaits its SELECT OK */
+	int			 in_request;	/* a request awaits its steps */
 	uint64_t		 req_due_us;	/* that request's scheduled time */
 	uint64_t		 due_us;	/* when the schedule wanted it */
 	uint64_t		 start_us;	/* when socket() was called */
 	uint64_t		 step_us;	/* when the current step began */
 };
 
-/* A response line for the current state; -1 when the session ended. */
+/* A response's first line for the current state; -1 when reading must
+ * stop (the session ended). */
 typedef int (*line_handler)(struct session *, const struct imap_response *);
 
 static int	greeting_line(struct session *, const struct imap_response *);
-static int	login_line(struct session *, const struct imap_response *);
+static int	starttls_line(struct session *, const struct imap_response *);
+static int	handshake_line(struct session *, const struct imap_response *);
+static int	step_line(struct session *, const struct imap_response *);
+static int	auth_cont_line(struct session *, const struct imap_response *);
+static int	idle_start_line(struct session *, const struct imap_response *);
+static int	idling_line(struct session *, const struct imap_response *);
 static int	logout_line(struct session *, const struct imap_response *);
 static int	close_line(struct session *, const struct imap_response *);
-static int	select_line(struct session *, const struct imap_response *);
-static int	idle_line(struct session *, const struct imap_response *);
+static int	cached_line(struct session *, const struct imap_response *);
 
 static const struct {
 	const char	*name;
+	const char	*stage;		/* stats.c's stage names */
 	line_handler	 on_line;	/* NULL: no connection to read yet */
 } states[] = {
-	[STATE_SOCKET] = { "socket", NULL },
-	[STATE_BIND] = { "bind", NULL },
-	[STATE_CONNECT] = { "connect", NULL },
-	[STATE_GREETING] = { "greeting", greeting_line },
-	[STATE_LOGIN] = { "login", login_line },
-	[STATE_LOGOUT] = { "logout", logout_line },
-	[STATE_CLOSE] = { "close", close_line },
-	[STATE_SELECT] = { "select", select_line },
-	[STATE_IDLE] = { "idle", idle_line },
+	[STATE_SOCKET] = { "socket", "socket", NULL },
+	[STATE_BIND] = { "bind", "bind", NULL },
+	[STATE_CONNECT] = { "connect", "connect", NULL },
+	[STATE_TLS] = { "tls", "tls", handshake_line },
+	[STATE_GREETING] = { "greeting", "greeting", greeting_line },
+	[STATE_STARTTLS] = { "starttls", "starttls", starttls_line },
+	[STATE_STARTTLS_TLS] = { "starttls-tls", "starttls", handshake_line },
+	[STATE_LOGIN] = { "login", "login", step_line },
+	[STATE_AUTH_CONT] = { "auth-cont", "authenticate", auth_cont_line },
+	[STATE_AUTHENTICATE] = { "authenticate", "authenticate", step_line },
+	[STATE_SELECT] = { "select", "select", step_line },
+	[STATE_EXAMINE] = { "examine", "examine", step_line },
+	[STATE_FETCH] = { "fetch", "fetch", step_line },
+	[STATE_NOOP] = { "noop", "noop", step_line },
+	[STATE_IDLE_START] = { "idle-start", "idle", idle_start_line },
+	[STATE_IDLING] = { "idling", "idle", idling_line },
+	[STATE_IDLE_DONE] = { "idle-done", "idle", step_line },
+	[STATE_LOGOUT] = { "logout", "logout", logout_line },
+	[STATE_CLOSE] = { "close", "close", close_line },
+	[STATE_CACHED] = { "cached", "idle", cached_line },
+};
+
+/* The state each step's command puts the session in. */
+static const enum session_state step_states[] = {
+	[STEP_STARTTLS] = STATE_STARTTLS,
+	[STEP_LOGIN] = STATE_LOGIN,
+	[STEP_AUTHENTICATE] = STATE_AUTHENTICATE,
+	[STEP_SELECT] = STATE_SELECT,
+	[STEP_EXAMINE] = STATE_EXAMINE,
+	[STEP_FETCH] = STATE_FETCH,
+	[STEP_NOOP] = STATE_NOOP,
+	[STEP_IDLE] = STATE_IDLE_START,
+	[STEP_LOGOUT] = STATE_LOGOUT,
 };
 
 static TAILQ_HEAD(, session)	 sessions = TAILQ_HEAD_INITIALIZER(sessions);
 static uint64_t			 nsessions;
-static uint64_t			 nidle;		/* in STATE_IDLE */
+static uint64_t			 ncached;	/* in STATE_CACHED */
 static struct event_base	*base;
 static struct session_params	 params;
 static struct timeval		 step_timeout;
+/* --mailboxes: steps [0, open_end) open a connection, [open_end,
+ * req_end) are a request, [req_end, n) close it (LOGOUT). */
+static unsigned			 open_end, req_end;
 
 /* Sessions never interleave inside a callback: one buffer serves all. */
 static char			 line[SESSION_LINE_MAX + 1];
+static char			 cmdbuf[SESSION_CMD_MAX];
 
 static void
 session_enter_state(struct session *s, enum session_state new)
 {
 	log_debug("session id=%llu state=%s->%s", (unsigned long long)s->id,
 	    states[s->state].name, states[new].name);
-	if (s->state == STATE_IDLE)
-		nidle--;
+	if (s->state == STATE_CACHED)
+		ncached--;
 	s->state = new;
 	/* Every step gets the whole --timeout, however the server paces it;
-	 * an idle connection waits for the cache, not for the server. */
-	if (new == STATE_IDLE) {
-		nidle++;
+	 * a cached connection waits for the cache, not for the server. */
+	if (new == STATE_CACHED) {
+		ncached++;
 		evtimer_del(s->ev_timeout);
 	} else
 		evtimer_add(s->ev_timeout, &step_timeout);
@@ -117,7 +181,7 @@ session_enter_state(struct session *s, enum session_state new)
 static void
 session_free(struct session *s, enum reason why, int err, const char *detail)
 {
-	const char	*stage = states[s->state].name;
+	const char	*stage = states[s->state].stage;
 	uint64_t	 now;
 
 	if (why == REASON_COMPLETED)
@@ -141,14 +205,16 @@ session_free(struct session *s, enum reason why, int err, const char *detail)
 		stats_request_failed();
 	if (s->mailbox >= 0 && params.on_gone != NULL)
 		params.on_gone(s);
-	if (s->state == STATE_IDLE)
-		nidle--;
+	if (s->state == STATE_CACHED)
+		ncached--;
 
 	TAILQ_REMOVE(&sessions, s, entry);
 	nsessions--;
 	/* No SO_LINGER (but for --close rst): a plain close() sends FIN,
 	 * and the side that sends the first FIN is left in TIME_WAIT. */
-	if (s->bev != NULL)
+	if (s->bev != NULL && s->tls)
+		tls_bev_free(s->bev);
+	else if (s->bev != NULL)
 		bufferevent_free(s->bev);
 	if (s->ev_connect != NULL)
 		event_free(s->ev_connect);
@@ -180,22 +246,25 @@ session_fail_errno(struct session *s, int err, const char *detail)
 }
 
 static void
-session_send(struct session *s, const char *cmd)
+session_send(struct session *s, const char *cmd, size_t len)
 {
-	if (bufferevent_write(s->bev, cmd, strlen(cmd)) == -1)
+	if (bufferevent_write(s->bev, cmd, len) == -1)
 		fatalx("bufferevent_write");
 }
 
-/* "aN CMD": tags count up per connection (a1 is LOGIN's), and the
- * tagged reply must carry the tag of the command in flight. */
+/* "aN CMD": tags count up per connection (a1 is the first step's), and
+ * the tagged reply must carry the tag of the command in flight. */
 static void
 session_send_tagged(struct session *s, const char *cmd)
 {
-	char	buf[64];
+	int	n;
 
 	snprintf(s->tag, sizeof(s->tag), "a%u", ++s->ntag);
-	snprintf(buf, sizeof(buf), "%s %s\r\n", s->tag, cmd);
-	session_send(s, buf);
+	n = snprintf(cmdbuf, sizeof(cmdbuf), "%s %s\r\n", s->tag, cmd);
+	if (n < 0 || (size_t)n >= sizeof(cmdbuf))
+		fatalx("session: command longer than %d bytes",
+		    SESSION_CMD_MAX);
+	session_send(s, cmdbuf, (size_t)n);
 }
 
 static const char *const close_names[] = {
@@ -229,11 +298,20 @@ client_closes_first(void)
 	return params.close == CLOSE_CLIENT || params.close == CLOSE_NO_LOGOUT;
 }
 
+static void	session_idle_done(struct session *);
+static void	session_start_tls(struct session *, enum session_state);
+static int	session_next(struct session *);
+
 static void
 session_timeout(evutil_socket_t fd UNUSED, short events UNUSED, void *arg)
 {
 	struct session	*s = arg;
 
+	/* The idle step's own timer: its time is up, not the server's. */
+	if (s->state == STATE_IDLING) {
+		session_idle_done(s);
+		return;
+	}
 	/* Our FIN is out and the IMAP work is done, but the server never
 	 * closed: our port now sits in FIN_WAIT_2 instead of TIME_WAIT. */
 	if (s->state == STATE_CLOSE && client_closes_first()) {
@@ -259,33 +337,53 @@ session_reset(struct session *s)
 	session_free(s, REASON_COMPLETED, 0, "");
 }
 
-/* The tagged LOGOUT OK (LOGIN OK with --close no-logout) was the last
- * thing the server should send. */
+/* Bytes the server sent that nobody asked for: in libevent's buffer or
+ * in the kernel's receive queue.  1 if there are (the session is then
+ * ended as protocol), -1 if the session ended otherwise, 0 if none;
+ * `fin` says whether the server's FIN is already in. */
+static int
+session_unread(struct session *s, const char *what, int *fin)
+{
+	char	c;
+	ssize_t	n;
+
+	*fin = 0;
+	if (evbuffer_get_length(bufferevent_get_input(s->bev)) > 0) {
+		session_free(s, REASON_PROTOCOL, 0, what);
+		return 1;
+	}
+	/* Under TLS the kernel's queue holds records, not IMAP: a
+	 * close_notify or a session ticket is no stray byte.  What OpenSSL
+	 * decrypted is in libevent's buffer, checked above. */
+	if (s->tls)
+		return 0;
+	n = recv(s->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+	if (n > 0) {
+		session_free(s, REASON_PROTOCOL, 0, what);
+		return 1;
+	}
+	if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK) {
+		session_fail_errno(s, errno, "recv");
+		return -1;
+	}
+	*fin = n == 0;
+	return 0;
+}
+
+/* The last step's tagged reply was the last thing the server should
+ * send. */
 static int
 session_last_reply(struct session *s)
 {
-	struct evbuffer	*in = bufferevent_get_input(s->bev);
-	char		 c;
-	ssize_t		 n;
+	int	fin;
 
 	/* Closing with unread bytes makes the kernel send RST instead of
 	 * FIN, and an RST leaves no TIME_WAIT: the run would stop
 	 * reproducing the bug without a word.  So look in libevent's buffer
 	 * and in the kernel's receive queue before closing. */
-	if (evbuffer_get_length(in) > 0) {
-		session_free(s, REASON_PROTOCOL, 0, "bytes after the last reply");
+	if (session_unread(s, "bytes after the last reply", &fin) != 0)
 		return -1;
-	}
-	n = recv(bufferevent_getfd(s->bev), &c, 1, MSG_PEEK | MSG_DONTWAIT);
-	if (n > 0) {
-		session_free(s, REASON_PROTOCOL, 0, "bytes after the last reply");
-		return -1;
-	}
-	if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK) {
-		session_fail_errno(s, errno, "recv after the last reply");
-		return -1;
-	}
-	if (n == 0 && client_closes_first()) {
+	if (fin && client_closes_first()) {
 		log_debug("session id=%llu server closed first",
 		    (unsigned long long)s->id);
 		stats_server_closed_first();
@@ -301,8 +399,11 @@ session_last_reply(struct session *s)
 	 * close() would answer it with RST and no TIME_WAIT), and the port
 	 * is in TIME_WAIT, not FIN_WAIT_2, when the session is counted.
 	 */
-	if (client_closes_first() &&
-	    shutdown(bufferevent_getfd(s->bev), SHUT_WR) == -1) {
+	if (client_closes_first() && s->tls &&
+	    tls_close_notify(s->bev) == -1)
+		log_debug("session id=%llu close_notify not sent",
+		    (unsigned long long)s->id);
+	if (client_closes_first() && shutdown(s->fd, SHUT_WR) == -1) {
 		session_fail_errno(s, errno, "shutdown");
 		return -1;
 	}
@@ -310,52 +411,150 @@ session_last_reply(struct session *s)
 	return 0;
 }
 
-/* The server's FIN came: the session is over if nothing came with it. */
+/* Under TLS, after the server's close_notify (or a bare FIN): the TCP
+ * FIN itself, read on the socket with anything before it discarded, so
+ * that we close only once the server has (no RST, and in --close client
+ * the port is in TIME_WAIT when the session counts). */
+static void
+session_tls_fin(evutil_socket_t fd, short events UNUSED, void *arg)
+{
+	struct session	*s = arg;
+	char		 buf[4096];
+	ssize_t		 n;
+
+	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+		;
+	if (n == 0) {
+		session_free(s, REASON_COMPLETED, 0, "");
+		return;
+	}
+	if (errno != EAGAIN && errno != EWOULDBLOCK) {
+		session_fail_errno(s, errno, "recv");
+		return;
+	}
+	if (s->ev_connect == NULL && (s->ev_connect = event_new(base, s->fd,
+	    EV_READ | EV_PERSIST, session_tls_fin, s)) == NULL)
+		fatalx("event_new");
+	event_add(s->ev_connect, NULL);
+}
+
+/* The server's FIN came (under TLS, its close_notify): the session is
+ * over if nothing came with it. */
 static void
 session_close_done(struct session *s)
 {
 	if (evbuffer_get_length(bufferevent_get_input(s->bev)) > 0)
-		session_free(s, REASON_PROTOCOL, 0, "bytes after LOGOUT OK");
-	else
+		session_free(s, REASON_PROTOCOL, 0, "bytes after the last reply");
+	else if (s->tls) {
+		bufferevent_disable(s->bev, EV_READ | EV_WRITE);
+		session_tls_fin(s->fd, EV_READ, s);
+	} else
 		session_free(s, REASON_COMPLETED, 0, "");
 }
 
 static int
 close_line(struct session *s, const struct imap_response *r UNUSED)
 {
-	session_free(s, REASON_PROTOCOL, 0, "bytes after LOGOUT OK");
+	session_free(s, REASON_PROTOCOL, 0, "bytes after the last reply");
 	return -1;
 }
 
-/* LOGOUT, or with --close no-logout, close now as the article's client
- * did: its connection simply went away. */
+/* --mailboxes: the request's steps are done; the connection is cached
+ * and the cache decides whether it stays. */
 static int
-session_logout(struct session *s)
+session_request_done(struct session *s)
 {
-	if (params.close == CLOSE_NO_LOGOUT)
-		return session_last_reply(s);
-	s->bye = 0;
-	session_send_tagged(s, "LOGOUT");
-	session_enter_state(s, STATE_LOGOUT);
+	stats_request_done(schedule_now_us() - s->req_due_us);
+	s->in_request = 0;
+	session_enter_state(s, STATE_CACHED);
+	return params.on_idle(s);
+}
+
+/* Send step `st`'s command and wait for its reply. */
+static int
+session_step(struct session *s, const struct step *st)
+{
+	switch (st->kind) {
+	case STEP_AUTHENTICATE:
+		/* RFC 4959: the response rides on the command when the
+		 * server said it may; else it waits for "+" (RFC 3501
+		 * 6.2.2). */
+		if (s->sasl_ir) {
+			session_send_tagged(s, command_auth_ir());
+			session_enter_state(s, STATE_AUTHENTICATE);
+		} else {
+			session_send_tagged(s, command_of(s->step));
+			session_enter_state(s, STATE_AUTH_CONT);
+		}
+		return 0;
+	case STEP_LOGOUT:
+		s->bye = 0;
+		break;
+	default:
+		break;
+	}
+	session_send_tagged(s, command_of(s->step));
+	session_enter_state(s, step_states[st->kind]);
 	return 0;
 }
 
-/* A request: SELECT of INBOX, which fake-imapd and Dovecot both have;
- * its tagged OK completes the request. */
-static void
-session_select(struct session *s)
+/* Run the list from s->step on: the next step, the end of a request, or
+ * the close after the last step. */
+static int
+session_run(struct session *s)
 {
-	session_send_tagged(s, "SELECT INBOX");
-	session_enter_state(s, STATE_SELECT);
+	const struct step	*st;
+
+	for (;;) {
+		if (s->mailbox >= 0 && s->in_request && s->step == req_end)
+			return session_request_done(s);
+		if (s->step == params.steps->n)
+			return session_last_reply(s);
+		st = &params.steps->step[s->step];
+		/* RFC 3501 7.1.4: already authenticated, no LOGIN. */
+		if (s->preauth && (st->kind == STEP_LOGIN ||
+		    st->kind == STEP_AUTHENTICATE)) {
+			s->step++;
+			continue;
+		}
+		if (s->preauth && st->kind == STEP_STARTTLS) {
+			session_free(s, REASON_PROTOCOL, 0,
+			    "PREAUTH greeting: STARTTLS not possible");
+			return -1;
+		}
+		return session_step(s, st);
+	}
 }
 
-/* Logged in: the request of a cache connection, or straight to LOGOUT. */
+/* The current step succeeded: the next one. */
 static int
-session_logged_in(struct session *s)
+session_next(struct session *s)
 {
-	if (s->mailbox < 0)
-		return session_logout(s);
-	session_select(s);
+	enum step_kind	k = params.steps->step[s->step].kind;
+
+	if (k == STEP_LOGIN || k == STEP_AUTHENTICATE)
+		session_step_done(s, LAT_LOGIN);
+	else
+		s->step_us = schedule_now_us();
+	s->step++;
+	return session_run(s);
+}
+
+/* Whether the greeting's CAPABILITY response code (RFC 3501 7.1) lists
+ * SASL-IR (RFC 4959). */
+static int
+greeting_has_sasl_ir(const char *text)
+{
+	const char	*p, *end;
+
+	if ((p = strchr(text, '[')) == NULL ||
+	    strncasecmp(p + 1, "CAPABILITY ", 11) != 0 ||
+	    (end = strchr(p, ']')) == NULL)
+		return 0;
+	for (p += 12; p < end; p++)
+		if ((p[-1] == ' ') && strncasecmp(p, "SASL-IR", 7) == 0 &&
+		    (p[7] == ' ' || p + 7 == end))
+			return 1;
 	return 0;
 }
 
@@ -368,16 +567,13 @@ greeting_line(struct session *s, const struct imap_response *r)
 	}
 	switch (r->status) {
 	case IMAP_ST_OK:
-		session_step_done(s, LAT_GREETING);
-		session_send(s, params.login);
-		s->ntag = 1;	/* params.login is "a1 LOGIN ..." */
-		snprintf(s->tag, sizeof(s->tag), "a1");
-		session_enter_state(s, STATE_LOGIN);
-		return 0;
 	case IMAP_ST_PREAUTH:
 		session_step_done(s, LAT_GREETING);
-		/* RFC 3501 7.1.4: already authenticated, no LOGIN. */
-		return session_logged_in(s);
+		s->preauth = r->status == IMAP_ST_PREAUTH;
+		if (command_auth_ir() != NULL)
+			s->sasl_ir = greeting_has_sasl_ir(line);
+		s->step = 0;
+		return session_run(s);
 	case IMAP_ST_BYE:
 		session_free(s, REASON_IMAP_BYE, 0, "greeting BYE");
 		return -1;
@@ -400,23 +596,127 @@ session_tagged_fail(struct session *s, const struct imap_response *r)
 	return -1;
 }
 
+/* What every step's reply shares: untagged data is fine (CAPABILITY,
+ * EXISTS, FETCH ...), a BYE ends the session, a tagged reply must be
+ * ours.  1: the tagged OK; 0: keep reading; -1: the session ended. */
 static int
-login_line(struct session *s, const struct imap_response *r)
+step_reply(struct session *s, const struct imap_response *r)
 {
 	if (r->kind == IMAP_RESP_UNTAGGED && r->status == IMAP_ST_BYE) {
-		session_free(s, REASON_IMAP_BYE, 0, "BYE before LOGIN reply");
+		session_free(s, REASON_IMAP_BYE, 0, "BYE before the reply");
 		return -1;
 	}
 	if (r->kind == IMAP_RESP_UNTAGGED)
-		return 0;	/* e.g. "* CAPABILITY ..." */
+		return 0;
 	if (r->kind != IMAP_RESP_TAGGED) {
-		session_free(s, REASON_PROTOCOL, 0, "bad LOGIN reply");
+		session_free(s, REASON_PROTOCOL, 0, r->kind ==
+		    IMAP_RESP_CONTINUE ? "unexpected continuation" :
+		    "malformed reply");
 		return -1;
 	}
 	if (strcmp(r->tag, s->tag) != 0 || r->status != IMAP_ST_OK)
 		return session_tagged_fail(s, r);
-	session_step_done(s, LAT_LOGIN);
-	return session_logged_in(s);
+	return 1;
+}
+
+static int
+step_line(struct session *s, const struct imap_response *r)
+{
+	int	rc;
+
+	if ((rc = step_reply(s, r)) != 1)
+		return rc;
+	return session_next(s);
+}
+
+/*
+ * STARTTLS's OK: the handshake starts on the same socket.  A new OpenSSL
+ * bufferevent on the fd rather than a filter over the plain one: a
+ * filter would keep two layers of buffers and callbacks for every byte
+ * of the session, and the socket one is the --tls path's, so both share
+ * it.  The plain one goes with nothing in it: bytes the server sent
+ * after its OK, before our ClientHello, are no TLS (RFC 3501 6.2.1).
+ */
+static int
+starttls_line(struct session *s, const struct imap_response *r)
+{
+	int	rc, fin;
+
+	if ((rc = step_reply(s, r)) != 1)
+		return rc;
+	if (session_unread(s, "bytes after the STARTTLS OK", &fin) != 0)
+		return -1;
+	if (fin) {
+		session_free(s, REASON_PROTOCOL, 0, "server closed");
+		return -1;
+	}
+	bufferevent_free(s->bev);
+	s->bev = NULL;
+	session_start_tls(s, STATE_STARTTLS_TLS);
+	/* The old buffer is gone: stop reading it. */
+	return -1;
+}
+
+/* A line before the handshake finished: not TLS at all. */
+static int
+handshake_line(struct session *s, const struct imap_response *r UNUSED)
+{
+	session_free(s, REASON_TLS, 0, "data before the handshake");
+	return -1;
+}
+
+/* AUTHENTICATE PLAIN without SASL-IR: "+ " asks for the response. */
+static int
+auth_cont_line(struct session *s, const struct imap_response *r)
+{
+	if (r->kind != IMAP_RESP_CONTINUE)
+		return step_line(s, r);
+	session_send(s, command_auth_response(),
+	    strlen(command_auth_response()));
+	session_enter_state(s, STATE_AUTHENTICATE);
+	return 0;
+}
+
+/* RFC 2177: "+" says IDLE began; we stay for the step's duration. */
+static int
+idle_start_line(struct session *s, const struct imap_response *r)
+{
+	const struct step	*st = &params.steps->step[s->step];
+	struct timeval		 tv;
+
+	if (r->kind != IMAP_RESP_CONTINUE) {
+		if (r->kind == IMAP_RESP_TAGGED && r->status == IMAP_ST_OK &&
+		    strcmp(r->tag, s->tag) == 0) {
+			session_free(s, REASON_PROTOCOL, 0, "IDLE OK before DONE");
+			return -1;
+		}
+		return step_reply(s, r) == -1 ? -1 : 0;
+	}
+	session_enter_state(s, STATE_IDLING);
+	tv.tv_sec = (time_t)(st->us / 1000000);
+	tv.tv_usec = (suseconds_t)(st->us % 1000000);
+	evtimer_add(s->ev_timeout, &tv);
+	return 0;
+}
+
+/* Idling: untagged updates (EXISTS, EXPUNGE ...) may come; a tagged reply
+ * before our DONE may not. */
+static int
+idling_line(struct session *s, const struct imap_response *r)
+{
+	if (r->kind == IMAP_RESP_TAGGED) {
+		session_free(s, REASON_PROTOCOL, 0, "tagged reply during IDLE");
+		return -1;
+	}
+	return step_reply(s, r) == -1 ? -1 : 0;
+}
+
+/* The idle step's time is up: DONE, then its tagged reply. */
+static void
+session_idle_done(struct session *s)
+{
+	session_send(s, "DONE\r\n", 6);
+	session_enter_state(s, STATE_IDLE_DONE);
 }
 
 static int
@@ -440,39 +740,10 @@ logout_line(struct session *s, const struct imap_response *r)
 	return session_last_reply(s);
 }
 
-/* The request is done: the connection goes idle and the cache decides
- * whether it stays. */
-static int
-session_request_done(struct session *s)
-{
-	stats_request_done(schedule_now_us() - s->req_due_us);
-	s->in_request = 0;
-	session_enter_state(s, STATE_IDLE);
-	return params.on_idle(s);
-}
-
-static int
-select_line(struct session *s, const struct imap_response *r)
-{
-	if (r->kind == IMAP_RESP_UNTAGGED && r->status == IMAP_ST_BYE) {
-		session_free(s, REASON_IMAP_BYE, 0, "BYE before SELECT reply");
-		return -1;
-	}
-	if (r->kind == IMAP_RESP_UNTAGGED)
-		return 0;	/* FLAGS, EXISTS, OK [UIDVALIDITY ...] ... */
-	if (r->kind != IMAP_RESP_TAGGED) {
-		session_free(s, REASON_PROTOCOL, 0, "bad SELECT reply");
-		return -1;
-	}
-	if (strcmp(r->tag, s->tag) != 0 || r->status != IMAP_ST_OK)
-		return session_tagged_fail(s, r);
-	return session_request_done(s);
-}
-
-/* Idle, nothing asked: untagged updates are allowed (RFC 3501 7), a BYE
+/* Cached, nothing asked: untagged updates are allowed (RFC 3501 7), a BYE
  * announces the server's close (autologout), a tagged reply is wrong. */
 static int
-idle_line(struct session *s, const struct imap_response *r)
+cached_line(struct session *s, const struct imap_response *r)
 {
 	if (r->kind == IMAP_RESP_UNTAGGED) {
 		if (r->status == IMAP_ST_BYE)
@@ -483,6 +754,47 @@ idle_line(struct session *s, const struct imap_response *r)
 	return -1;
 }
 
+/*
+ * A line ending in a literal's announcement, "{N}" (RFC 3501 4.3):
+ * N bytes follow that may hold anything, CRLFs and tag-like lines
+ * included, then the rest of the same response.  1 and *n if so.
+ */
+static int
+literal_at_end(const char *l, size_t len, uint64_t *n)
+{
+	size_t		i;
+	uint64_t	v = 0;
+
+	if (len < 3 || l[len - 1] != '}')
+		return 0;
+	for (i = len - 1; i > 0 && l[i - 1] >= '0' && l[i - 1] <= '9'; i--)
+		;
+	if (i == 0 || i == len - 1 || l[i - 1] != '{')
+		return 0;
+	/* Past 13 digits it is over SESSION_LITERAL_MAX anyway. */
+	if (len - 1 - i > 13) {
+		*n = UINT64_MAX;
+		return 1;
+	}
+	for (; i < len - 1; i++)
+		v = v * 10 + (uint64_t)(l[i] - '0');
+	*n = v;
+	return 1;
+}
+
+/* Skip what is left of a literal; 1 while more is to come. */
+static int
+session_skip_literal(struct session *s, struct evbuffer *in)
+{
+	size_t	have = evbuffer_get_length(in);
+	size_t	n = have < s->literal ? have : (size_t)s->literal;
+
+	if (n > 0 && evbuffer_drain(in, n) == -1)
+		fatalx("evbuffer_drain");
+	s->literal -= n;
+	return s->literal > 0;
+}
+
 static void
 session_read(struct bufferevent *bev, void *arg)
 {
@@ -490,9 +802,12 @@ session_read(struct bufferevent *bev, void *arg)
 	struct evbuffer		*in = bufferevent_get_input(bev);
 	struct imap_response	 r;
 	size_t			 len;
+	int			 cont;
 
 	/* The read high-watermark bounds how many lines one wakeup sees. */
 	for (;;) {
+		if (s->literal > 0 && session_skip_literal(s, in))
+			return;
 		switch (line_take(in, SESSION_LINE_MAX, line, sizeof(line),
 		    &len)) {
 		case LINE_MORE:
@@ -503,10 +818,54 @@ session_read(struct bufferevent *bev, void *arg)
 		case LINE_OK:
 			break;
 		}
+		cont = s->cont;
+		if ((s->cont = literal_at_end(line, len, &s->literal)) &&
+		    s->literal > SESSION_LITERAL_MAX) {
+			session_free(s, REASON_PROTOCOL, 0, "literal too long");
+			return;
+		}
+		/* The rest of a response after a literal is not a response:
+		 * only first lines are. */
+		if (cont)
+			continue;
 		imap_parse_response(line, &r);
 		if (states[s->state].on_line(s, &r) == -1)
 			return;
 	}
+}
+
+/* The handshake is done: the greeting (--tls) or the next step. */
+static void
+session_tls_ready(struct session *s)
+{
+	uint64_t	now = schedule_now_us();
+
+	stats_tls_handshake(1, now - s->step_us);
+	s->step_us = now;
+	if (s->state == STATE_TLS) {
+		session_enter_state(s, STATE_GREETING);
+		return;
+	}
+	/* RFC 3501 6.2.1: what the server said before TLS is forgotten;
+	 * AUTHENTICATE then waits for "+". */
+	s->sasl_ir = 0;
+	session_next(s);
+}
+
+static void
+session_tls_event(struct session *s, short what)
+{
+	const char	*why;
+
+	if (what & BEV_EVENT_CONNECTED) {
+		session_tls_ready(s);
+		return;
+	}
+	why = tls_error(s->bev);
+	stats_tls_handshake(0, 0);
+	log_debug("session id=%llu tls failed: %s", (unsigned long long)s->id,
+	    why);
+	session_free(s, REASON_TLS, 0, why);
 }
 
 static void
@@ -515,17 +874,45 @@ session_event(struct bufferevent *bev UNUSED, short what, void *arg)
 	struct session	*s = arg;
 	int		 err = errno;
 
-	if ((what & BEV_EVENT_EOF) && s->state == STATE_CLOSE)
+	if (s->state == STATE_TLS || s->state == STATE_STARTTLS_TLS)
+		session_tls_event(s, what);
+	else if ((what & BEV_EVENT_EOF) && s->state == STATE_CLOSE)
 		session_close_done(s);
-	else if ((what & BEV_EVENT_EOF) && s->state == STATE_IDLE && s->bye)
+	else if ((what & BEV_EVENT_EOF) && s->state == STATE_CACHED && s->bye)
 		session_free(s, REASON_IMAP_BYE, 0, "BYE while idle");
 	else if (what & BEV_EVENT_EOF)
 		session_free(s, REASON_PROTOCOL, 0, "server closed");
 	else if (err != 0)
 		session_fail_errno(s, err, (what & BEV_EVENT_READING) ?
 		    "read" : "write");
+	else if (s->tls)
+		session_free(s, REASON_TLS, 0, tls_error(s->bev));
 	else
 		session_free(s, REASON_OTHER, 0, "bufferevent error");
+}
+
+/* The buffered I/O of a connection, plain or TLS. */
+static void
+session_bev_setup(struct session *s)
+{
+	bufferevent_setcb(s->bev, session_read, NULL, session_event, s);
+	/* Room for one maximal line and its CRLF, never more. */
+	bufferevent_setwatermark(s->bev, EV_READ, 0, SESSION_LINE_MAX + 2);
+	if (bufferevent_enable(s->bev, EV_READ | EV_WRITE) == -1)
+		fatalx("bufferevent_enable");
+}
+
+/* The client handshake on the connected socket, counted in `state`. */
+static void
+session_start_tls(struct session *s, enum session_state state)
+{
+	const struct endpoint	*ep;
+
+	ep = &params.targets[s->id % (uint64_t)params.ntargets];
+	s->bev = tls_connect(base, s->fd, ep);
+	s->tls = 1;
+	session_bev_setup(s);
+	session_enter_state(s, state);
 }
 
 /* Connected: from here on libevent buffers the I/O. */
@@ -536,15 +923,15 @@ session_connected(struct session *s)
 		event_free(s->ev_connect);
 		s->ev_connect = NULL;
 	}
-	if ((s->bev = bufferevent_socket_new(base, s->fd, 0)) == NULL)
-		fatalx("bufferevent_socket_new");
 	stats_connected();
 	session_step_done(s, LAT_CONNECT);
-	bufferevent_setcb(s->bev, session_read, NULL, session_event, s);
-	/* Room for one maximal line and its CRLF, never more. */
-	bufferevent_setwatermark(s->bev, EV_READ, 0, SESSION_LINE_MAX + 2);
-	if (bufferevent_enable(s->bev, EV_READ | EV_WRITE) == -1)
-		fatalx("bufferevent_enable");
+	if (params.tls) {
+		session_start_tls(s, STATE_TLS);
+		return;
+	}
+	if ((s->bev = bufferevent_socket_new(base, s->fd, 0)) == NULL)
+		fatalx("bufferevent_socket_new");
+	session_bev_setup(s);
 	session_enter_state(s, STATE_GREETING);
 }
 
@@ -630,6 +1017,24 @@ session_start(uint64_t id, uint64_t due_us, int64_t mailbox)
 	session_connect(s);
 }
 
+/* The cache's phases: up to the authentication, the request, the
+ * LOGOUT (options.c checks that the list has the first two). */
+static void
+phases_init(const struct step_list *l)
+{
+	size_t	i;
+
+	open_end = 0;
+	for (i = 0; i < l->n; i++)
+		if (l->step[i].kind == STEP_STARTTLS ||
+		    l->step[i].kind == STEP_LOGIN ||
+		    l->step[i].kind == STEP_AUTHENTICATE)
+			open_end = (unsigned)i + 1;
+	req_end = (unsigned)l->n;
+	if (l->n > 0 && l->step[l->n - 1].kind == STEP_LOGOUT)
+		req_end = (unsigned)l->n - 1;
+}
+
 void
 session_init(struct event_base *b, const struct session_params *p)
 {
@@ -637,6 +1042,14 @@ session_init(struct event_base *b, const struct session_params *p)
 	params = *p;
 	step_timeout.tv_sec = (time_t)(p->timeout_us / 1000000);
 	step_timeout.tv_usec = (suseconds_t)(p->timeout_us % 1000000);
+	commands_init(p->steps, p->user, p->password);
+	phases_init(p->steps);
+}
+
+void
+session_free_all(void)
+{
+	commands_free();
 }
 
 void
@@ -644,28 +1057,32 @@ session_request(struct session *s, uint64_t due_us)
 {
 	uint64_t	now = schedule_now_us();
 
-	if (s->state != STATE_IDLE)
+	if (s->state != STATE_CACHED)
 		fatalx("session id=%llu: request while %s",
 		    (unsigned long long)s->id, states[s->state].name);
 	stats_latency(LAT_LAG, now > due_us ? now - due_us : 0);
 	s->in_request = 1;
 	s->req_due_us = due_us;
-	session_select(s);
+	s->step = open_end;
+	s->step_us = now;
+	session_run(s);
 }
 
 int
 session_release(struct session *s)
 {
-	if (s->state != STATE_IDLE)
+	if (s->state != STATE_CACHED)
 		fatalx("session id=%llu: release while %s",
 		    (unsigned long long)s->id, states[s->state].name);
-	return session_logout(s);
+	s->step = req_end;
+	s->step_us = schedule_now_us();
+	return session_run(s);
 }
 
 int
 session_is_idle(const struct session *s)
 {
-	return s->state == STATE_IDLE;
+	return s->state == STATE_CACHED;
 }
 
 uint64_t
@@ -695,7 +1112,7 @@ session_active(void)
 uint64_t
 session_idle_count(void)
 {
-	return nidle;
+	return ncached;
 }
 
 void

@@ -1,5 +1,6 @@
-/* session.h: one IMAP client connection: connect, LOGIN, LOGOUT, close;
- * with --mailboxes, requests (SELECT INBOX) between LOGIN and LOGOUT. */
+/* session.h: one IMAP client connection: connect, greeting, the --steps
+ * list, close; with --mailboxes, requests (the list's mailbox steps)
+ * between its authentication and its LOGOUT. */
 #ifndef LOADGEN_SESSION_H
 #define LOADGEN_SESSION_H
 
@@ -8,13 +9,14 @@
 struct event_base;
 struct endpoint;
 struct session;
+struct step_list;
 
 /* Who closes the connection after the last reply, and how. */
 enum close_mode {
 	CLOSE_CLIENT,	/* we send the first FIN: TIME_WAIT is ours (KB 319502) */
 	CLOSE_SERVER,	/* we wait for the server's FIN (RFC 3501 6.1.3) */
 	CLOSE_RST,	/* SO_LINGER {1,0}: RST, no TIME_WAIT on either side */
-	CLOSE_NO_LOGOUT,	/* our FIN right after the LOGIN reply, no LOGOUT */
+	CLOSE_NO_LOGOUT,	/* as client, the list's LOGOUT dropped */
 };
 
 /* "client", "server", "rst", "no-logout"; -1 for anything else. */
@@ -25,8 +27,11 @@ struct session_params {
 	const struct endpoint	*targets;	/* round-robin by session id */
 	int			 ntargets;
 	uint64_t		 timeout_us;	/* per step */
-	const char		*login;		/* "a1 LOGIN ... \r\n" */
+	const struct step_list	*steps;		/* without LOGOUT: no-logout */
+	const char		*user;		/* LOGIN, AUTHENTICATE PLAIN */
+	const char		*password;
 	enum close_mode		 close;
+	int			 tls;		/* --tls: TLS right after connect */
 	int			 bind;		/* bind.c prepares each socket */
 	/* After each end, with how it ended (enum reason). */
 	void			(*on_end)(int reason);
@@ -39,10 +44,12 @@ struct session_params {
 
 void		session_init(struct event_base *,
 		    const struct session_params *);
+/* The commands session_init made. */
+void		session_free_all(void);
 /* Start session `id`, due at `due_us` by the schedule, now: its socket()
  * is attempted before this returns.  `mailbox` >= 0: a cache connection
- * opened for a request for that mailbox, which it serves after LOGIN;
- * -1: connect, LOGIN, LOGOUT, close. */
+ * opened for a request for that mailbox, which it serves after its
+ * authentication; -1: connect, the steps, close. */
 void		session_start(uint64_t id, uint64_t due_us, int64_t mailbox);
 /* Run a request due at `due_us` on an idle cache connection. */
 void		session_request(struct session *, uint64_t due_us);

@@ -21,7 +21,7 @@ struct counters {
 	uint64_t	skipped;
 	uint64_t	connected;
 	uint64_t	reasons[REASON_MAX];
-	uint64_t	stages[10];	/* failures by stage, stage_names order */
+	uint64_t	stages[16];	/* failures by stage, stage_names order */
 	/* --mailboxes: requests and what the cache did with them. */
 	uint64_t	requests;
 	uint64_t	requests_done;
@@ -30,14 +30,19 @@ struct counters {
 	uint64_t	opened;
 	uint64_t	evicted;
 	uint64_t	replaced;
+	uint64_t	tls_ok;		/* handshakes done */
+	uint64_t	tls_failed;
 };
 
-/* Where a failure happened: session.c's states, in order. */
+/* Where a failure happened: session.c's stages.  The first nine are
+ * columns where they always were; the steps' and TLS's come last. */
 static const char *const stage_names[] = {
 	"socket", "bind", "connect", "greeting", "login", "logout", "close",
 	"select", "idle",
+	"starttls", "authenticate", "examine", "fetch", "noop", "tls",
 };
-#define NSTAGES	(int)(sizeof(stage_names) / sizeof(stage_names[0]))
+#define NSTAGES		(int)(sizeof(stage_names) / sizeof(stage_names[0]))
+#define NSTAGES_FIRST	9
 _Static_assert(sizeof(stage_names) / sizeof(stage_names[0]) <=
     sizeof(((struct counters *)0)->stages) / sizeof(uint64_t),
     "room for every stage");
@@ -77,6 +82,7 @@ static const char *const reason_names[REASON_MAX] = {
 	[REASON_IMAP_BYE] = "imap_bye",
 	[REASON_PROTOCOL] = "protocol",
 	[REASON_OTHER] = "other",
+	[REASON_TLS] = "tls",
 	[REASON_ABORTED] = "aborted",
 };
 
@@ -109,6 +115,8 @@ static struct {
 	struct histogram	 lat_total[LAT_MAX];
 	struct histogram	 req_lat;	/* --mailboxes, since the last row */
 	struct histogram	 req_lat_total;
+	struct histogram	 tls_lat;	/* handshakes, since the last row */
+	struct histogram	 tls_lat_total;
 	uint64_t		 cached_max;	/* largest `cached` of a row */
 	struct tcpext_counters	 tcpext_start;	/* at the start */
 	struct tcpext_counters	 tcpext_row;	/* at the last row */
@@ -255,17 +263,48 @@ tcpext_header(struct csv_writer *w)
 		csv_str(w, tcpext_column(c));
 }
 
-/* failed_socket, failed_bind, ... */
+/* failed_socket, failed_bind, ... for stages [from, to) */
 static void
-stage_header(struct csv_writer *w)
+stage_header(struct csv_writer *w, int from, int to)
 {
 	char	name[32];
 	int	i;
 
-	for (i = 0; i < NSTAGES; i++) {
+	for (i = from; i < to; i++) {
 		snprintf(name, sizeof(name), "failed_%s", stage_names[i]);
 		csv_str(w, name);
 	}
+}
+
+/* The TLS columns at the interval row's end: the tls class, handshakes
+ * and their latency. */
+static void
+tls_header(struct csv_writer *w)
+{
+	char	name[64];
+	int	i;
+
+	csv_str(w, "tls");
+	csv_str(w, "tls_handshakes");
+	csv_str(w, "tls_failed");
+	for (i = 0; i < NPCTS; i++) {
+		snprintf(name, sizeof(name), "tls_%s_ms", pct_names[i]);
+		csv_str(w, name);
+	}
+	csv_str(w, "tls_max_ms");
+}
+
+static void
+summary_tls_header(struct csv_writer *w)
+{
+	static const char *const head[] = {
+		"tls", "tls_handshakes", "tls_failed", "tls_p50_ms",
+		"tls_p99_ms", "tls_max_ms",
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(head) / sizeof(head[0]); i++)
+		csv_str(w, head[i]);
 }
 
 /* Columns added after loadgen's first cut, in the same order in both
@@ -322,14 +361,16 @@ interval_header(void)
 
 	for (i = 0; i < sizeof(head) / sizeof(head[0]); i++)
 		csv_str(&st.csv, head[i]);
-	for (r = REASON_FIRST_FAILURE; r <= REASON_LAST_FAILURE; r++)
+	for (r = REASON_FIRST_FAILURE; r <= REASON_LAST_FIRST_CUT; r++)
 		csv_str(&st.csv, reason_names[r]);
 	csv_str(&st.csv, "time_wait");
 	appended_header(&st.csv);
 	side_header(&st.csv, "");
 	tcpext_header(&st.csv);
-	stage_header(&st.csv);
+	stage_header(&st.csv, 0, NSTAGES_FIRST);
 	cache_header(&st.csv, "cached");
+	stage_header(&st.csv, NSTAGES_FIRST, NSTAGES);
+	tls_header(&st.csv);
 	if (csv_end_row(&st.csv) == -1)
 		fatal("%s", st.csv_path);
 }
@@ -347,6 +388,8 @@ stats_open(const char *csv_path, const char *summary_path,
 	}
 	hist_reset(&st.req_lat);
 	hist_reset(&st.req_lat_total);
+	hist_reset(&st.tls_lat);
+	hist_reset(&st.tls_lat_total);
 	for (i = 0; i < NSYSCTLS; i++)
 		if (kstat_sysctl_read(sysctls[i], st.sysctl[i],
 		    sizeof(st.sysctl[i])) == -1)
@@ -524,6 +567,19 @@ stats_server_never_closed(void)
 		    "FIN: the client's port is in FIN_WAIT_2");
 }
 
+void
+stats_tls_handshake(int ok, uint64_t us)
+{
+	if (!ok) {
+		st.interval.tls_failed++;
+		st.total.tls_failed++;
+		return;
+	}
+	st.interval.tls_ok++;
+	st.total.tls_ok++;
+	hist_record(&st.tls_lat, us);
+}
+
 static void
 csv_time_wait(struct csv_writer *w, int64_t tw)
 {
@@ -613,6 +669,16 @@ request_latency_fields(struct csv_writer *w, const struct histogram *h)
 	csv_ms(w, h->max);
 }
 
+static void
+tls_fields(struct csv_writer *w, const struct counters *c,
+    const struct histogram *h)
+{
+	csv_u64(w, c->reasons[REASON_TLS]);
+	csv_u64(w, c->tls_ok);
+	csv_u64(w, c->tls_failed);
+	request_latency_fields(w, h);
+}
+
 /* The --mailboxes columns, all empty without --mailboxes. */
 static void
 cache_fields(struct csv_writer *w, const struct counters *c,
@@ -669,7 +735,7 @@ row_head(struct csv_writer *w, uint64_t now_us, uint64_t scheduled,
 	csv_u64(w, st.interval.completed);
 	csv_u64(w, st.interval.failed);
 	csv_u64(w, active);
-	for (r = REASON_FIRST_FAILURE; r <= REASON_LAST_FAILURE; r++)
+	for (r = REASON_FIRST_FAILURE; r <= REASON_LAST_FIRST_CUT; r++)
 		csv_u64(w, st.interval.reasons[r]);
 	csv_time_wait(w, kstat_time_wait());
 	csv_u64(w, st.interval.skipped);
@@ -684,9 +750,12 @@ row_tail(struct csv_writer *w, uint64_t cached)
 	int	r;
 
 	tcpext_fields(w, &st.tcpext_row);
-	for (r = 0; r < NSTAGES; r++)
+	for (r = 0; r < NSTAGES_FIRST; r++)
 		csv_u64(w, st.interval.stages[r]);
 	cache_fields(w, &st.interval, cached, &st.req_lat);
+	for (r = NSTAGES_FIRST; r < NSTAGES; r++)
+		csv_u64(w, st.interval.stages[r]);
+	tls_fields(w, &st.interval, &st.tls_lat);
 }
 
 /* Write the oldest pending row with the by-side counts `c` (or none). */
@@ -778,6 +847,8 @@ stats_interval(uint64_t now_us, uint64_t scheduled, uint64_t active,
 	}
 	hist_merge(&st.req_lat_total, &st.req_lat);
 	hist_reset(&st.req_lat);
+	hist_merge(&st.tls_lat_total, &st.tls_lat);
+	hist_reset(&st.tls_lat);
 	if (cached > st.cached_max)
 		st.cached_max = cached;
 	memset(&st.interval, 0, sizeof(st.interval));
@@ -902,6 +973,7 @@ latency_csv(void)
 	for (m = 0; m < LAT_MAX; m++)
 		latency_row(&w, latency_names[m], &st.lat_total[m]);
 	latency_row(&w, "request", &st.req_lat_total);
+	latency_row(&w, "tls", &st.tls_lat_total);
 }
 
 static void
@@ -920,7 +992,7 @@ summary_header(struct csv_writer *w)
 
 	for (i = 0; i < sizeof(head) / sizeof(head[0]); i++)
 		csv_str(w, head[i]);
-	for (r = REASON_FIRST_FAILURE; r <= REASON_LAST_FAILURE; r++)
+	for (r = REASON_FIRST_FAILURE; r <= REASON_LAST_FIRST_CUT; r++)
 		csv_str(w, reason_names[r]);
 	for (i = 0; i < sizeof(tail) / sizeof(tail[0]); i++)
 		csv_str(w, tail[i]);
@@ -940,6 +1012,7 @@ summary_header(struct csv_writer *w)
 	csv_str(w, "mailboxes");
 	csv_str(w, "cache_ttl_s");
 	csv_str(w, "mailbox_skew");
+	summary_tls_header(w);
 	csv_end_row(w);
 }
 
@@ -989,6 +1062,26 @@ summary_appended(struct csv_writer *w)
 	csv_str(w, st.run.mailbox_skew);
 }
 
+/* The TLS columns at the summary's end. */
+static void
+summary_tls(struct csv_writer *w)
+{
+	const struct histogram	*h = &st.tls_lat_total;
+
+	csv_u64(w, st.total.reasons[REASON_TLS]);
+	csv_u64(w, st.total.tls_ok);
+	csv_u64(w, st.total.tls_failed);
+	if (h->n == 0) {
+		csv_empty(w);
+		csv_empty(w);
+		csv_empty(w);
+		return;
+	}
+	csv_ms(w, hist_percentile(h, 50));
+	csv_ms(w, hist_percentile(h, 99));
+	csv_ms(w, h->max);
+}
+
 static void
 summary_first_failure(struct csv_writer *w)
 {
@@ -1021,12 +1114,13 @@ summary_csv(uint64_t now_us, uint64_t scheduled, int64_t tw)
 	csv_u64(&w, st.total.started);
 	csv_u64(&w, st.total.completed);
 	csv_u64(&w, st.total.failed);
-	for (r = REASON_FIRST_FAILURE; r <= REASON_LAST_FAILURE; r++)
+	for (r = REASON_FIRST_FAILURE; r <= REASON_LAST_FIRST_CUT; r++)
 		csv_u64(&w, st.total.reasons[r]);
 	csv_double(&w, completed_per_s(now_us), 3);
 	summary_first_failure(&w);
 	csv_time_wait(&w, tw);
 	summary_appended(&w);
+	summary_tls(&w);
 	if (csv_end_row(&w) == -1)
 		fatal("%s", st.summary_path);
 }
@@ -1095,6 +1189,10 @@ summary_line(uint64_t now_us, uint64_t scheduled, uint64_t active,
 	if (st.server_never_closed != 0)
 		printf(" server_never_closed=%llu",
 		    (unsigned long long)st.server_never_closed);
+	if (st.total.tls_ok != 0 || st.total.tls_failed != 0)
+		printf(" tls_handshakes=%llu tls_failed=%llu",
+		    (unsigned long long)st.total.tls_ok,
+		    (unsigned long long)st.total.tls_failed);
 	printf("\n");
 	fflush(stdout);
 }
@@ -1116,6 +1214,7 @@ stats_finish(uint64_t now_us, uint64_t scheduled, uint64_t active,
 	for (m = 0; m < LAT_MAX; m++)
 		hist_merge(&st.lat_total[m], &st.lat[m]);
 	hist_merge(&st.req_lat_total, &st.req_lat);
+	hist_merge(&st.tls_lat_total, &st.tls_lat);
 	tw = kstat_time_wait();
 	if (st.summary_fp != NULL)
 		summary_csv(now_us, scheduled, tw);

@@ -23,12 +23,15 @@ enum reason {
 	REASON_IMAP_BYE,
 	REASON_PROTOCOL,
 	REASON_OTHER,
+	REASON_TLS,		/* a failed TLS handshake */
 	REASON_ABORTED,
 	REASON_MAX
 };
 
 #define REASON_FIRST_FAILURE	REASON_EADDRNOTAVAIL
-#define REASON_LAST_FAILURE	REASON_OTHER
+#define REASON_LAST_FAILURE	REASON_TLS
+/* The classes with columns where they always were; tls's comes last. */
+#define REASON_LAST_FIRST_CUT	REASON_OTHER
 
 /* Latencies kept in histograms, in column order. */
 enum latency {
@@ -85,9 +88,9 @@ void	stats_connected(void);
 void	stats_latency(enum latency, uint64_t us);
 /* --mailboxes: a request on a cached connection (reused) or a new one. */
 void	stats_request(int reused);
-/* Its SELECT OK came, `us` after the request's scheduled time. */
+/* Its last step's OK came, `us` after the request's scheduled time. */
 void	stats_request_done(uint64_t us);
-/* Its connection failed before the SELECT OK. */
+/* Its connection failed before its last step's OK. */
 void	stats_request_failed(void);
 /* A cached connection closed at the TTL; one closed for a younger one. */
 void	stats_evicted(void);
@@ -104,6 +107,8 @@ const char	*windows_error(int err, int *code);
 void	stats_session_end(enum reason, const char *stage, int err,
 	    uint64_t now_us);
 void	stats_server_closed_first(void);
+/* A TLS handshake succeeded after `us`, or failed (ok 0). */
+void	stats_tls_handshake(int ok, uint64_t us);
 /* After our FIN, the server did not close within the step timeout. */
 void	stats_server_never_closed(void);
 /* Close the interval ending at `now_us`; `scheduled` is cumulative;

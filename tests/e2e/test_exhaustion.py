@@ -136,7 +136,11 @@ class Exhaustion(unittest.TestCase):
         out = glob.glob(os.path.join(d, "slow", "2*"))[0]
         s = read_csv(os.path.join(out, "summary.csv"))[0]
         self.assertEqual(int(s["completed"]), 20)
-        self.assertGreaterEqual(float(s["session_p50_ms"]), 50)
+        # Without the option sessions take well under 5 ms.  Not quite 50:
+        # libevent starts fake-imapd's timer from the loop's cached time,
+        # which can be a little older than the accept, and the histogram
+        # reports a bucket's midpoint (up to 0.4% low).
+        self.assertGreaterEqual(float(s["session_p50_ms"]), 49)
 
     def test_host_settings_untouched(self):
         with open("/proc/sys/net/ipv4/ip_local_port_range") as f:

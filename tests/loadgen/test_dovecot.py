@@ -17,16 +17,17 @@ import time
 import unittest
 
 from harness import LOADGEN, read_csv
+from tlscert import make_self_signed
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 PORT = 1143
+TLS_PORT = 1993
 CONF = """protocols = imap
 listen = 127.0.0.1
 base_dir = {d}/run
 state_dir = {d}/state
 log_path = {d}/dovecot.log
-ssl = no
-disable_plaintext_auth = no
+{ssl}
 auth_mechanisms = plain
 mail_location = maildir:{d}/mail/%u
 first_valid_uid = 1
@@ -44,7 +45,7 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    port = {tls_port}
   }}
 }}
 """
@@ -96,13 +97,17 @@ class Dovecot(unittest.TestCase):
             os.chmod(os.path.join(self.d, sub), 0o777)
         with open(os.path.join(self.d, "users"), "w") as f:
             f.write("user:{PLAIN}password\n")
-        with open(os.path.join(self.d, "dovecot.conf"), "w") as f:
-            f.write(CONF.format(d=self.d, port=PORT))
+        self.write_conf("ssl = no\ndisable_plaintext_auth = no", 0)
 
-    def run_load(self, *args):
+    def write_conf(self, ssl, tls_port):
+        with open(os.path.join(self.d, "dovecot.conf"), "w") as f:
+            f.write(CONF.format(d=self.d, port=PORT, ssl=ssl,
+                                tls_port=tls_port))
+
+    def run_load(self, *args, port=PORT):
         summary = os.path.join(self.d, "summary.csv")
         spec = json.dumps([self.d, ["--summary-csv", summary] + list(args)
-                           + ["127.0.0.1:%d" % PORT]])
+                           + ["127.0.0.1:%d" % port]])
         p = subprocess.run(["unshare", "-n", sys.executable, __file__, "inside"],
                            input=spec, capture_output=True, text=True, timeout=120)
         self.assertEqual(p.returncode, 0, p.stderr)
@@ -155,6 +160,54 @@ class Dovecot(unittest.TestCase):
         # Dovecot saw the same 20 failed authentications.
         self.assertEqual(len(re.findall(r"\(auth failed, 1 attempts", log)), 20,
                          log[-2000:])
+
+
+class DovecotTls(Dovecot):
+    """Dovecot with `ssl = required` (no LOGIN before TLS), an imaps
+    listener, and a throwaway certificate for 127.0.0.1."""
+    def setUp(self):
+        super().setUp()
+        self.cert, key = make_self_signed(self.d)
+        self.write_conf("ssl = required\nssl_cert = <%s\nssl_key = <%s"
+                        % (self.cert, key), TLS_PORT)
+
+    # The plaintext tests of the parent class do not apply here.
+    test_counts_match_dovecot_log_and_dovecot_closes_first = None
+    test_mailbox_cache_reuses_dovecot_connections = None
+    test_wrong_password_is_imap_no = None
+
+    def logins(self, log):
+        return len(re.findall(r"imap-login: Info: Login: user=<user>.*TLS",
+                              log))
+
+    def test_implicit_tls_verified(self):
+        s, log = self.run_load("--rate", "20", "--duration", "1s", "--tls",
+                               "--tls-ca", self.cert, "--close", "server",
+                               port=TLS_PORT)
+        self.assertEqual(int(s["completed"]), 20, log[-2000:])
+        self.assertEqual(int(s["tls_handshakes"]), 20)
+        self.assertEqual(self.logins(log), 20, log[-2000:])
+        # Dovecot closes first after LOGOUT, TLS or not.
+        self.assertEqual(int(s["time_wait_server_end"]), 20)
+        self.assertEqual(int(s["abort_on_close"]), 0)
+
+    def test_starttls_then_authenticate_verified(self):
+        s, log = self.run_load("--rate", "20", "--duration", "1s", "--steps",
+                               "starttls,authenticate,select,logout",
+                               "--tls-ca", self.cert, "--close", "server")
+        self.assertEqual(int(s["completed"]), 20, log[-2000:])
+        self.assertEqual(int(s["tls_handshakes"]), 20)
+        self.assertEqual(self.logins(log), 20, log[-2000:])
+
+    def test_wrong_ca_is_class_tls(self):
+        other = tempfile.mkdtemp(prefix="ephemera-dovecot-ca-")
+        self.addCleanup(shutil.rmtree, other, True)
+        wrong, _ = make_self_signed(other)
+        s, log = self.run_load("--rate", "10", "--duration", "1s", "--tls",
+                               "--tls-ca", wrong, port=TLS_PORT)
+        self.assertEqual(int(s["tls"]), 10)
+        self.assertEqual(s["first_failure_stage"], "tls")
+        self.assertEqual(self.logins(log), 0)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,287 @@
+"""test_steps.py: --steps, the session between greeting and close. Each run
+is in a private network namespace against fake-imapd, whose per-second
+--csv counts every command by name, or against a small Python server that
+misbehaves on purpose; counts are exact."""
+import base64
+import os
+import tempfile
+import unittest
+
+from harness import LOADGEN, read_csv, run
+from nsrun import run_in_netns
+
+SERVER = "127.0.0.1:1143"
+ODD = "127.0.0.1:1145"
+TW_OFF = {"net.ipv4.tcp_tw_reuse": "0"}
+N = 20
+COMMANDS = ("login", "authenticate", "select", "examine", "fetch", "noop",
+            "idle", "logout")
+
+# A server run in the namespace before loadgen, on ODD. MODE decides what
+# it does:
+#   plain-auth: no SASL-IR in its greeting; AUTHENTICATE PLAIN must come
+#       alone, then "+ ", then the base64 response (any other form: BAD);
+#   garbage: answers SELECT with a line that is not IMAP;
+#   stall: never answers SELECT;
+#   huge-literal: answers FETCH with a literal of 10^17 bytes.
+# It counts good authentications in a file, one line each.
+ODD_SERVER = r"""
+import base64, socket, threading
+MODE, COUNT = %r, %r
+GOOD = base64.b64encode(b"\0user\0password")
+def serve(c):
+    c.sendall(b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] odd ready\r\n")
+    f = c.makefile("rb")
+    while True:
+        line = f.readline()
+        if not line:
+            return
+        tag, _, rest = line.rstrip(b"\r\n").partition(b" ")
+        cmd = rest.split(b" ")[0].upper()
+        if cmd == b"AUTHENTICATE":
+            if rest.upper() != b"AUTHENTICATE PLAIN":
+                c.sendall(tag + b" BAD no initial response here\r\n")
+                continue
+            c.sendall(b"+ \r\n")
+            if f.readline().rstrip(b"\r\n") != GOOD:
+                c.sendall(tag + b" NO bad credentials\r\n")
+                continue
+            with open(COUNT, "a") as out:
+                out.write("ok\n")
+            c.sendall(tag + b" OK authenticated\r\n")
+        elif cmd == b"SELECT" and MODE == "garbage":
+            c.sendall(b"\x01\x02 not imap at all\r\n")
+        elif cmd == b"SELECT" and MODE == "stall":
+            continue
+        elif cmd == b"FETCH" and MODE == "huge-literal":
+            c.sendall(b"* 1 FETCH (BODY[] {100000000000000000}\r\nabc")
+        elif cmd == b"LOGOUT":
+            c.sendall(b"* BYE bye\r\n" + tag + b" OK LOGOUT\r\n")
+        else:
+            c.sendall(tag + b" OK done\r\n")
+def accept(l):
+    while True:
+        c, _ = l.accept()
+        threading.Thread(target=serve, args=(c,), daemon=True).start()
+l = socket.socket()
+l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(("127.0.0.1", 1145))
+l.listen(128)
+threading.Thread(target=accept, args=(l,), daemon=True).start()
+"""
+
+
+def command_counts(path):
+    """fake-imapd's --csv: the whole run's count of each command."""
+    rows = read_csv(path)
+    return {c: sum(int(r["cmd_" + c]) for r in rows) for c in COMMANDS}
+
+
+class Steps(unittest.TestCase):
+    def steps_run(self, args, server_args=(), target=SERVER, before=None):
+        d = tempfile.mkdtemp(prefix="loadgen-steps-")
+        self.d = d
+        csv, summary = os.path.join(d, "l.csv"), os.path.join(d, "s.csv")
+        self.imapd_csv = os.path.join(d, "imapd.csv")
+        r = run_in_netns(["--rate", "200", "--csv", csv, "--summary-csv",
+                          summary] + list(args) + [target],
+                         servers=[["--listen", SERVER, "--csv",
+                                   self.imapd_csv] + list(server_args)],
+                         sysctls=TW_OFF, before=before)
+        self.assertEqual(r["rc"], 0, r["stderr"])
+        self.r = r
+        return read_csv(csv), read_csv(summary)[0]
+
+    def assertCommands(self, **want):
+        got = command_counts(self.imapd_csv)
+        full = {c: 0 for c in COMMANDS}
+        full.update(want)
+        self.assertEqual(got, full)
+
+    def test_each_step_sends_its_command_once(self):
+        rows, s = self.steps_run(["--count", str(N), "--steps",
+                                  "login,select,fetch=3,noop,logout"])
+        self.assertEqual(int(s["completed"]), N)
+        self.assertEqual(int(s["failed"]), 0)
+        self.assertCommands(login=N, select=N, fetch=N, noop=N, logout=N)
+        self.assertEqual(s["steps"], "login,select=INBOX,fetch=3,noop,logout")
+        self.assertIn("--steps login,select=INBOX,fetch=3,noop,logout ",
+                      s["options"])
+        # The client closes first, as before: one TIME_WAIT a session.
+        self.assertEqual(int(s["time_wait_client_end"]), N)
+
+    def test_default_is_login_select_logout(self):
+        rows, s = self.steps_run(["--count", str(N)])
+        self.assertEqual(int(s["completed"]), N)
+        self.assertCommands(login=N, select=N, logout=N)
+        self.assertEqual(s["steps"], "login,select=INBOX,logout")
+
+    def test_examine_other_mailbox(self):
+        rows, s = self.steps_run(["--count", "5", "--steps",
+                                  "login,examine=Archive,noop,logout"])
+        self.assertEqual(int(s["completed"]), 5)
+        self.assertCommands(login=5, examine=5, noop=5, logout=5)
+
+    def test_no_logout_drops_the_logout_step(self):
+        rows, s = self.steps_run(["--count", str(N), "--close", "no-logout"])
+        self.assertEqual(int(s["completed"]), N)
+        self.assertCommands(login=N, select=N)
+        self.assertEqual(s["steps"], "login,select=INBOX")
+        self.assertEqual(int(s["time_wait_client_end"]), N)
+
+    def test_preauth_skips_login(self):
+        rows, s = self.steps_run(["--count", "5"], ["--preauth"])
+        self.assertEqual(int(s["completed"]), 5)
+        self.assertCommands(select=5, logout=5)
+
+    def test_idle_lasts_its_duration(self):
+        """idle=300ms: IDLE, "+", 300 ms, DONE, OK: no session is
+        shorter, as loadgen's own session latencies show."""
+        rows, s = self.steps_run(["--count", "5", "--steps",
+                                  "login,select,idle=300ms,logout"])
+        self.assertEqual(int(s["completed"]), 5)
+        self.assertCommands(login=5, select=5, idle=5, logout=5)
+        self.assertGreaterEqual(float(s["session_p50_ms"]), 300.0)
+        self.assertGreaterEqual(min(float(x["session_p50_ms"]) for x in rows
+                                    if x["session_p50_ms"]), 300.0)
+        self.assertLess(float(s["session_max_ms"]), 2000.0)
+
+    def test_authenticate_with_sasl_ir(self):
+        """fake-imapd offers SASL-IR in its greeting: the response rides
+        on the command (its AUTHENTICATE count, and no failure)."""
+        rows, s = self.steps_run(["--count", str(N), "--steps",
+                                  "authenticate,select,logout"])
+        self.assertEqual(int(s["completed"]), N)
+        self.assertEqual(int(s["failed"]), 0)
+        self.assertCommands(authenticate=N, select=N, logout=N)
+
+    def test_authenticate_without_sasl_ir_waits_for_continuation(self):
+        count = os.path.join(tempfile.mkdtemp(prefix="loadgen-steps-"),
+                             "auth")
+        rows, s = self.steps_run(["--count", "10", "--steps",
+                                  "authenticate,select,logout"], target=ODD,
+                                 before=ODD_SERVER % ("plain-auth", count))
+        self.assertEqual(int(s["completed"]), 10, self.r["stderr"])
+        with open(count) as f:
+            self.assertEqual(f.read().count("ok"), 10)
+
+    def test_wrong_password_authenticate_is_imap_no(self):
+        rows, s = self.steps_run(["--count", "5", "--steps",
+                                  "authenticate,logout", "--password", "x"],
+                                 ["--users", self.users_file()])
+        self.assertEqual(int(s["imap_no"]), 5)
+        self.assertEqual(s["first_failure_stage"], "authenticate")
+        self.assertEqual(sum(int(x["failed_authenticate"]) for x in rows), 5)
+
+    def users_file(self):
+        path = os.path.join(tempfile.mkdtemp(prefix="loadgen-steps-"), "u")
+        with open(path, "w") as f:
+            f.write("user:password\n")
+        return path
+
+    def test_select_refused_is_imap_no_at_select(self):
+        rows, s = self.steps_run(["--count", "5", "--steps",
+                                  "login,select=Nonexistent,logout"])
+        self.assertEqual(int(s["completed"]), 0)
+        self.assertEqual(int(s["failed"]), 5)
+        self.assertEqual(int(s["imap_no"]), 5)
+        self.assertEqual(s["first_failure_stage"], "select")
+        self.assertEqual(s["first_failure_class"], "imap_no")
+        self.assertEqual(sum(int(x["failed_select"]) for x in rows), 5)
+
+    def test_fetch_literal_holding_tagged_lines(self):
+        """The message holds lines that look like the FETCH's and the
+        LOGOUT's tagged replies and a BYE: they are literal data, skipped
+        by its length, never taken for replies."""
+        d = tempfile.mkdtemp(prefix="loadgen-steps-")
+        mbox = os.path.join(d, "inbox.mbox")
+        with open(mbox, "w") as f:
+            f.write("From a@example.org Thu Jan  1 00:00:00 2026\n"
+                    "Subject: tricky\n\n"
+                    "a3 OK FETCH completed\n"
+                    "a4 OK fake\n* BYE not really\n{5}\n"
+                    "a3 NO fake\n\n"
+                    "From b@example.org Thu Jan  1 00:00:00 2026\n"
+                    "Subject: two\n\n"
+                    "a4 BAD fake\n\n"
+                    "From c@example.org Thu Jan  1 00:00:00 2026\n"
+                    "Subject: three, larger than a read\n\n" +
+                    ("x" * 70 + "\na3 OK fake\n") * 4000 + "\n")
+        rows, s = self.steps_run(["--count", str(N), "--steps",
+                                  "login,select,fetch=3,logout"],
+                                 ["--mbox", mbox])
+        self.assertEqual(int(s["completed"]), N, self.r["stderr"])
+        self.assertEqual(int(s["failed"]), 0)
+        self.assertCommands(login=N, select=N, fetch=N, logout=N)
+        # Nothing left unread: FINs, not RSTs.
+        self.assertEqual(int(s["abort_on_close"]), 0)
+        self.assertEqual(int(s["time_wait_client_end"]), N)
+
+    def test_absurd_literal_is_protocol(self):
+        rows, s = self.steps_run(["--count", "3", "--timeout", "2s",
+                                  "--steps", "login,select,fetch=1,logout"],
+                                 target=ODD,
+                                 before=ODD_SERVER % ("huge-literal",
+                                                      "/dev/null"))
+        self.assertEqual(int(s["protocol"]), 3)
+        self.assertEqual(s["first_failure_stage"], "fetch")
+        self.assertEqual(sum(int(x["failed_fetch"]) for x in rows), 3)
+
+    def test_garbage_during_a_step_is_protocol(self):
+        rows, s = self.steps_run(["--count", "3", "--timeout", "2s"],
+                                 target=ODD,
+                                 before=ODD_SERVER % ("garbage", "/dev/null"))
+        self.assertEqual(int(s["protocol"]), 3)
+        self.assertEqual(s["first_failure_stage"], "select")
+
+    def test_stall_during_a_step_times_out(self):
+        rows, s = self.steps_run(["--count", "3", "--timeout", "300ms"],
+                                 target=ODD,
+                                 before=ODD_SERVER % ("stall", "/dev/null"))
+        self.assertEqual(int(s["etimedout"]), 3)
+        self.assertEqual(s["first_failure_stage"], "select")
+        self.assertLess(float(s["elapsed_s"]), 5.0)
+
+    def test_cache_requests_run_the_mailbox_steps(self):
+        """--mailboxes: a connection runs the steps up to its login once,
+        the mailbox steps per request, its logout once."""
+        rows, s = self.steps_run(["--rate", "50", "--duration", "1s",
+                                  "--mailboxes", "2", "--cache-ttl", "1h",
+                                  "--mailbox-skew", "round-robin",
+                                  "--steps", "login,select,noop,logout"])
+        self.assertEqual(int(s["requests_done"]), 50)
+        self.assertEqual(int(s["opened"]), 2)
+        self.assertEqual(int(s["completed"]), 2)
+        self.assertCommands(login=2, select=50, noop=50, logout=2)
+
+
+class BadSteps(unittest.TestCase):
+    def refused(self, steps, expected):
+        p = run([LOADGEN, "--steps", steps, "--count", "1", SERVER])
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--steps: expected", p.stderr)
+        self.assertIn(expected, p.stderr)
+        self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+
+    def test_unknown_word(self):
+        self.refused("bogus", "a comma-separated list of starttls, login")
+
+    def test_fetch_without_select(self):
+        self.refused("login,fetch=1", "select or examine before fetch")
+
+    def test_mailboxes_need_a_mailbox_step(self):
+        p = run([LOADGEN, "--steps", "login,noop,logout", "--mailboxes", "2",
+                 "--cache-ttl", "1s", SERVER])
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--steps: expected login or authenticate and a select",
+                      p.stderr)
+
+    def test_help_lists_steps(self):
+        p = run([LOADGEN, "--help"])
+        self.assertEqual(p.returncode, 0)
+        self.assertIn("--steps LIST", p.stdout)
+        self.assertIn("login,select,logout", p.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
