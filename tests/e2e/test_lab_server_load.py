@@ -10,7 +10,7 @@ import textwrap
 import time
 import unittest
 
-from harness import EPHEMERA, LOADGEN, read_csv, run
+from harness import EPHEMERA, FAKE_IMAPD, LOADGEN, read_csv, run
 
 ENV_KEYS = ["kernel", "kernel_release", "kernel_version", "namespace",
             "net/ipv4/ip_local_port_range", "net/ipv4/tcp_tw_reuse",
@@ -192,30 +192,45 @@ class LabRuns(unittest.TestCase):
         with open(os.path.join(self.latest("silent"), "server.pid")) as f:
             self.assertFalse(pid_alive(int(f.read())))
 
+    STEPS_SCENARIO = """\
+        [system]
+        port_range = 20000-20099
+        [load]
+        rate = 20
+        duration = 1s
+        timeout = 5s
+        steps = login,noop,logout
+        [expect]
+        outcome = holds
+        completed = 20
+        """
+
     def test_steps_reach_loadgen(self):
         """steps = login,noop,logout: three commands a session at the
-        server, or a refusal naming loadgen when it has no --steps."""
-        text = """\
-            [system]
-            port_range = 20000-20099
-            [load]
-            rate = 20
-            duration = 1s
-            timeout = 5s
-            steps = login,noop,logout
-            [expect]
-            outcome = holds
-            completed = 20
-            """
-        if "--steps" not in run([LOADGEN, "--help"]).stdout:
-            self.refused_run("steps", text, "loadgen in ",
-                             "does not support --steps")
-            return
-        r = self.ephemera(self.scenario("steps", text))
+        server (loadgen's default would be login,select,logout)."""
+        self.assertIn("--steps", run([LOADGEN, "--help"]).stdout)
+        r = self.ephemera(self.scenario("steps", self.STEPS_SCENARIO))
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        server = read_csv(os.path.join(self.latest("steps"), "server.csv"))
+        d = self.latest("steps")
+        server = read_csv(os.path.join(d, "server.csv"))
         self.assertEqual(sum(int(row["commands"]) for row in server), 3 * 20)
+        summary = read_csv(os.path.join(d, "summary.csv"))[0]
+        self.assertEqual(summary["steps"], "login,noop,logout")
 
+    def test_steps_refused_by_an_older_loadgen(self):
+        """A loadgen whose --help has no --steps: ephemera refuses the
+        scenario instead of running loadgen's default session."""
+        bindir = os.path.join(self.dir, "bin")
+        os.mkdir(bindir)
+        os.symlink(FAKE_IMAPD, os.path.join(bindir, "fake-imapd"))
+        with open(os.path.join(bindir, "loadgen"), "w") as f:
+            f.write("#!/bin/sh\necho 'usage: loadgen [--rate N] HOST:PORT'\n")
+        os.chmod(os.path.join(bindir, "loadgen"), 0o755)
+        r = run([EPHEMERA, "--results", self.results, "--bindir", bindir,
+                 "run", self.scenario("steps", self.STEPS_SCENARIO)], timeout=60)
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertIn("loadgen in %s does not support --steps" % bindir,
+                      r.stderr)
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
