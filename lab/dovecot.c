@@ -1,27 +1,24 @@
 /* dovecot.c: run Debian's Dovecot as the target, with a configuration of
  * our own in a temporary folder, so that a scenario can show what a real,
  * RFC-conforming IMAP server does to the client's ports. */
-#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <ftw.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "addr.h"
 #include "cdefs.h"
 #include "dovecot.h"
+#include "ready.h"
 #include "run.h"
 #include "textfile.h"
 
 #define DOVECOT_BIN		"dovecot"
 #define DOVECOT_READY_MS	20000
-#define DOVECOT_POLL_MS		20
 #define NOBODY			65534
 
 /* Unix socket paths must stay under 108 bytes: the runtime files live in a
@@ -96,45 +93,6 @@ write_config(const struct scenario *sc, const char *dir, char *err,
 	return text_write(path, conf, err, errsz);
 }
 
-/* One connection attempt, reset at once: a probe must leave no
- * TIME_WAIT that the run would count. */
-static int
-probe(const struct endpoint *ep)
-{
-	struct linger	lg = { 1, 0 };
-	int		s, ok;
-
-	if ((s = socket(ep->ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		return 0;
-	ok = connect(s, (const struct sockaddr *)&ep->ss, ep->len) == 0;
-	setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-	close(s);
-	return ok;
-}
-
-/* Dovecot has no readiness pipe: poll its port, bounded, and stop early
- * if it died. */
-static int
-wait_listening(const struct scenario *sc, struct proc *p, char *err,
-    size_t errsz)
-{
-	struct endpoint	ep;
-	int		waited, ignored = 0;
-
-	endpoint_parse(sc->listen[0], 0, &ep);
-	for (waited = 0; waited < DOVECOT_READY_MS; waited += DOVECOT_POLL_MS) {
-		if (probe(&ep))
-			return 0;
-		if (proc_wait(p, DOVECOT_POLL_MS, NULL, 0, &ignored, NULL) == 0) {
-			snprintf(err, errsz, "dovecot exited at start");
-			return -1;
-		}
-	}
-	snprintf(err, errsz, "dovecot not listening on %s within %d ms",
-	    sc->listen[0], DOVECOT_READY_MS);
-	return -1;
-}
-
 int
 dovecot_start(const struct scenario *sc, const char *dir, struct proc *p,
     char *err, size_t errsz)
@@ -152,7 +110,9 @@ dovecot_start(const struct scenario *sc, const char *dir, struct proc *p,
 	if (proc_start_in(p, "dovecot", argv, NULL, out, log, -1, err,
 	    errsz) == -1)
 		return -1;
-	if (wait_listening(sc, p, why, sizeof(why)) == -1) {
+	/* Dovecot has no readiness pipe: its greeting says it is up. */
+	if (ready_wait_greeting(sc->listen[0], p, DOVECOT_READY_MS, why,
+	    sizeof(why)) == -1) {
 		snprintf(err, errsz, "%s (see %s/server.log; is dovecot-imapd "
 		    "installed?)", why, dir);
 		return -1;

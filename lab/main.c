@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arrivals.h"
 #include "config.h"
 #include "log.h"
 #include "units.h"
@@ -58,7 +59,8 @@ usage(FILE *fp)
 	    "  --results DIR     results root (default: results)\n"
 	    "  --scenarios DIR   scenario folder for a bare run (default: scenarios)\n"
 	    "  --bindir DIR      where fake-imapd and loadgen are (default: next to\n"
-	    "                    ephemera in the build tree)\n"
+	    "                    ephemera in the build tree); fake-imapd's folder\n"
+	    "                    is {bindir} in a scenario's [server] command\n"
 	    "  --repeat N        run each scenario N times and show the spread of\n"
 	    "                    verdicts and first failures (the accuracy benchmark)\n"
 	    "  --debug           more output\n"
@@ -292,6 +294,7 @@ cmd_run(const struct config *cf, char **paths, int n)
 	struct scenario	*scs;
 	struct tally	*ts;
 	struct lab_bins	 bins;
+	char		 self[LAB_PATH_MAX];
 	int		 i, k, rc, worst = EXIT_HELD, interrupted = 0;
 
 	if ((scs = calloc((size_t)n, sizeof(*scs))) == NULL ||
@@ -303,6 +306,9 @@ cmd_run(const struct config *cf, char **paths, int n)
 		return EXIT_ERROR;
 	}
 	find_bins(cf, &bins);
+	/* {bindir} in a [server] command: where fake-imapd was found. */
+	snprintf(self, sizeof(self), "%s", bins.fake_imapd);
+	snprintf(bins.bindir, sizeof(bins.bindir), "%s", dirname(self));
 	report_table_header(stdout);
 	for (k = 0; k < cf->repeat && !interrupted; k++)
 		for (i = 0; i < n && !interrupted; i++) {
@@ -331,15 +337,21 @@ cmd_check(char **paths, int n)
 		fatal("calloc");
 	rc = load_all(paths, n, scs);
 	for (i = 0; rc == 0 && i < n; i++) {
-		char	cap[48];
+		char	cap[48], offered[ARRIVAL_SPEC_STRLEN];
 
 		if (model_capacity(&scs[i]) < 0)
 			snprintf(cap, sizeof(cap), "unbounded");
 		else
 			snprintf(cap, sizeof(cap), "%.1f/s",
 			    model_capacity(&scs[i]));
-		printf("%s: ok (%u ports, capacity %s, offered %.6g/s)\n",
-		    paths[i], scenario_ports(&scs[i]), cap, scs[i].rate);
+		if (scs[i].has_schedule)
+			arrival_format(&scs[i].schedule, offered,
+			    sizeof(offered));
+		else
+			snprintf(offered, sizeof(offered), "%.6g/s",
+			    scs[i].rate);
+		printf("%s: ok (%u ports, capacity %s, offered %s)\n",
+		    paths[i], scenario_ports(&scs[i]), cap, offered);
 	}
 	free(scs);
 	return rc == 0 ? EXIT_HELD : EXIT_ERROR;

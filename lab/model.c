@@ -2,8 +2,14 @@
  * a 240 s TIME_WAIT run in a Linux namespace in seconds. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
+#include "arrivals.h"
 #include "model.h"
+
+/* Where the window count may change its formula: the schedule's own
+ * edges, each of them one TIME_WAIT later, and the run's end. */
+#define MAX_BREAKS	(2 * (ARRIVAL_STEPS_MAX + 2) + 1)
 
 double
 model_capacity(const struct scenario *sc)
@@ -44,21 +50,168 @@ model_connection_rate(const struct scenario *sc)
 	return sc->mailboxes / period;
 }
 
+/* The arrivals that open connections: the scenario's schedule, or with
+ * the mailbox cache its constant rate of new connections. */
+static void
+connection_schedule(const struct scenario *sc, struct arrival_spec *sp)
+{
+	if (model_cache_on(sc))
+		arrival_const(sp, model_connection_rate(sc));
+	else
+		*sp = sc->schedule;
+}
+
+/* Connections opened in the TIME_WAIT before t (µs): N(t) - N(t - TW). */
+static double
+window_count(const struct arrival_spec *sp, uint64_t tw, uint64_t t)
+{
+	double	n = arrival_expected(sp, t);
+
+	return t > tw ? n - arrival_expected(sp, t - tw) : n;
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t	x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The times in [0, end] between which the window count is one polynomial
+ * of degree <= 2: N is linear (const, steps) or quadratic (ramp) between
+ * the schedule's edges, so N(t) - N(t - TW) is too between those edges
+ * and the edges one TW later.  Sorted, unique; returns how many.
+ */
+static int
+breakpoints(const struct arrival_spec *sp, uint64_t tw, uint64_t end,
+    uint64_t *bp)
+{
+	uint64_t	edges[ARRIVAL_STEPS_MAX + 1], at = 0;
+	int		ne = 0, n = 0, k, i;
+
+	edges[ne++] = 0;
+	if (sp->shape == SHAPE_RAMP)
+		edges[ne++] = sp->ramp_us;
+	/* The last step's rate holds after it: no edge at its end. */
+	for (k = 0; sp->shape == SHAPE_STEPS && k + 1 < sp->nsteps; k++)
+		edges[ne++] = (at += sp->step_us[k]);
+	for (k = 0; k < ne; k++) {
+		if (edges[k] < end)
+			bp[n++] = edges[k];
+		if (edges[k] + tw < end)
+			bp[n++] = edges[k] + tw;
+	}
+	bp[n++] = end;
+	qsort(bp, (size_t)n, sizeof(*bp), cmp_u64);
+	for (i = k = 0; i < n; i++)
+		if (k == 0 || bp[i] != bp[k - 1])
+			bp[k++] = bp[i];
+	return k;
+}
+
+/* Where in (a, b) a quadratic through W(a), W(m), W(b) turns, or 0. */
+static uint64_t
+vertex(const struct arrival_spec *sp, uint64_t tw, uint64_t a, uint64_t b)
+{
+	uint64_t	m = a + (b - a) / 2;
+	double		wa, wm, wb, um, A, B, u;
+
+	if (b - a < 4)
+		return 0;
+	wa = window_count(sp, tw, a);
+	wm = window_count(sp, tw, m);
+	wb = window_count(sp, tw, b);
+	/* W(u) = wa + B u + A u^2 over u = (t - a) / (b - a) in [0, 1]. */
+	um = (double)(m - a) / (double)(b - a);
+	A = (wm - wa - (wb - wa) * um) / (um * um - um);
+	B = wb - wa - A;
+	if (A == 0 || (u = -B / (2 * A)) <= 0 || u >= 1)
+		return 0;
+	return a + (uint64_t)llround(u * (double)(b - a));
+}
+
+/* First t in [lo, hi] (µs) where W exceeds cap, W increasing there and
+ * W(lo) <= cap < W(hi): bisect to one µs, then interpolate in it (exact
+ * for a linear W, off by under 1e-12 s for the ramp's quadratic). */
+static double
+crossing(const struct arrival_spec *sp, uint64_t tw, double cap, uint64_t lo,
+    uint64_t hi)
+{
+	uint64_t	mid;
+	double		wlo, whi;
+
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (window_count(sp, tw, mid) > cap)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	wlo = window_count(sp, tw, lo);
+	whi = window_count(sp, tw, hi);
+	return ((double)lo + (cap - wlo) / (whi - wlo)) / 1e6;
+}
+
+/* The first crossing on a part where W is monotone, or -1. */
+static double
+part_crossing(const struct arrival_spec *sp, uint64_t tw, double cap,
+    uint64_t x, uint64_t y)
+{
+	if (window_count(sp, tw, y) <= cap)
+		return -1;
+	if (window_count(sp, tw, x) > cap)
+		return (double)x / 1e6;
+	return crossing(sp, tw, cap, x, y);
+}
+
+/*
+ * The first t in [0, end] (µs) with N(t) - N(t - TW) > cap, in seconds,
+ * or -1.  Between breakpoints W is quadratic, so splitting each piece at
+ * its turning point leaves monotone parts, each searched by bisection:
+ * at most MAX_BREAKS pieces of two parts, each at most 64 halvings.
+ */
+static double
+first_excess(const struct arrival_spec *sp, uint64_t tw, double cap,
+    uint64_t end)
+{
+	uint64_t	bp[MAX_BREAKS], v;
+	double		t;
+	int		n, i;
+
+	n = breakpoints(sp, tw, end, bp);
+	for (i = 0; i + 1 < n; i++) {
+		if ((v = vertex(sp, tw, bp[i], bp[i + 1])) != 0) {
+			if ((t = part_crossing(sp, tw, cap, bp[i], v)) >= 0)
+				return t;
+			if ((t = part_crossing(sp, tw, cap, v, bp[i + 1])) >= 0)
+				return t;
+		} else if ((t = part_crossing(sp, tw, cap, bp[i],
+		    bp[i + 1])) >= 0)
+			return t;
+	}
+	return -1;
+}
+
 double
 model_first_failure_s(const struct scenario *sc)
 {
-	double	t;
+	struct arrival_spec	sp;
+	double			t;
 
 	/* Only the side that closes first holds TIME_WAIT; a client that
 	 * waits for the server's close keeps no port.  Past the bucket limit
 	 * TIME_WAIT sockets vanish and their ports with them. */
-	if (!scenario_client_closes(sc) || model_capacity(sc) < 0 ||
-	    model_connection_rate(sc) <= model_capacity(sc))
+	if (!scenario_client_closes(sc) || model_capacity(sc) < 0)
 		return -1;
-	/* Above capacity no port comes back within one TIME_WAIT, so the
-	 * range runs out after `ports` connections: at ports / rate (the
-	 * rate of new connections, which the mailbox cache lowers). */
-	t = sc->nlisten * (double)scenario_ports(sc) / model_connection_rate(sc);
+	/* No port comes back within one TIME_WAIT: the range runs out when
+	 * the connections of the last TIME_WAIT outnumber the ports (each
+	 * destination has them all).  At a constant rate r that is ports / r
+	 * when r is above capacity, never otherwise. */
+	connection_schedule(sc, &sp);
+	t = first_excess(&sp, sc->time_wait_us,
+	    sc->nlisten * (double)scenario_ports(sc), sc->duration_us);
 	return t < sc->duration_us / 1e6 ? t : -1;
 }
 
@@ -74,7 +227,7 @@ int64_t
 model_time_wait_end(const struct scenario *sc)
 {
 	struct lab_plan	plan;
-	double		window, tw, cap;
+	double		tw, cap;
 
 	/* The server's TIME_WAIT sockets are recycled by SYNs from reused
 	 * client ports: their count is no simple function of the load. */
@@ -102,11 +255,33 @@ model_time_wait_end(const struct scenario *sc)
 	 * socket at once (TCPTimeWaitOverflow), and its port is free. */
 	if (plan.max_tw_buckets >= 0 && plan.max_tw_buckets < cap)
 		cap = (double)plan.max_tw_buckets;
-	window = plan.duration_us / 1e6;
-	if (window > LINUX_TIME_WAIT_US / 1e6)
-		window = LINUX_TIME_WAIT_US / 1e6;
-	tw = plan.rate * window;
+	/* The connections of the run's last 60 s (all of a shorter run). */
+	tw = window_count(&plan.schedule, LINUX_TIME_WAIT_US, plan.duration_us);
 	return (int64_t)llround(tw < cap ? tw : cap);
+}
+
+/* The schedule in lab time: every duration divided by s, every rate
+ * multiplied by mul (s with scale_by = time, 1 with scale_by = ports). */
+static int
+scale_schedule(const struct arrival_spec *in, double mul, double s,
+    struct arrival_spec *out)
+{
+	int	k;
+
+	*out = *in;
+	out->rate *= mul;
+	out->from *= mul;
+	out->to *= mul;
+	out->ramp_us = (uint64_t)llround(in->ramp_us / s);
+	if (in->shape == SHAPE_RAMP && out->ramp_us < 1000)
+		return -1;
+	for (k = 0; k < in->nsteps; k++) {
+		out->step_rate[k] *= mul;
+		out->step_us[k] = (uint64_t)llround(in->step_us[k] / s);
+		if (out->step_us[k] < 1000)
+			return -1;
+	}
+	return 0;
 }
 
 const char *
@@ -118,6 +293,12 @@ model_plan(const struct scenario *sc, struct lab_plan *plan)
 	plan->port_lo = sc->port_lo;
 	plan->port_hi = sc->port_hi;
 	plan->rate = sc->rate * s;
+	if (scale_schedule(&sc->schedule, sc->scale_ports ? 1 : s, s,
+	    &plan->schedule) == -1) {
+		snprintf(why, sizeof(why), "[load] schedule: a duration / [lab] "
+		    "time_scale %g is under loadgen's 1 ms", s);
+		return why;
+	}
 	if (sc->scale_ports) {
 		plan->rate = sc->rate;
 		plan->port_hi = sc->port_lo + (unsigned)(scenario_ports(sc) / s) - 1;

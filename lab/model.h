@@ -17,7 +17,10 @@
 /* What the lab sets and runs for a scenario. */
 struct lab_plan {
 	unsigned	 port_lo, port_hi;	/* ip_local_port_range */
-	double		 rate;		/* connections per lab second */
+	double		 rate;		/* connections per lab second (a
+					 * schedule's peak) */
+	struct arrival_spec schedule;	/* the scenario's, in lab time: what
+					 * loadgen --schedule runs */
 	uint64_t	 duration_us;	/* lab time */
 	uint64_t	 time_wait_us;	/* the effective TIME_WAIT in the lab */
 	int		 tw_reuse;	/* sysctl net.ipv4.tcp_tw_reuse */
@@ -39,6 +42,13 @@ double	model_capacity(const struct scenario *sc);
  * per mailbox per T, rounded up to whole request gaps. */
 double	model_connection_rate(const struct scenario *sc);
 int	model_cache_on(const struct scenario *sc);
+/*
+ * The first failure under any schedule: the first time t at which the
+ * connections opened in the last TIME_WAIT, N(t) - N(t - TW) with N the
+ * schedule's expected arrivals, exceed the ports of every destination;
+ * for a constant rate r above capacity that is ports / r.  Found exactly
+ * (to 1e-6 model seconds or better) in a bounded number of steps.
+ */
 double	model_first_failure_s(const struct scenario *sc);
 int64_t	model_time_wait_end(const struct scenario *sc);
 

@@ -18,6 +18,7 @@
 /* Columns the plot needs, found by name in loadgen.csv's header. */
 struct columns {
 	int	elapsed, failed, time_wait;
+	int	tw_client, tw_server;	/* by side (sock_diag), 0: absent */
 };
 
 static int
@@ -37,6 +38,8 @@ find_columns(const char *csv, struct columns *c)
 	c->elapsed = csv_index(names, n, "elapsed_s") + 1;
 	c->failed = csv_index(names, n, "failed") + 1;
 	c->time_wait = csv_index(names, n, "time_wait") + 1;
+	c->tw_client = csv_index(names, n, "time_wait_client") + 1;
+	c->tw_server = csv_index(names, n, "time_wait_server") + 1;
 	return (c->elapsed && c->failed && c->time_wait) ? 0 : -1;
 }
 
@@ -86,13 +89,14 @@ write_script(const struct scenario *sc, const char *dir, const char *path)
 	fprintf(fp, "# plot.gp: made by ephemera for %s; gnuplot plot.gp\n"
 	    "set datafile separator ','\n"
 
-	    "set title \"%s\\n%s\"\n"
+	    "set title \"%s\\n%s%s\"\n"
 	    "set xlabel 'model time (s)'\n"
 	    "set ylabel 'TIME_WAIT sockets (lab)'\n"
 	    "set y2label 'failed connections per interval'\n"
 	    "set ytics nomirror\nset y2tics\nset xrange [0:*]\nset yrange [0:*]\n"
 	    "set y2range [0:*]\nset key left center\nset grid\n",
-	    sc->name, sc->name, sc->description);
+	    sc->name, sc->name, sc->description, sc->kind == SERVER_COMMAND ?
+	    "\\n(server: a command line; no server counters)" : "");
 	write_markers(fp, sc, &plan);
 	fprintf(fp, "S = %.9g\n"
 	    "do for [t in 'pngcairo svg'] {\n"
@@ -101,8 +105,18 @@ write_script(const struct scenario *sc, const char *dir, const char *path)
 	    "  plot 'loadgen.csv' skip 1 using ($%d*S):%d axes x1y2 "
 	    "with impulses lw 2 lc rgb '#d62728' title 'failed', \\\n"
 	    "       '' skip 1 using ($%d*S):%d with lines lw 2 "
-	    "lc rgb '#1f77b4' title 'TIME_WAIT (kernel)'\n"
-	    "}\n", sc->time_scale, c.elapsed, c.failed, c.elapsed, c.time_wait);
+	    "lc rgb '#1f77b4' title 'TIME_WAIT (kernel)'",
+	    sc->time_scale, c.elapsed, c.failed, c.elapsed, c.time_wait);
+	/* Whose TIME_WAIT it is, from loadgen's socket diagnostics: the
+	 * only per-side count when the server writes no counters. */
+	if (c.tw_client && c.tw_server)
+		fprintf(fp, ", \\\n"
+		    "       '' skip 1 using ($%d*S):%d with lines dt 2 "
+		    "lc rgb '#2ca02c' title 'TIME_WAIT client side', \\\n"
+		    "       '' skip 1 using ($%d*S):%d with lines dt 3 "
+		    "lc rgb '#9467bd' title 'TIME_WAIT server side'",
+		    c.elapsed, c.tw_client, c.elapsed, c.tw_server);
+	fprintf(fp, "\n}\n");
 	return fclose(fp);
 }
 

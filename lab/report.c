@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arrivals.h"
 #include "csv.h"
 #include "model.h"
 #include "report.h"
@@ -221,6 +222,15 @@ report_table_row(FILE *fp, const struct scenario *sc, const struct observed *o,
 	    o->first_failure_errno[0] ? o->first_failure_errno : "-", twp, two,
 	    verdict);
 }
+static const char *
+schedule_text(const struct scenario *sc)
+{
+	static char	text[ARRIVAL_SPEC_STRLEN];
+
+	arrival_format(&sc->schedule, text, sizeof(text));
+	return text;
+}
+
 void
 report_notes(FILE *fp, const struct scenario *sc)
 {
@@ -252,6 +262,14 @@ report_notes(FILE *fp, const struct scenario *sc)
 		    "tcp_fin_timeout once orphaned), not in TIME_WAIT; orphaned "
 		    "ones count as tw in /proc/net/sockstat (see loadgen.csv's "
 		    "fin_wait2_client); not modelled\n");
+	if (sc->kind == SERVER_COMMAND)
+		fprintf(fp, "  note: no server counters: the server is a command "
+		    "line and writes no server.csv; TIME_WAIT by side comes from "
+		    "loadgen's socket diagnostics (loadgen.csv time_wait_client, "
+		    "time_wait_server)\n");
+	if (sc->has_schedule)
+		fprintf(fp, "  note: schedule %s; offered is its peak rate\n",
+		    schedule_text(sc));
 	if (scenario_tw_holder(sc) == TW_RACE)
 		fprintf(fp, "  note: client and server both close right after "
 		    "LOGOUT: either, or both, may hold the TIME_WAIT; not "

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,9 +14,14 @@
 #include <unistd.h>
 
 #include <event2/event.h>
+#include <openssl/crypto.h>
+#include <openssl/opensslv.h>
 
+#include "arrivals.h"
+#include "command.h"
 #include "config.h"
 #include "dovecot.h"
+#include "lab_config.h"
 #include "kstat.h"
 #include "model.h"
 #include "netns.h"
@@ -26,6 +32,7 @@
 
 #define READY_TIMEOUT_MS	10000
 #define STOP_GRACE_MS		5000
+#define VERSION_TIMEOUT_MS	5000
 
 /* Kernel settings a reader needs to interpret the numbers. */
 static const char *const env_sysctls[] = {
@@ -68,9 +75,39 @@ set_sysctls(const struct lab_plan *plan, char *err, size_t errsz)
 	    plan->tw_reuse_delay_ms, err, errsz);
 }
 
+/* The first line a program prints for `flag` (--version), or why not. */
 static void
-write_env(const char *dir, const char *mode)
+program_version(const char *prog, const char *flag, char *buf, size_t bufsz)
 {
+	char	*argv[] = { (char *)prog, (char *)flag, NULL };
+	int	 rc;
+
+	rc = proc_capture(argv, buf, bufsz, VERSION_TIMEOUT_MS);
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (rc != 0 || buf[0] == '\0')
+		snprintf(buf, bufsz, "(unavailable: %s %s %s)", prog, flag,
+		    rc == -1 ? "did not run" : "failed");
+}
+
+static void
+env_program(FILE *fp, const char *key, const char *prog, const char *flag)
+{
+	char	v[256];
+
+	program_version(prog, flag, v, sizeof(v));
+	fprintf(fp, "%s=%s\n", key, v);
+}
+
+/* Everything a reader needs to trust or redo the numbers: the kernel,
+ * the namespace and its settings, and what every program was built
+ * with and runs with.  inih and libmnl have no runtime version call:
+ * theirs are the build's. */
+static void
+write_env(const struct scenario *sc, const struct lab_bins *bins,
+    const char *dir, const char *mode)
+{
+	static const char *const kinds[] = { "fake-imapd", "dovecot",
+	    "command" };
 	struct utsname	u;
 	char		path[LAB_PATH_MAX], val[128];
 	FILE		*fp;
@@ -80,15 +117,42 @@ write_env(const char *dir, const char *mode)
 	if ((fp = fopen(path, "w")) == NULL)
 		return;
 	uname(&u);
-	fprintf(fp, "ephemera_version=%s\n", EPHEMERA_VERSION);
-	fprintf(fp, "libevent_version=%s\n", event_get_version());
 	fprintf(fp, "kernel=%s %s %s\n", u.sysname, u.release, u.machine);
+	fprintf(fp, "kernel_release=%s\nkernel_version=%s\n", u.release,
+	    u.version);
 	fprintf(fp, "namespace=%s\n", mode);
 	for (i = 0; i < sizeof(env_sysctls) / sizeof(env_sysctls[0]); i++) {
 		if (kstat_sysctl_read(env_sysctls[i], val, sizeof(val)) == -1)
 			snprintf(val, sizeof(val), "(unavailable)");
 		fprintf(fp, "%s=%s\n", env_sysctls[i], val);
 	}
+	fprintf(fp, "ephemera_version=%s\n", EPHEMERA_VERSION);
+	env_program(fp, "loadgen_version", bins->loadgen, "--version");
+	env_program(fp, "fake_imapd_version", bins->fake_imapd, "--version");
+	fprintf(fp, "libevent_version=%s\n", event_get_version());
+	fprintf(fp, "libevent_build_version=%s\n", LIBEVENT_VERSION);
+	fprintf(fp, "openssl_version=%s\n", OpenSSL_version(OPENSSL_VERSION));
+	fprintf(fp, "openssl_build_version=%s\n", OPENSSL_VERSION_TEXT);
+	fprintf(fp, "inih_build_version=%s\n", INIH_BUILD_VERSION);
+	fprintf(fp, "libmnl_build_version=%s\n", LIBMNL_BUILD_VERSION);
+	env_program(fp, "gnuplot_version", "gnuplot", "--version");
+	fprintf(fp, "server_kind=%s\n", kinds[sc->kind]);
+	if (sc->kind == SERVER_DOVECOT)
+		env_program(fp, "dovecot_version", "dovecot", "--version");
+	fclose(fp);
+}
+
+/* The command line as run; command_start() made it. */
+static void
+env_append(const char *dir, const char *key, const char *value)
+{
+	char	 path[LAB_PATH_MAX];
+	FILE	*fp;
+
+	snprintf(path, sizeof(path), "%s/env.txt", dir);
+	if ((fp = fopen(path, "a")) == NULL)
+		return;
+	fprintf(fp, "%s=%s\n", key, value);
 	fclose(fp);
 }
 
@@ -158,7 +222,7 @@ start_loadgen(const struct scenario *sc, const struct lab_plan *plan,
 {
 	char		out[LAB_PATH_MAX], log[LAB_PATH_MAX], csv[LAB_PATH_MAX];
 	char		sum[LAB_PATH_MAX], rate[32], duration[32], timeout[32];
-	char		mailboxes[32], ttl[32];
+	char		mailboxes[32], ttl[32], schedule[ARRIVAL_SPEC_STRLEN];
 	struct args	a = { .n = 0 };
 	int		i;
 
@@ -170,8 +234,19 @@ start_loadgen(const struct scenario *sc, const struct lab_plan *plan,
 	format_duration(plan->duration_us, duration, sizeof(duration));
 	format_duration(sc->timeout_us, timeout, sizeof(timeout));
 	args_add(&a, bins->loadgen);
-	args_add(&a, "--rate");
-	args_add(&a, rate);
+	if (sc->has_schedule) {
+		/* The schedule in lab time, in loadgen's own syntax. */
+		arrival_format(&plan->schedule, schedule, sizeof(schedule));
+		args_add(&a, "--schedule");
+		args_add(&a, schedule);
+	} else {
+		args_add(&a, "--rate");
+		args_add(&a, rate);
+	}
+	if (sc->steps[0] != '\0') {
+		args_add(&a, "--steps");
+		args_add(&a, sc->steps);
+	}
 	args_add(&a, "--duration");
 	args_add(&a, duration);
 	args_add(&a, "--timeout");
@@ -211,6 +286,39 @@ loadgen_limit_ms(const struct scenario *sc, const struct lab_plan *plan)
 	return (int)((plan->duration_us + 2 * sc->timeout_us) / 1000) + 10000;
 }
 
+/* The scenario's server, ready for connections. */
+static int
+start_any_server(const struct scenario *sc, const char *dir,
+    const struct lab_bins *bins, struct proc *srv, char *err, size_t errsz)
+{
+	char	shown[SCENARIO_COMMAND_MAX + 4 * LAB_PATH_MAX];
+	int	rc;
+
+	switch (sc->kind) {
+	case SERVER_DOVECOT:
+		return dovecot_start(sc, dir, srv, err, errsz);
+	case SERVER_COMMAND:
+		shown[0] = '\0';
+		rc = command_start(sc, dir, bins->bindir, srv, shown,
+		    sizeof(shown), err, errsz);
+		env_append(dir, "server_command", shown[0] != '\0' ? shown :
+		    sc->command);
+		return rc;
+	default:
+		return start_server(sc, dir, bins, srv, err, errsz);
+	}
+}
+
+/* A command line's server may have started children of its own. */
+static void
+stop_server(const struct scenario *sc, struct proc *srv)
+{
+	if (sc->kind == SERVER_COMMAND)
+		proc_stop_group(srv, STOP_GRACE_MS);
+	else
+		proc_stop(srv, STOP_GRACE_MS);
+}
+
 /* Everything between entering the namespace and the last child reaped. */
 static enum run_status
 supervise(const struct scenario *sc, const char *dir,
@@ -230,20 +338,19 @@ supervise(const struct scenario *sc, const char *dir,
 	if (netns_enter(mode, sizeof(mode), err, errsz) == -1 ||
 	    set_sysctls(&plan, err, errsz) == -1)
 		return RUN_ERROR;
-	write_env(dir, mode);
-	if ((sc->dovecot ? dovecot_start(sc, dir, &srv, err, errsz) :
-	    start_server(sc, dir, bins, &srv, err, errsz)) == -1) {
-		proc_stop(&srv, STOP_GRACE_MS);
+	write_env(sc, bins, dir, mode);
+	if (start_any_server(sc, dir, bins, &srv, err, errsz) == -1) {
+		stop_server(sc, &srv);
 		return RUN_ERROR;
 	}
 	if (start_loadgen(sc, &plan, dir, bins, &lg, err, errsz) == -1) {
-		proc_stop(&srv, STOP_GRACE_MS);
+		stop_server(sc, &srv);
 		return RUN_ERROR;
 	}
 	limit_ms = loadgen_limit_ms(sc, &plan);
 	if (proc_wait(&lg, limit_ms, others, 1, &interrupted, &lg) == -1) {
 		proc_stop(&lg, STOP_GRACE_MS);
-		proc_stop(&srv, STOP_GRACE_MS);
+		stop_server(sc, &srv);
 		snprintf(err, errsz, "loadgen did not finish within %d ms",
 		    limit_ms);
 		return RUN_ERROR;
@@ -254,7 +361,7 @@ supervise(const struct scenario *sc, const char *dir,
 		    "%s/server.log)", srv.name, how, dir);
 		return RUN_ERROR;
 	}
-	proc_stop(&srv, STOP_GRACE_MS);
+	stop_server(sc, &srv);
 	if (!WIFEXITED(lg.status) || WEXITSTATUS(lg.status) != 0) {
 		proc_describe(&lg, how, sizeof(how));
 		snprintf(err, errsz, "loadgen failed (%s; see %s/loadgen.log)",
@@ -262,6 +369,17 @@ supervise(const struct scenario *sc, const char *dir,
 		return RUN_ERROR;
 	}
 	return interrupted ? RUN_INTERRUPTED : RUN_DONE;
+}
+
+/* Whether this loadgen has --steps: its --help lists every option. */
+static int
+loadgen_has_steps(const struct lab_bins *bins)
+{
+	char	 help[16384];
+	char	*argv[] = { (char *)bins->loadgen, "--help", NULL };
+
+	return proc_capture(argv, help, sizeof(help), VERSION_TIMEOUT_MS) == 0 &&
+	    strstr(help, "--steps") != NULL;
 }
 
 static void
@@ -295,10 +413,19 @@ run_scenario(const struct scenario *sc, const char *dir,
 {
 	struct proc	sup = { .name = "run" };
 	struct lab_plan	plan;
+	char		path[LAB_PATH_MAX];
 	int		interrupted = 0, limit_ms;
 	enum run_status	st;
 
 	proc_block_signals();
+	/* Refuse rather than run loadgen's default session and call it the
+	 * scenario's. */
+	if (sc->steps[0] != '\0' && !loadgen_has_steps(bins)) {
+		snprintf(path, sizeof(path), "%s", bins->loadgen);
+		snprintf(err, errsz, "loadgen in %s does not support --steps "
+		    "(needed by [load] steps)", dirname(path));
+		return RUN_ERROR;
+	}
 	fflush(NULL);
 	if ((sup.pid = fork()) == -1) {
 		snprintf(err, errsz, "fork: %s", strerror(errno));

@@ -13,6 +13,7 @@
 struct lab_bins {
 	char	fake_imapd[LAB_PATH_MAX];
 	char	loadgen[LAB_PATH_MAX];
+	char	bindir[LAB_PATH_MAX];	/* fake-imapd's folder: {bindir} */
 };
 
 enum run_status {

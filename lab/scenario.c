@@ -11,13 +11,19 @@
 #include <ini.h>
 
 #include "addr.h"
+#include "arrivals.h"
+#include "cmdline.h"
 #include "log.h"
 #include "model.h"
 #include "scenario.h"
+#include "steps.h"
 #include "units.h"
+
+#define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 
 struct parse_ctx {
 	struct scenario	*sc;
+	int		 key_line[64];	/* where each of keys[] was set, or 0 */
 	FILE		*fp;
 	int		 lineno;	/* line the reader last returned */
 	int		 err_line;	/* first line a handler refused, or 0 */
@@ -144,10 +150,76 @@ parse_server_options(const char *v, struct scenario *sc, size_t off UNUSED)
 static const char *
 parse_kind(const char *v, struct scenario *sc, size_t off UNUSED)
 {
-	static const char *const words[] = { "fake-imapd", "dovecot", NULL };
+	static const char *const words[] = { "fake-imapd", "dovecot",
+	    "command", NULL };
+	int	i;
 
-	if ((sc->dovecot = word_index(v, words)) == -1)
-		return "fake-imapd or dovecot";
+	if ((i = word_index(v, words)) == -1)
+		return "fake-imapd, dovecot or command";
+	sc->kind = (enum server_kind)i;
+	return NULL;
+}
+
+/* Checked now, split again with the run's values when it starts. */
+static const char *
+parse_command(const char *v, struct scenario *sc, size_t off UNUSED)
+{
+	char		 buf[SCENARIO_COMMAND_MAX * 2];
+	char		*words[CMDLINE_MAX_WORDS + 1];
+	const char	*why;
+
+	if (strlen(v) >= sizeof(sc->command))
+		return "a command line of at most 1023 characters";
+	if (cmdline_split(v, NULL, buf, sizeof(buf), words, CMDLINE_MAX_WORDS,
+	    &why) == -1)
+		return why;
+	strcpy(sc->command, v);
+	return NULL;
+}
+
+/* The highest rate a schedule reaches: the table's "offered". */
+static double
+schedule_peak(const struct arrival_spec *sp)
+{
+	double	peak = 0;
+	int	k;
+
+	switch (sp->shape) {
+	case SHAPE_RAMP:
+		return sp->from > sp->to ? sp->from : sp->to;
+	case SHAPE_STEPS:
+		for (k = 0; k < sp->nsteps; k++)
+			if (sp->step_rate[k] > peak)
+				peak = sp->step_rate[k];
+		return peak;
+	default:
+		return sp->rate;
+	}
+}
+
+/* loadgen's --schedule, parsed by the same code loadgen uses. */
+static const char *
+parse_schedule(const char *v, struct scenario *sc, size_t off UNUSED)
+{
+	const char	*why;
+
+	if ((why = arrival_parse(v, &sc->schedule)) != NULL)
+		return why;
+	sc->has_schedule = 1;
+	sc->rate = schedule_peak(&sc->schedule);
+	return NULL;
+}
+
+/* loadgen's --steps, checked by the same code loadgen uses. */
+static const char *
+parse_steps_key(const char *v, struct scenario *sc, size_t off UNUSED)
+{
+	struct step_list	 list;
+	const char		*why;
+
+	if ((why = steps_parse(v, &list)) != NULL)
+		return why;
+	steps_format(&list, sc->steps, sizeof(sc->steps));
 	return NULL;
 }
 
@@ -178,7 +250,14 @@ parse_logout_close(const char *v, struct scenario *sc, size_t off UNUSED)
 static const char *
 parse_rate_key(const char *v, struct scenario *sc, size_t off UNUSED)
 {
-	return parse_rate(v, &sc->rate);
+	const char	*why;
+
+	if ((why = parse_rate(v, &sc->rate)) != NULL)
+		return why;
+	/* A constant rate is the simplest schedule: one model for both. */
+	if (!sc->has_schedule)
+		arrival_const(&sc->schedule, sc->rate);
+	return NULL;
 }
 
 static const char *
@@ -327,9 +406,12 @@ static const struct key keys[] = {
 	{ "system", "tcp_fin_timeout", parse_seconds, FIELD(fin_timeout_s) },
 	{ "server", "kind", parse_kind, 0 },
 	{ "server", "listen", parse_listen, 0 },
+	{ "server", "command", parse_command, 0 },
 	{ "server", "options", parse_server_options, 0 },
 	{ "server", "logout_close", parse_logout_close, 0 },
 	{ "load", "rate", parse_rate_key, 0 },
+	{ "load", "schedule", parse_schedule, 0 },
+	{ "load", "steps", parse_steps_key, 0 },
 	{ "load", "duration", parse_duration_key, FIELD(duration_us) },
 	{ "load", "timeout", parse_duration_key, FIELD(timeout_us) },
 	{ "load", "close", parse_load_close, 0 },
@@ -348,6 +430,10 @@ static const struct key keys[] = {
 	{ "expect", "time_wait_tolerance", parse_tolerance,
 	    FIELD(expect_time_wait) },
 };
+
+_Static_assert(sizeof(keys) / sizeof(keys[0]) <=
+    sizeof(((struct parse_ctx *)0)->key_line) /
+    sizeof(((struct parse_ctx *)0)->key_line[0]), "key_line too short");
 
 static void
 scenario_defaults(struct scenario *sc)
@@ -405,6 +491,7 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		if ((why = keys[i].parse(value, ctx->sc, keys[i].off)) != NULL)
 			return ctx_error(ctx, "%s: expected %s, got '%s'",
 			    name, why, value);
+		ctx->key_line[i] = ctx->lineno;
 		return 1;
 	}
 	if (!known_section)
@@ -425,6 +512,105 @@ read_line(char *str, int num, void *stream)
 	return r;
 }
 
+/* Whether a session ends with LOGOUT: loadgen's default steps do. */
+static int
+scenario_logs_out(const struct scenario *sc)
+{
+	struct step_list	list;
+
+	if (sc->steps[0] == '\0')
+		return 1;
+	return steps_parse(sc->steps, &list) == NULL &&
+	    steps_have(&list, STEP_LOGOUT);
+}
+
+/* loadgen's mailbox cache serves each request with the list's mailbox
+ * steps on a logged-in connection. */
+static int
+steps_serve_requests(const struct scenario *sc)
+{
+	struct step_list	l;
+
+	return steps_parse(sc->steps, &l) == NULL &&
+	    (steps_have(&l, STEP_LOGIN) || steps_have(&l, STEP_AUTHENTICATE)) &&
+	    (steps_have(&l, STEP_SELECT) || steps_have(&l, STEP_EXAMINE));
+}
+
+/* The line keys[] entry section/name was set on, or 0. */
+static int
+line_of(const struct parse_ctx *ctx, const char *section, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].section, section) == 0 &&
+		    strcmp(keys[i].name, name) == 0)
+			return ctx->key_line[i];
+	return 0;
+}
+
+static int
+later(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+/* Combinations of keys that cannot work, named by the line of the key
+ * that makes them so. */
+static const char *
+scenario_check_keys(const struct parse_ctx *ctx, int *line)
+{
+	const struct scenario	*sc = ctx->sc;
+	int			 rate = line_of(ctx, "load", "rate");
+	int			 sched = line_of(ctx, "load", "schedule");
+	int			 kind = line_of(ctx, "server", "kind");
+	int			 cmd = line_of(ctx, "server", "command");
+	int			 steps = line_of(ctx, "load", "steps");
+
+	if (rate && sched) {
+		*line = later(rate, sched);
+		return "[load] rate and schedule exclude each other: a "
+		    "constant rate is schedule = const:RATE";
+	}
+	if (sched && sc->mailboxes > 0) {
+		*line = sched;
+		return "[load] schedule with mailboxes: the mailbox cache is "
+		    "modelled at a constant rate only";
+	}
+	if (sc->kind == SERVER_COMMAND && !cmd) {
+		*line = kind;
+		return "[server] kind = command needs command = the server's "
+		    "command line";
+	}
+	if (cmd && sc->kind != SERVER_COMMAND) {
+		*line = cmd;
+		return "[server] command needs kind = command";
+	}
+	if (sc->kind == SERVER_COMMAND && sc->server_options[0] != '\0') {
+		*line = line_of(ctx, "server", "options");
+		return "[server] options are fake-imapd's; with kind = command "
+		    "the command line says everything";
+	}
+	if (sc->kind == SERVER_COMMAND && sc->nlisten != 1) {
+		*line = line_of(ctx, "server", "listen");
+		return "[server] kind = command takes one listen address, the "
+		    "one {addr} and {port} stand for";
+	}
+	if (steps && sc->mailboxes > 0 && !steps_serve_requests(sc)) {
+		*line = steps;
+		return "[load] steps with mailboxes: a request is the steps "
+		    "after the login, so they need login (or authenticate) and "
+		    "select (or examine)";
+	}
+	if (steps && strcmp(sc->close, "server") == 0 &&
+	    !scenario_logs_out(sc)) {
+		*line = steps;
+		return "[load] close = server waits for the server's close after "
+		    "LOGOUT: steps must end with logout";
+	}
+	return NULL;
+}
+
 /* Checks that need every key: combinations that cannot work. */
 static const char *
 scenario_check(const struct scenario *sc)
@@ -435,7 +621,7 @@ scenario_check(const struct scenario *sc)
 	int		i, j;
 
 	if (sc->rate == 0)
-		return "[load] rate is required";
+		return "[load] rate (or schedule) is required";
 	if (sc->mailboxes > 0 && sc->cache_ttl_us == UINT64_MAX)
 		return "[load] mailboxes needs cache_ttl (0: a connection per "
 		    "request, as with the article's very low MailboxCacheTTL)";
@@ -457,13 +643,13 @@ scenario_check(const struct scenario *sc)
 	    strcmp(sc->close, "client") != 0)
 		return "[server] logout_close = never needs [load] close = "
 		    "client: the client's FIN is what the server then ignores";
-	if (sc->dovecot && strcmp(sc->logout_close, "server") != 0)
+	if (sc->kind == SERVER_DOVECOT && strcmp(sc->logout_close, "server") != 0)
 		return "[server] kind = dovecot closes first after LOGOUT, as "
 		    "RFC 3501 says: set logout_close = server";
-	if (sc->dovecot && sc->server_options[0] != '\0')
+	if (sc->kind == SERVER_DOVECOT && sc->server_options[0] != '\0')
 		return "[server] options are fake-imapd's; kind = dovecot takes "
 		    "none";
-	if (sc->dovecot && sc->nlisten != 1)
+	if (sc->kind == SERVER_DOVECOT && sc->nlisten != 1)
 		return "[server] kind = dovecot takes one listen address";
 	if (strcmp(sc->close, "server") == 0 &&
 	    strcmp(sc->logout_close, "server") != 0)
@@ -516,6 +702,10 @@ scenario_load(const char *path, struct scenario *sc, char *err, size_t errsz)
 		snprintf(err, errsz, "%s:%d: %s", path, line, ctx.err);
 		return -1;
 	}
+	if ((why = scenario_check_keys(&ctx, &line)) != NULL) {
+		snprintf(err, errsz, "%s:%d: %s", path, line, why);
+		return -1;
+	}
 	if ((why = scenario_check(sc)) != NULL) {
 		snprintf(err, errsz, "%s: %s", path, why);
 		return -1;
@@ -543,7 +733,7 @@ scenario_tw_holder(const struct scenario *sc)
 		return TW_FIN_WAIT2;
 	/* Without LOGOUT the server waits for a command: the client's FIN
 	 * is always first. */
-	if (strcmp(sc->close, "no-logout") == 0)
+	if (strcmp(sc->close, "no-logout") == 0 || !scenario_logs_out(sc))
 		return TW_CLIENT;
 	if (strcmp(sc->close, "server") == 0)
 		return TW_SERVER;

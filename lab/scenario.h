@@ -5,6 +5,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arrivals.h"
+
+enum server_kind {
+	SERVER_FAKE_IMAPD,	/* the bundled server, started with --ready-fd */
+	SERVER_DOVECOT,		/* Debian's Dovecot with a configuration of ours */
+	SERVER_COMMAND,		/* any server, by its command line */
+};
+
 enum outcome {
 	OUTCOME_ANY,		/* no expectation */
 	OUTCOME_FAILS,		/* some connection must fail */
@@ -42,8 +50,11 @@ struct scenario {
 	int64_t		 max_tw_buckets;	/* tcp_max_tw_buckets, -1: default */
 	int64_t		 fin_timeout_s;		/* tcp_fin_timeout, -1: default */
 
-	/* [server]: fake-imapd (or Dovecot), on one or more destinations */
-	int		 dovecot;		/* kind = dovecot */
+	/* [server]: fake-imapd, Dovecot or any command line, on one or more
+	 * destinations */
+	enum server_kind kind;
+#define SCENARIO_COMMAND_MAX	1024
+	char		 command[SCENARIO_COMMAND_MAX];	/* kind = command */
 #define SCENARIO_MAX_LISTEN	8
 	char		 listen[SCENARIO_MAX_LISTEN][64];	/* ADDR:PORT */
 	int		 nlisten;
@@ -52,7 +63,12 @@ struct scenario {
 	char		 logout_close[16];	/* client | server | never */
 
 	/* [load]: loadgen */
-	double		 rate;			/* new connections per second */
+	double		 rate;			/* new connections per second; with
+						 * a schedule, its peak */
+	struct arrival_spec schedule;		/* rate as const:RATE, or the
+						 * schedule as written */
+	int		 has_schedule;		/* schedule = SPEC */
+	char		 steps[512];		/* canonical step list, or "" */
 	uint64_t	 duration_us;
 	uint64_t	 timeout_us;		/* per step, lab time, not scaled */
 	char		 close[16];		/* loadgen --close */

@@ -167,6 +167,74 @@ proc_stop(struct proc *p, int grace_ms)
 		p->pid = 0;
 }
 
+void
+proc_stop_group(struct proc *p, int grace_ms)
+{
+	pid_t	group = p->pid;
+	int	ignored = 1;
+
+	if (p->pid <= 0)
+		return;
+	/* proc_start made the child a group leader: -pid is its group. */
+	kill(-group, SIGTERM);
+	if (proc_wait(p, grace_ms, NULL, 0, &ignored, NULL) == 0) {
+		/* The leader is gone; anything it left behind goes too. */
+		kill(-group, SIGKILL);
+		return;
+	}
+	kill(-group, SIGKILL);
+	if (waitpid(p->pid, &p->status, 0) == p->pid)
+		p->pid = 0;
+}
+
+/* Read what fd gives until EOF, a full buffer or the deadline. */
+static void
+drain(int fd, char *buf, size_t bufsz, long deadline)
+{
+	struct pollfd	pfd = { .fd = fd, .events = POLLIN };
+	size_t		n = 0;
+	ssize_t		r;
+	long		left;
+
+	while (n + 1 < bufsz && (left = deadline - now_ms()) > 0) {
+		if (poll(&pfd, 1, (int)left) <= 0)
+			continue;
+		if ((r = read(fd, buf + n, bufsz - 1 - n)) <= 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+}
+
+int
+proc_capture(char *const argv[], char *buf, size_t bufsz, int timeout_ms)
+{
+	struct proc	p = { .name = argv[0] };
+	long		deadline = now_ms() + timeout_ms, left;
+	int		fds[2], ignored = 1;
+
+	buf[0] = '\0';
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		return -1;
+	if ((p.pid = fork()) == -1) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (p.pid == 0)
+		child_exec(argv, NULL, fds[1], fds[1], -1);
+	close(fds[1]);
+	drain(fds[0], buf, bufsz, deadline);
+	close(fds[0]);
+	left = deadline - now_ms();
+	if (proc_wait(&p, left > 0 ? (int)left : 0, NULL, 0, &ignored,
+	    NULL) == -1) {
+		proc_stop(&p, 1000);
+		return -1;
+	}
+	return WIFEXITED(p.status) ? WEXITSTATUS(p.status) : -1;
+}
+
 int
 proc_read_line(int fd, int timeout_ms, char *line, size_t linesz, char *err,
     size_t errsz)

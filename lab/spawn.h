@@ -45,6 +45,19 @@ int	proc_wait(struct proc *p, int timeout_ms, struct proc *others[],
 /* SIGTERM, wait up to grace_ms, then SIGKILL and reap. */
 void	proc_stop(struct proc *p, int grace_ms);
 
+/* SIGTERM to p's whole process group (a command line may have started
+ * more than one process), wait up to grace_ms, then SIGKILL the group. */
+void	proc_stop_group(struct proc *p, int grace_ms);
+
+/*
+ * Run argv (looked up in PATH when it has no slash) with stdout and
+ * stderr into buf (NUL-terminated, cut at bufsz - 1), bounded by
+ * timeout_ms.  Returns its exit status, or -1 when it could not run,
+ * was killed or took too long.  Signals as for proc_start.
+ */
+int	proc_capture(char *const argv[], char *buf, size_t bufsz,
+	    int timeout_ms);
+
 /* Read one line from fd within timeout_ms (the child's readiness).
  * Returns -1 with a message when the fd closes or time runs out. */
 int	proc_read_line(int fd, int timeout_ms, char *line, size_t linesz,

@@ -38,7 +38,9 @@ class ShippedScenarios(unittest.TestCase):
         for name in self.names:
             d = os.path.join(self.results, name, "latest")
             with open(os.path.join(d, "scenario.ini")) as f:
-                dovecot = "kind = dovecot" in f.read()
+                ini = f.read()
+            dovecot = "kind = dovecot" in ini
+            command = "kind = command" in ini
             files = ["scenario.ini", "env.txt", "loadgen.csv", "summary.csv",
                      "report.txt", "server.log" if dovecot else "server.out",
                      "plot.gp"]
@@ -50,6 +52,15 @@ class ShippedScenarios(unittest.TestCase):
                 # Dovecot logged every login loadgen completed.
                 with open(os.path.join(d, "server.log")) as f:
                     logins = f.read().count("imap-login: Info: Login: user=<user>")
+            elif command:
+                # No server counters: the report says so.  The shipped
+                # command is fake-imapd, whose exit line counts sessions.
+                self.assertFalse(os.path.exists(os.path.join(d, "server.csv")))
+                with open(os.path.join(d, "report.txt")) as f:
+                    self.assertIn("no server counters", f.read(), name)
+                with open(os.path.join(d, "server.out")) as f:
+                    out = f.read()
+                logins = int(out.split("accepted=")[1].split()[0])
             else:
                 server = read_csv(os.path.join(d, "server.csv"))
                 logins = sum(int(r["accepted"]) for r in server)
@@ -59,6 +70,32 @@ class ShippedScenarios(unittest.TestCase):
                 self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n", name)
             root = ET.parse(os.path.join(d, "plot.svg")).getroot()
             self.assertTrue(root.tag.endswith("svg"), name)
+
+    def test_every_run_records_its_environment(self):
+        for name in self.names:
+            with open(os.path.join(self.results, name, "latest", "env.txt")) as f:
+                env = dict(l.rstrip("\n").split("=", 1) for l in f)
+            for key in ("kernel_release", "kernel_version", "loadgen_version",
+                        "fake_imapd_version", "libevent_version",
+                        "openssl_version", "inih_build_version",
+                        "libmnl_build_version", "gnuplot_version"):
+                self.assertTrue(env.get(key), (name, key))
+            if env["server_kind"] == "dovecot":
+                self.assertTrue(env.get("dovecot_version"), name)
+            if env["server_kind"] == "command":
+                self.assertIn("/fake-imapd --listen 127.0.0.1:1143",
+                              env["server_command"])
+
+    def test_ramp_fails_where_its_window_fills(self):
+        """ramp:0-200/10s opens N(t) = 10 t^2 connections by t: 100 ports
+        are gone at sqrt(10) s, loadgen running the schedule itself."""
+        s = read_csv(os.path.join(self.results, "ramp-to-exhaustion",
+                                  "latest", "summary.csv"))[0]
+        self.assertEqual(s["schedule"], "ramp:0-200/10s")
+        self.assertEqual(int(s["completed"]), 100)
+        self.assertEqual(s["first_failure_errno"], "EADDRNOTAVAIL")
+        self.assertAlmostEqual(float(s["first_failure_s"]), 10 ** 0.5,
+                               delta=0.02 * 10 ** 0.5)
 
     def test_article_fails_at_ports_over_rate(self):
         """3977 ports / 25 connections/s = 159.08 s of model time (scale 10)."""

@@ -1,5 +1,6 @@
 /* test_model.c: capacity, first failure, TIME_WAIT count, and the mapping
  * of a modelled system onto the lab's kernel (time scale). */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -249,6 +250,138 @@ START_TEST(mailbox_cache_lowers_the_connection_rate)
 }
 END_TEST
 
+/* N(t) = 10 t^2 on a ramp 0 -> 200/s over 10 s: 100 ports are all in
+ * TIME_WAIT (60 s) when 10 t^2 = 100, at sqrt(10) s. */
+START_TEST(ramp_fails_where_the_window_fills)
+{
+	load("[system]\nport_range = 20000-20099\n"
+	    "[load]\nschedule = ramp:0-200/10s\nduration = 5s\n");
+	ck_assert_double_eq_tol(model_first_failure_s(&sc), sqrt(10), 1e-9);
+	/* Poisson arrivals have the same expectation. */
+	load("[system]\nport_range = 20000-20099\n"
+	    "[load]\nschedule = poisson:ramp:0-200/10s\nduration = 5s\n");
+	ck_assert_double_eq_tol(model_first_failure_s(&sc), sqrt(10), 1e-9);
+	/* Past the ramp: 100 by 10 s, then 20/s; 150 ports at 12.5 s. */
+	load("[system]\nport_range = 20000-20149\n"
+	    "[load]\nschedule = ramp:0-20/10s\nduration = 20s\n");
+	ck_assert_double_eq_tol(model_first_failure_s(&sc), 12.5, 1e-9);
+	/* The run ends first. */
+	load("[system]\nport_range = 20000-20099\n"
+	    "[load]\nschedule = ramp:0-200/10s\nduration = 3s\n");
+	ck_assert_double_eq(model_first_failure_s(&sc), -1);
+	/* A ramp down, 200 -> 0 over 10 s with TIME_WAIT 1 s: the window
+	 * holds 200 t - 10 t^2 for t < 1 s, at most 190, then falls; 150
+	 * ports fill when 10 t^2 - 200 t + 150 = 0, t = 10 - sqrt(85). */
+	load("[system]\nport_range = 20000-20149\ntime_wait = 1s\n"
+	    "[load]\nschedule = ramp:200-0.001/10s\nduration = 10s\n");
+	ck_assert_double_eq_tol(model_first_failure_s(&sc), 10 - sqrt(85),
+	    1e-5);
+	/* The window's peak, 190 at 1 s, is under 195 ports: never, though
+	 * N(t) passes 195 by 1.03 s. */
+	load("[system]\nport_range = 20000-20194\ntime_wait = 1s\n"
+	    "[load]\nschedule = ramp:200-0.001/10s\nduration = 10s\n");
+	ck_assert_double_eq(model_first_failure_s(&sc), -1);
+}
+END_TEST
+
+START_TEST(steps_fail_where_the_window_fills)
+{
+	/* 10/s for 5 s (50), then 100/s: 100 ports at 5.5 s. */
+	load("[system]\nport_range = 20000-20099\n"
+	    "[load]\nschedule = steps:10/5s,100/10s\nduration = 15s\n");
+	ck_assert_double_eq_tol(model_first_failure_s(&sc), 5.5, 1e-9);
+	/* A pause does not free ports within TIME_WAIT: 50, nothing for
+	 * 10 s, then 50/s again: 100 at 12 s. */
+	load("[system]\nport_range = 20000-20099\n"
+	    "[load]\nschedule = steps:50/1s,0/10s,50/1s\nduration = 20s\n");
+	ck_assert_double_eq_tol(model_first_failure_s(&sc), 12, 1e-9);
+	/* A pause longer than TIME_WAIT does: 90 in the first second, gone
+	 * from the window by 61 s; then 200/s from 71 s fills 100 ports at
+	 * 71.5 s, not at 71 + (100 - 90) / 200. */
+	load("[system]\nport_range = 20000-20099\n"
+	    "[load]\nschedule = steps:90/1s,0/70s,200/1s\nduration = 80s\n");
+	ck_assert_double_eq_tol(model_first_failure_s(&sc), 71.5, 1e-9);
+	/* ... and 1/s after it never fills them (capacity 100 / 60 s). */
+	load("[system]\nport_range = 20000-20099\n"
+	    "[load]\nschedule = steps:90/1s,0/70s,1/1s\nduration = 100s\n");
+	ck_assert_double_eq(model_first_failure_s(&sc), -1);
+}
+END_TEST
+
+START_TEST(constant_schedule_is_the_rate)
+{
+	double	by_rate;
+
+	load("[system]\nport_range = 1024-5000\ntime_wait = 240s\n"
+	    "[server]\nlisten = 127.0.0.1:143\n"
+	    "[load]\nrate = 25\nduration = 240s\n[lab]\ntime_scale = 10\n");
+	by_rate = model_first_failure_s(&sc);
+	load("[system]\nport_range = 1024-5000\ntime_wait = 240s\n"
+	    "[server]\nlisten = 127.0.0.1:143\n[load]\n"
+	    "schedule = const:25\nduration = 240s\n[lab]\ntime_scale = 10\n");
+	ck_assert_double_eq_tol(model_first_failure_s(&sc), by_rate, 1e-9);
+	ck_assert_double_eq_tol(by_rate, 3977 / 25.0, 1e-9);
+	/* Exactly at capacity the window never exceeds the range. */
+	load("[system]\nport_range = 20000-20059\n"
+	    "[load]\nrate = 1\nduration = 2m\n");
+	ck_assert_double_eq(model_first_failure_s(&sc), -1);
+}
+END_TEST
+
+START_TEST(schedule_scales_with_time)
+{
+	struct lab_plan	plan;
+	char		text[ARRIVAL_SPEC_STRLEN];
+
+	/* scale_by = time: rates x 10, durations / 10. */
+	load("[system]\nport_range = 1024-5000\ntime_wait = 240s\n"
+	    "[server]\nlisten = 127.0.0.1:143\n"
+	    "[load]\nschedule = steps:10/50s,30/100s\nduration = 150s\n"
+	    "[lab]\ntime_scale = 10\n");
+	ck_assert_ptr_null(model_plan(&sc, &plan));
+	arrival_format(&plan.schedule, text, sizeof(text));
+	ck_assert_str_eq(text, "steps:100/5s,300/10s");
+	ck_assert_double_eq(plan.rate, 300);
+	load("[system]\nport_range = 1024-5000\ntime_wait = 240s\n"
+	    "[server]\nlisten = 127.0.0.1:143\n"
+	    "[load]\nschedule = poisson:ramp:0-20/100s\nduration = 150s\n"
+	    "[lab]\ntime_scale = 10\n");
+	ck_assert_ptr_null(model_plan(&sc, &plan));
+	arrival_format(&plan.schedule, text, sizeof(text));
+	ck_assert_str_eq(text, "poisson:ramp:0-200/10s");
+	/* scale_by = ports: rates stay, durations / 10. */
+	load("[system]\nport_range = 1024-5000\ntime_wait = 240s\n"
+	    "[server]\nlisten = 127.0.0.1:143\n"
+	    "[load]\nschedule = ramp:0-20/100s\nduration = 150s\n"
+	    "[lab]\ntime_scale = 10\nscale_by = ports\n");
+	ck_assert_ptr_null(model_plan(&sc, &plan));
+	arrival_format(&plan.schedule, text, sizeof(text));
+	ck_assert_str_eq(text, "ramp:0-20/10s");
+	/* Either way the model answers in model time, unscaled: the ramp's
+	 * N(t) = t^2 / 10 fills 3977 ports at 5 s... after the ramp's 1000
+	 * at 100 s, 20/s: 100 + (3977 - 1000) / 20 = 248.85 s, past the
+	 * run's 150 s. */
+	ck_assert_double_eq(model_first_failure_s(&sc), -1);
+}
+END_TEST
+
+START_TEST(time_wait_count_follows_the_schedule)
+{
+	/* 10 t^2 arrivals by 5 s: 250 ports touched, all within 60 s. */
+	load("[system]\nport_range = 20000-29999\n"
+	    "[load]\nschedule = ramp:0-200/10s\nduration = 5s\n");
+	ck_assert_int_eq(model_time_wait_end(&sc), 250);
+	/* Capped by the range. */
+	load("[system]\nport_range = 20000-20099\n"
+	    "[load]\nschedule = ramp:0-200/10s\nduration = 5s\n");
+	ck_assert_int_eq(model_time_wait_end(&sc), 100);
+	/* Only the last 60 s count: 100/s for 30 s, then 10/s for 60 s. */
+	load("[system]\nport_range = 20000-29999\n"
+	    "[load]\nschedule = steps:100/30s,10/60s\nduration = 90s\n");
+	ck_assert_int_eq(model_time_wait_end(&sc), 600);
+}
+END_TEST
+
 Suite *
 make_suite(void)
 {
@@ -267,6 +400,11 @@ make_suite(void)
 	tcase_add_test(tc, destinations_multiply_capacity);
 	tcase_add_test(tc, who_holds_time_wait);
 	tcase_add_test(tc, mailbox_cache_lowers_the_connection_rate);
+	tcase_add_test(tc, ramp_fails_where_the_window_fills);
+	tcase_add_test(tc, steps_fail_where_the_window_fills);
+	tcase_add_test(tc, constant_schedule_is_the_rate);
+	tcase_add_test(tc, schedule_scales_with_time);
+	tcase_add_test(tc, time_wait_count_follows_the_schedule);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -7,6 +7,7 @@
 #include "check_main.h"
 #include "temp_ini.h"
 #include "scenario.h"
+#include "steps.h"
 
 static char	path[64];
 
@@ -163,7 +164,7 @@ END_TEST
 START_TEST(impossible_combinations)
 {
 	ck_assert_str_eq(error_of("[system]\nport_range = 1000-2000\n"),
-	    "F: [load] rate is required");
+	    "F: [load] rate (or schedule) is required");
 	ck_assert_str_eq(error_of("[load]\nrate = 1\n[system]\n"
 	    "port_range = 1000-2000\n"),
 	    "F: [server] listen port lies inside [system] port_range; the "
@@ -192,7 +193,8 @@ START_TEST(impossible_combinations)
 	    "F: [server] kind = dovecot closes first after LOGOUT, as RFC 3501 "
 	    "says: set logout_close = server");
 	ck_assert_str_eq(error_of("[load]\nrate = 1\n[server]\nkind = courier\n"),
-	    "F:4: kind: expected fake-imapd or dovecot, got 'courier'");
+	    "F:4: kind: expected fake-imapd, dovecot or command, got "
+	    "'courier'");
 	ck_assert_str_eq(error_of("[load]\nrate = 1\nclose = server\n"),
 	    "F: [load] close = server waits for the server's close, which "
 	    "needs [server] logout_close = server: every session would time "
@@ -223,6 +225,153 @@ START_TEST(impossible_combinations)
 }
 END_TEST
 
+START_TEST(schedule_key)
+{
+	struct scenario	sc;
+	char		err[512], text[ARRIVAL_SPEC_STRLEN];
+
+	write_ini("[load]\nschedule = poisson:ramp:0-200/10s\n");
+	ck_assert_int_eq(scenario_load(path, &sc, err, sizeof(err)), 0);
+	ck_assert_int_eq(sc.has_schedule, 1);
+	ck_assert_int_eq(sc.schedule.shape, SHAPE_RAMP);
+	ck_assert_int_eq(sc.schedule.poisson, 1);
+	/* The peak, for the table's "offered". */
+	ck_assert_double_eq(sc.rate, 200);
+	arrival_format(&sc.schedule, text, sizeof(text));
+	ck_assert_str_eq(text, "poisson:ramp:0-200/10s");
+	unlink(path);
+	write_ini("[load]\nschedule = steps:100/2s,300/1s,50/2s\n");
+	ck_assert_int_eq(scenario_load(path, &sc, err, sizeof(err)), 0);
+	ck_assert_int_eq(sc.schedule.nsteps, 3);
+	ck_assert_double_eq(sc.rate, 300);
+	unlink(path);
+	/* A plain rate is the constant schedule. */
+	write_ini("[load]\nrate = 25\n");
+	ck_assert_int_eq(scenario_load(path, &sc, err, sizeof(err)), 0);
+	ck_assert_int_eq(sc.has_schedule, 0);
+	ck_assert_int_eq(sc.schedule.shape, SHAPE_CONST);
+	ck_assert_double_eq(sc.schedule.rate, 25);
+}
+END_TEST
+
+START_TEST(schedule_refusals)
+{
+	ck_assert_str_eq(error_of("[load]\nschedule = ramp:5/10s\n"),
+	    "F:2: schedule: expected ramp:FROM-TO/DURATION such as "
+	    "ramp:50-2000/60s, got 'ramp:5/10s'");
+	ck_assert_str_eq(error_of("[load]\nrate = 5\nduration = 2s\n"
+	    "schedule = const:5\n"),
+	    "F:4: [load] rate and schedule exclude each other: a constant "
+	    "rate is schedule = const:RATE");
+	ck_assert_str_eq(error_of("[load]\nschedule = const:5\nrate = 5\n"),
+	    "F:3: [load] rate and schedule exclude each other: a constant "
+	    "rate is schedule = const:RATE");
+	ck_assert_str_eq(error_of("[load]\nschedule = const:5\n"
+	    "mailboxes = 10\ncache_ttl = 0\n"),
+	    "F:2: [load] schedule with mailboxes: the mailbox cache is "
+	    "modelled at a constant rate only");
+	/* Scaled to the lab, a step would be shorter than loadgen's 1 ms. */
+	ck_assert_str_eq(error_of("[load]\nschedule = steps:1/5ms,2/1s\n"
+	    "[lab]\ntime_scale = 10\n[system]\ntime_wait = 600s\n"),
+	    "F: [load] schedule: a duration / [lab] time_scale 10 is under "
+	    "loadgen's 1 ms");
+}
+END_TEST
+
+START_TEST(command_server)
+{
+	struct scenario	sc;
+	char		err[512];
+
+	write_ini("[load]\nrate = 1\n[server]\nkind = command\n"
+	    "command = {bindir}/fake-imapd --listen \"{addr}:{port}\"\n");
+	ck_assert_int_eq(scenario_load(path, &sc, err, sizeof(err)), 0);
+	ck_assert_int_eq(sc.kind, SERVER_COMMAND);
+	ck_assert_str_eq(sc.command,
+	    "{bindir}/fake-imapd --listen \"{addr}:{port}\"");
+}
+END_TEST
+
+START_TEST(command_refusals)
+{
+	ck_assert_str_eq(error_of("[load]\nrate = 1\n[server]\n"
+	    "kind = command\n"),
+	    "F:4: [server] kind = command needs command = the server's "
+	    "command line");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\n[server]\n"
+	    "command = imapd --port {port}\n"),
+	    "F:4: [server] command needs kind = command");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\n[server]\nkind = dovecot\n"
+	    "logout_close = server\ncommand = imapd\n"),
+	    "F:6: [server] command needs kind = command");
+	ck_assert_str_eq(error_of("[server]\nkind = command\n"
+	    "command = imapd --port {prot}\n"),
+	    "F:3: command: expected a placeholder {addr}, {port}, {dir} or "
+	    "{bindir} (a lone '{' is not allowed), got 'imapd --port {prot}'");
+	ck_assert_str_eq(error_of("[server]\ncommand = imapd \"--x\n"),
+	    "F:2: command: expected a closing double quote, got "
+	    "'imapd \"--x'");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\n[server]\nkind = command\n"
+	    "command = imapd\noptions = --messages 5\n"),
+	    "F:6: [server] options are fake-imapd's; with kind = command the "
+	    "command line says everything");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\n[server]\nkind = command\n"
+	    "command = imapd\nlisten = 127.0.0.1:1143 127.0.0.1:1144\n"),
+	    "F:6: [server] kind = command takes one listen address, the one "
+	    "{addr} and {port} stand for");
+}
+END_TEST
+
+START_TEST(steps_key)
+{
+	struct scenario	sc;
+	char		err[512];
+
+	write_ini("[load]\nrate = 1\nsteps = login,select,noop,logout\n");
+	ck_assert_int_eq(scenario_load(path, &sc, err, sizeof(err)), 0);
+	/* steps_format's canonical text: what loadgen --steps is given. */
+	ck_assert_str_eq(sc.steps, "login,select=INBOX,noop,logout");
+	ck_assert_int_eq(scenario_tw_holder(&sc), TW_CLIENT);
+	unlink(path);
+	/* Without LOGOUT the server waits: the client closes first even
+	 * against a server that would close after LOGOUT. */
+	write_ini("[load]\nrate = 1\nsteps = login,noop\n"
+	    "[server]\nlogout_close = server\n");
+	ck_assert_int_eq(scenario_load(path, &sc, err, sizeof(err)), 0);
+	ck_assert_int_eq(scenario_tw_holder(&sc), TW_CLIENT);
+	unlink(path);
+	write_ini("[load]\nrate = 1\n");
+	ck_assert_int_eq(scenario_load(path, &sc, err, sizeof(err)), 0);
+	ck_assert_str_eq(sc.steps, "");
+}
+END_TEST
+
+START_TEST(steps_refusals)
+{
+	struct step_list	list;
+	char			want[512];
+
+	/* The parser's own words, after file:line and the key. */
+	snprintf(want, sizeof(want), "F:3: steps: expected %s, got "
+	    "'login,dance'", steps_parse("login,dance", &list));
+	ck_assert_str_eq(error_of("[load]\nrate = 1\nsteps = login,dance\n"),
+	    want);
+	snprintf(want, sizeof(want), "F:3: steps: expected %s, got "
+	    "'logout,login'", steps_parse("logout,login", &list));
+	ck_assert_str_eq(error_of("[load]\nrate = 1\nsteps = logout,login\n"),
+	    want);
+	ck_assert_str_eq(error_of("[load]\nrate = 1\nmailboxes = 10\n"
+	    "cache_ttl = 0\nsteps = login,noop,logout\n"),
+	    "F:5: [load] steps with mailboxes: a request is the steps after "
+	    "the login, so they need login (or authenticate) and select (or "
+	    "examine)");
+	ck_assert_str_eq(error_of("[server]\nlogout_close = server\n[load]\n"
+	    "rate = 1\nclose = server\nsteps = login,noop\n"),
+	    "F:6: [load] close = server waits for the server's close after "
+	    "LOGOUT: steps must end with logout");
+}
+END_TEST
+
 START_TEST(missing_file)
 {
 	struct scenario	sc;
@@ -248,6 +397,12 @@ make_suite(void)
 	tcase_add_test(tc, first_error_wins);
 	tcase_add_test(tc, impossible_combinations);
 	tcase_add_test(tc, missing_file);
+	tcase_add_test(tc, schedule_key);
+	tcase_add_test(tc, schedule_refusals);
+	tcase_add_test(tc, command_server);
+	tcase_add_test(tc, command_refusals);
+	tcase_add_test(tc, steps_key);
+	tcase_add_test(tc, steps_refusals);
 	suite_add_tcase(s, tc);
 	return s;
 }

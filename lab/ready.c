@@ -1,0 +1,119 @@
+/* ready.c: wait for a server that has no readiness pipe (Dovecot, any
+ * command line) by reading its greeting: a listening socket alone may
+ * still belong to a master process whose login processes are not up. */
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "ready.h"
+
+#define READY_POLL_MS	20
+#define GREETING_MAX	512
+
+static long
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* SO_LINGER {1,0}: the close sends RST and the port is free at once. */
+static void
+reset_close(int s)
+{
+	struct linger	lg = { 1, 0 };
+
+	setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(s);
+}
+
+/* Read one greeting line until `deadline`.  1: a line (in buf), 0: the
+ * server closed or time ran out first. */
+static int
+read_greeting(int s, long deadline, char *buf, size_t bufsz)
+{
+	struct pollfd	pfd = { .fd = s, .events = POLLIN };
+	size_t		n = 0;
+	ssize_t		r;
+	long		left;
+
+	while (n + 1 < bufsz && (left = deadline - now_ms()) > 0) {
+		if (poll(&pfd, 1, (int)left) <= 0)
+			continue;
+		if ((r = read(s, buf + n, bufsz - 1 - n)) <= 0)
+			return 0;
+		n += (size_t)r;
+		buf[n] = '\0';
+		if (strchr(buf, '\n') != NULL) {
+			buf[strcspn(buf, "\r\n")] = '\0';
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* One probe.  1: greeted with OK or PREAUTH; 0: not yet; -1: greeted
+ * with something else (in buf). */
+static int
+probe(const struct endpoint *ep, long deadline, char *buf, size_t bufsz)
+{
+	int	s, got;
+
+	if ((s = socket(ep->ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return 0;
+	if (connect(s, (const struct sockaddr *)&ep->ss, ep->len) == -1) {
+		close(s);	/* never connected: nothing to reset */
+		return 0;
+	}
+	got = read_greeting(s, deadline, buf, bufsz);
+	reset_close(s);
+	if (!got)
+		return 0;
+	if (strncmp(buf, "* OK", 4) == 0 || strncmp(buf, "* PREAUTH", 9) == 0)
+		return 1;
+	return -1;
+}
+
+int
+ready_wait_greeting(const char *addrport, struct proc *p, int timeout_ms,
+    char *err, size_t errsz)
+{
+	struct endpoint	 ep;
+	char		 line[GREETING_MAX], how[32];
+	long		 deadline = now_ms() + timeout_ms;
+	const char	*bad;
+	int		 ignored = 0;
+
+	if ((bad = endpoint_parse(addrport, 0, &ep)) != NULL) {
+		snprintf(err, errsz, "%s: %s", addrport, bad);
+		return -1;
+	}
+	while (now_ms() < deadline) {
+		switch (probe(&ep, deadline, line, sizeof(line))) {
+		case 1:
+			return 0;
+		case -1:
+			snprintf(err, errsz, "%s greeted with '%.200s', expected "
+			    "'* OK' or '* PREAUTH'", addrport, line);
+			return -1;
+		}
+		/* Not up yet: wait a little, or stop if it died. */
+		if (proc_wait(p, READY_POLL_MS, NULL, 0, &ignored, NULL) == 0) {
+			proc_describe(p, how, sizeof(how));
+			snprintf(err, errsz, "%s exited at start (%s)", p->name,
+			    how);
+			return -1;
+		}
+	}
+	snprintf(err, errsz, "no IMAP greeting from %s within %d ms", addrport,
+	    timeout_ms);
+	return -1;
+}
