@@ -33,6 +33,8 @@
 
 /* Longest response line we accept, without its CRLF. */
 #define SESSION_LINE_MAX	65536
+/* Bytes one plain read takes at most (libevent's bufferevents read 16 KiB). */
+#define SESSION_READ_MAX	16384
 /* Longest command we send, tag and CRLF included (LOGIN of two 1k
  * credentials quoted, their base64). */
 #define SESSION_CMD_MAX		8192
@@ -70,11 +72,11 @@ struct session {
 	uint64_t		 id;
 	enum session_state	 state;
 	int			 fd;		/* ours to close, even with bev */
-	struct event		*ev_connect;
+	struct event		*ev_connect;	/* then the plain reader */
 	struct event		*ev_timeout;	/* the current step's deadline */
 	struct bufferevent	*bev;
 	int			 tls;		/* bev is an OpenSSL one */
-	int			 send_err;	/* errno of a direct send() */
+	int			 io_err;	/* errno of our own send() or recv() */
 	int			 bye;		/* "* BYE" seen (LOGOUT, idle) */
 	int			 preauth;	/* PREAUTH greeting: no LOGIN */
 	int			 sasl_ir;	/* the greeting offered SASL-IR */
@@ -264,7 +266,7 @@ session_send(struct session *s, const char *cmd, size_t len)
 		if (n == (ssize_t)len)
 			return;
 		if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK) {
-			s->send_err = errno;
+			s->io_err = errno;
 			bufferevent_trigger_event(s->bev,
 			    BEV_EVENT_ERROR | BEV_EVENT_WRITING,
 			    BEV_TRIG_DEFER_CALLBACKS);
@@ -898,7 +900,7 @@ static void
 session_event(struct bufferevent *bev UNUSED, short what, void *arg)
 {
 	struct session	*s = arg;
-	int		 err = s->send_err != 0 ? s->send_err : errno;
+	int		 err = s->io_err != 0 ? s->io_err : errno;
 
 	if (s->state == STATE_TLS || s->state == STATE_STARTTLS_TLS)
 		session_tls_event(s, what);
@@ -917,6 +919,64 @@ session_event(struct bufferevent *bev UNUSED, short what, void *arg)
 		session_free(s, REASON_OTHER, 0, "bufferevent error");
 }
 
+/*
+ * Plain sockets are read here, not by the bufferevent: libevent asks the
+ * kernel how much is readable (ioctl FIONREAD) before every read, a
+ * system call per read that we do not need.  The bytes go into the
+ * bufferevent's input, bounded as its read high-watermark would bound
+ * them, and session_read takes them from there as before.
+ */
+static void
+session_recv(evutil_socket_t fd, short events UNUSED, void *arg)
+{
+	struct session	*s = arg;
+	struct evbuffer	*in = bufferevent_get_input(s->bev);
+	struct evbuffer_iovec v;
+	size_t		 room = SESSION_LINE_MAX + 2;
+	ssize_t		 n;
+	int		 err;
+
+	if (evbuffer_get_length(in) < room)
+		room -= evbuffer_get_length(in);
+	else
+		room = 1;	/* session_read says the line is too long */
+	if (room > SESSION_READ_MAX)
+		room = SESSION_READ_MAX;
+	/* A bufferevent keeps its input's end frozen but while it reads:
+	 * so do we. */
+	evbuffer_unfreeze(in, 0);
+	if (evbuffer_reserve_space(in, (ev_ssize_t)room, &v, 1) != 1)
+		fatalx("evbuffer_reserve_space");
+	n = recv(fd, v.iov_base, room, MSG_DONTWAIT);
+	err = errno;
+	v.iov_len = n > 0 ? (size_t)n : 0;
+	if (evbuffer_commit_space(in, &v, 1) == -1)
+		fatalx("evbuffer_commit_space");
+	evbuffer_freeze(in, 0);
+	if (n > 0)
+		session_read(s->bev, s);
+	else if (n == 0)
+		session_event(s->bev, BEV_EVENT_EOF | BEV_EVENT_READING, s);
+	else if (err != EAGAIN && err != EWOULDBLOCK && err != EINTR) {
+		s->io_err = err;
+		session_event(s->bev, BEV_EVENT_ERROR | BEV_EVENT_READING, s);
+	}
+}
+
+/* The plain reader takes over the connect event's allocation. */
+static void
+session_reader_start(struct session *s)
+{
+	if (s->ev_connect == NULL)
+		s->ev_connect = event_new(base, s->fd, EV_READ | EV_PERSIST,
+		    session_recv, s);
+	else if (event_assign(s->ev_connect, base, s->fd,
+	    EV_READ | EV_PERSIST, session_recv, s) == -1)
+		fatalx("event_assign");
+	if (s->ev_connect == NULL || event_add(s->ev_connect, NULL) == -1)
+		fatalx("session: reader");
+}
+
 /* The buffered I/O of a connection, plain or TLS. */
 static void
 session_bev_setup(struct session *s)
@@ -924,9 +984,13 @@ session_bev_setup(struct session *s)
 	bufferevent_setcb(s->bev, session_read, NULL, session_event, s);
 	/* Room for one maximal line and its CRLF, never more. */
 	bufferevent_setwatermark(s->bev, EV_READ, 0, SESSION_LINE_MAX + 2);
-	/* Plain: writing is turned on only for what send() left over. */
-	if (bufferevent_enable(s->bev, s->tls ? EV_READ | EV_WRITE :
-	    EV_READ) == -1)
+	/* Plain: session_recv reads, and writing is turned on only for
+	 * what send() left over. */
+	if (!s->tls) {
+		session_reader_start(s);
+		return;
+	}
+	if (bufferevent_enable(s->bev, EV_READ | EV_WRITE) == -1)
 		fatalx("bufferevent_enable");
 }
 
@@ -936,6 +1000,12 @@ session_start_tls(struct session *s, enum session_state state)
 {
 	const struct endpoint	*ep;
 
+	/* The connect event or the plain reader: TLS reads through the
+	 * bufferevent, and session_tls_fin makes its own event. */
+	if (s->ev_connect != NULL) {
+		event_free(s->ev_connect);
+		s->ev_connect = NULL;
+	}
 	ep = &params.targets[s->id % (uint64_t)params.ntargets];
 	s->bev = tls_connect(base, s->fd, ep);
 	s->tls = 1;
@@ -947,10 +1017,8 @@ session_start_tls(struct session *s, enum session_state state)
 static void
 session_connected(struct session *s)
 {
-	if (s->ev_connect != NULL) {
-		event_free(s->ev_connect);
-		s->ev_connect = NULL;
-	}
+	if (s->ev_connect != NULL)
+		event_del(s->ev_connect);
 	stats_connected();
 	session_step_done(s, LAT_CONNECT);
 	if (params.tls) {
