@@ -23,7 +23,9 @@ COMMANDS = ("login", "authenticate", "select", "examine", "fetch", "noop",
 #       alone, then "+ ", then the base64 response (any other form: BAD);
 #   garbage: answers SELECT with a line that is not IMAP;
 #   stall: never answers SELECT;
-#   huge-literal: answers FETCH with a literal of 10^17 bytes.
+#   huge-literal: answers FETCH with a literal of 10^17 bytes;
+#   long-line: answers SELECT with a 70000-byte line (loadgen's cap: 64 KiB);
+#   reset: answers SELECT with an RST (SO_LINGER {1, 0}, then close).
 # It counts good authentications in a file, one line each.
 ODD_SERVER = r"""
 import base64, socket, threading
@@ -53,6 +55,13 @@ def serve(c):
             c.sendall(b"\x01\x02 not imap at all\r\n")
         elif cmd == b"SELECT" and MODE == "stall":
             continue
+        elif cmd == b"SELECT" and MODE == "long-line":
+            c.sendall(b"* " + b"x" * 70000 + b"\r\n")
+        elif cmd == b"SELECT" and MODE == "reset":
+            c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                         b"\1\0\0\0\0\0\0\0")
+            c.close()
+            return
         elif cmd == b"FETCH" and MODE == "huge-literal":
             c.sendall(b"* 1 FETCH (BODY[] {100000000000000000}\r\nabc")
         elif cmd == b"LOGOUT":
@@ -223,6 +232,22 @@ class Steps(unittest.TestCase):
                                  target=ODD,
                                  before=ODD_SERVER % ("garbage", "/dev/null"))
         self.assertEqual(int(s["protocol"]), 3)
+        self.assertEqual(s["first_failure_stage"], "select")
+
+    def test_overlong_line_is_protocol(self):
+        rows, s = self.steps_run(["--count", "3", "--timeout", "2s"],
+                                 target=ODD,
+                                 before=ODD_SERVER % ("long-line", "/dev/null"))
+        self.assertEqual(int(s["protocol"]), 3)
+        self.assertEqual(int(s["failed"]), 3)
+        self.assertEqual(s["first_failure_stage"], "select")
+
+    def test_reset_during_a_step_is_econnreset(self):
+        rows, s = self.steps_run(["--count", "3", "--timeout", "2s"],
+                                 target=ODD,
+                                 before=ODD_SERVER % ("reset", "/dev/null"))
+        self.assertEqual(int(s["econnreset"]), 3)
+        self.assertEqual(s["first_failure_errno"], "ECONNRESET")
         self.assertEqual(s["first_failure_stage"], "select")
 
     def test_stall_during_a_step_times_out(self):
