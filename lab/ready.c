@@ -3,27 +3,16 @@
  * still belong to a master process whose login processes are not up. */
 #include <sys/socket.h>
 
-#include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "addr.h"
 #include "ready.h"
+#include "spawn.h"
 
 #define READY_POLL_MS	20
 #define GREETING_MAX	512
-
-static long
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 /* SO_LINGER {1,0}: the close sends RST and the port is free at once. */
 static void
@@ -35,29 +24,15 @@ reset_close(int s)
 	close(s);
 }
 
-/* Read one greeting line until `deadline`.  1: a line (in buf), 0: the
- * server closed or time ran out first. */
+/* One greeting line until `deadline`, without its CRLF.  1: a line (in
+ * buf), 0: the server closed or time ran out first. */
 static int
 read_greeting(int s, long deadline, char *buf, size_t bufsz)
 {
-	struct pollfd	pfd = { .fd = s, .events = POLLIN };
-	size_t		n = 0;
-	ssize_t		r;
-	long		left;
-
-	while (n + 1 < bufsz && (left = deadline - now_ms()) > 0) {
-		if (poll(&pfd, 1, (int)left) <= 0)
-			continue;
-		if ((r = read(s, buf + n, bufsz - 1 - n)) <= 0)
-			return 0;
-		n += (size_t)r;
-		buf[n] = '\0';
-		if (strchr(buf, '\n') != NULL) {
-			buf[strcspn(buf, "\r\n")] = '\0';
-			return 1;
-		}
-	}
-	return 0;
+	if (!read_bounded(s, buf, bufsz, deadline, 1))
+		return 0;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return 1;
 }
 
 /* One probe.  1: greeted with OK or PREAUTH; 0: not yet; -1: greeted
@@ -88,7 +63,7 @@ ready_wait_greeting(const char *addrport, struct proc *p, int timeout_ms,
 {
 	struct endpoint	 ep;
 	char		 line[GREETING_MAX], how[32];
-	long		 deadline = now_ms() + timeout_ms;
+	long		 deadline = mono_ms() + timeout_ms;
 	const char	*bad;
 	int		 ignored = 0;
 
@@ -96,7 +71,7 @@ ready_wait_greeting(const char *addrport, struct proc *p, int timeout_ms,
 		snprintf(err, errsz, "%s: %s", addrport, bad);
 		return -1;
 	}
-	while (now_ms() < deadline) {
+	while (mono_ms() < deadline) {
 		switch (probe(&ep, deadline, line, sizeof(line))) {
 		case 1:
 			return 0;

@@ -111,8 +111,8 @@ reap(struct proc *p)
 	}
 }
 
-static long
-now_ms(void)
+long
+mono_ms(void)
 {
 	struct timespec	ts;
 
@@ -126,7 +126,7 @@ proc_wait(struct proc *p, int timeout_ms, struct proc *others[], int nothers,
 {
 	struct timespec	ts;
 	sigset_t	set;
-	long		deadline = now_ms() + timeout_ms, left;
+	long		deadline = mono_ms() + timeout_ms, left;
 	int		sig, i;
 
 	sigemptyset(&set);
@@ -139,7 +139,7 @@ proc_wait(struct proc *p, int timeout_ms, struct proc *others[], int nothers,
 			reap(others[i]);
 		if (p->pid == 0)
 			return 0;
-		if ((left = deadline - now_ms()) <= 0)
+		if ((left = deadline - mono_ms()) <= 0)
 			return -1;
 		ts.tv_sec = left / 1000;
 		ts.tv_nsec = (left % 1000) * 1000000L;
@@ -187,30 +187,33 @@ proc_stop_group(struct proc *p, int grace_ms)
 		p->pid = 0;
 }
 
-/* Read what fd gives until EOF, a full buffer or the deadline. */
-static void
-drain(int fd, char *buf, size_t bufsz, long deadline)
+int
+read_bounded(int fd, char *buf, size_t bufsz, long deadline, int line)
 {
 	struct pollfd	pfd = { .fd = fd, .events = POLLIN };
 	size_t		n = 0;
 	ssize_t		r;
 	long		left;
 
-	while (n + 1 < bufsz && (left = deadline - now_ms()) > 0) {
+	buf[0] = '\0';
+	while (n + 1 < bufsz && (left = deadline - mono_ms()) > 0) {
 		if (poll(&pfd, 1, (int)left) <= 0)
 			continue;
 		if ((r = read(fd, buf + n, bufsz - 1 - n)) <= 0)
 			break;
 		n += (size_t)r;
+		buf[n] = '\0';
+		if (line && strchr(buf, '\n') != NULL)
+			return 1;
 	}
-	buf[n] = '\0';
+	return 0;
 }
 
 int
 proc_capture(char *const argv[], char *buf, size_t bufsz, int timeout_ms)
 {
 	struct proc	p = { .name = argv[0] };
-	long		deadline = now_ms() + timeout_ms, left;
+	long		deadline = mono_ms() + timeout_ms, left;
 	int		fds[2], ignored = 1;
 
 	buf[0] = '\0';
@@ -224,9 +227,9 @@ proc_capture(char *const argv[], char *buf, size_t bufsz, int timeout_ms)
 	if (p.pid == 0)
 		child_exec(argv, NULL, fds[1], fds[1], -1);
 	close(fds[1]);
-	drain(fds[0], buf, bufsz, deadline);
+	read_bounded(fds[0], buf, bufsz, deadline, 0);
 	close(fds[0]);
-	left = deadline - now_ms();
+	left = deadline - mono_ms();
 	if (proc_wait(&p, left > 0 ? (int)left : 0, NULL, 0, &ignored,
 	    NULL) == -1) {
 		proc_stop(&p, 1000);
@@ -240,12 +243,12 @@ proc_read_line(int fd, int timeout_ms, char *line, size_t linesz, char *err,
     size_t errsz)
 {
 	struct pollfd	pfd = { .fd = fd, .events = POLLIN };
-	long		deadline = now_ms() + timeout_ms, left;
+	long		deadline = mono_ms() + timeout_ms, left;
 	size_t		n = 0;
 	ssize_t		r;
 
 	while (n + 1 < linesz) {
-		if ((left = deadline - now_ms()) <= 0) {
+		if ((left = deadline - mono_ms()) <= 0) {
 			snprintf(err, errsz, "no answer within %d ms", timeout_ms);
 			return -1;
 		}

@@ -55,6 +55,12 @@ void	proc_stop_group(struct proc *p, int grace_ms);
  * timeout_ms.  Returns its exit status, or -1 when it could not run,
  * was killed or took too long.  Signals as for proc_start.
  */
+/* CLOCK_MONOTONIC in milliseconds, for deadlines. */
+long	mono_ms(void);
+/* Read fd into buf (always NUL-terminated) until EOF, a full buffer, the
+ * mono_ms() `deadline` or, with `line`, a newline: 1 if it stopped at a
+ * newline, else 0. */
+int	read_bounded(int fd, char *buf, size_t bufsz, long deadline, int line);
 int	proc_capture(char *const argv[], char *buf, size_t bufsz,
 	    int timeout_ms);
 
