@@ -8,6 +8,7 @@ import os
 import re
 import socket
 import sys
+import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 
@@ -130,6 +131,15 @@ class Client:
             self.s.settimeout(10)
 
 
-def imapd(*args):
-    srv = FakeImapd(*args)
-    return srv
+class ServerCase(unittest.TestCase):
+    """One server, SERVER(*ARGS), shared by all the tests of a class."""
+    SERVER = FakeImapd
+    ARGS = ()
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = cls.SERVER(*cls.ARGS)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.__exit__()

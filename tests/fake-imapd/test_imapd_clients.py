@@ -6,20 +6,14 @@ import shutil
 import subprocess
 import unittest
 
-from imapd_client import FakeImapd, inbox_recent, inbox_seen
+from imapd_client import ServerCase, inbox_recent, inbox_seen
 
 N = 6
 CURL = shutil.which("curl")
 
 
-class Imaplib(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.srv = FakeImapd("--messages", str(N), "--logout-close", "server")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.srv.__exit__()
+class Imaplib(ServerCase):
+    ARGS = ("--messages", str(N), "--logout-close", "server")
 
     def setUp(self):
         self.m = imaplib.IMAP4(*self.srv.addr, timeout=10)
@@ -107,15 +101,13 @@ class Imaplib(unittest.TestCase):
 
 
 @unittest.skipIf(CURL is None, "curl not installed")
-class Curl(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.srv = FakeImapd("--messages", str(N))
-        cls.url = "imap://%s:%d" % cls.srv.addr
+class Curl(ServerCase):
+    ARGS = ("--messages", str(N))
 
     @classmethod
-    def tearDownClass(cls):
-        cls.srv.__exit__()
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.url = "imap://%s:%d" % cls.srv.addr
 
     def curl(self, *args):
         r = subprocess.run([CURL, "-s", "-S", "--max-time", "10", "-u", "u:p"] + list(args),

@@ -4,7 +4,7 @@ bytes the server sends and from the documented flag rule."""
 import re
 import unittest
 
-from imapd_client import Client, FakeImapd, inbox_recent, inbox_seen
+from imapd_client import Client, FakeImapd, ServerCase, inbox_recent, inbox_seen
 
 N = 12
 ARCHIVE_UIDS = [100 + 3 * i for i in range(N)]  # mailbox.c: Archive's UIDs
@@ -17,14 +17,8 @@ def body_of(resp):
     return resp[m.end():m.end() + n]
 
 
-class Fetch(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.srv = FakeImapd("--messages", str(N))
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.srv.__exit__()
+class Fetch(ServerCase):
+    ARGS = ("--messages", str(N))
 
     def setUp(self):
         self.c = Client(self.srv)

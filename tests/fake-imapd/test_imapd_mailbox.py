@@ -3,19 +3,13 @@ SELECT, EXAMINE, LIST, LSUB, STATUS, CLOSE, UNSELECT, CHECK (RFC 3501 6.3,
 6.4; RFC 3691)."""
 import unittest
 
-from imapd_client import Client, FakeImapd, inbox_recent, inbox_seen
+from imapd_client import Client, ServerCase, inbox_recent, inbox_seen
 
 N = 8
 
 
-class Mailbox(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.srv = FakeImapd("--messages", str(N))
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.srv.__exit__()
+class Mailbox(ServerCase):
+    ARGS = ("--messages", str(N))
 
     def setUp(self):
         self.c = Client(self.srv)

@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 import unittest
 
-from imapd_client import FAKE_IMAPD, FakeImapd, read_csv, run, wait_for
+from imapd_client import FAKE_IMAPD, FakeImapd, ServerCase, read_csv, run, wait_for
 from harness import TCP_STATES, start_fake_imapd
 from tlscert import make_self_signed
 
@@ -94,17 +94,10 @@ class Conn:
         self.s.close()
 
 
-class OneServer(unittest.TestCase):
-    """One TLS-capable fake-imapd (ARGS) shared by the class's tests."""
+class OneServer(ServerCase):
+    """One TLS-capable fake-imapd shared by the class's tests."""
+    SERVER = TlsImapd
     ARGS = ("--messages", str(N), "--logout-close", "server")
-
-    @classmethod
-    def setUpClass(cls):
-        cls.srv = TlsImapd(*cls.ARGS)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.srv.__exit__()
 
 
 class StartTls(OneServer):
