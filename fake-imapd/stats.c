@@ -3,10 +3,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <event2/event.h>
 
+#include "clock.h"
 #include "commands.h"
 #include "csv.h"
 #include "log.h"
@@ -20,18 +20,14 @@ static struct {
 	const char		*path;
 	struct csv_writer	 w;
 	struct event		*tick;
-	struct timespec		 start;
+	uint64_t		 start_us;	/* mono_us() at the start */
 	struct imapd_stats	 last;	/* totals at the previous row */
 } st;
 
 static uint64_t
 elapsed_us(void)
 {
-	struct timespec	now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (uint64_t)(now.tv_sec - st.start.tv_sec) * 1000000 +
-	    (uint64_t)((now.tv_nsec - st.start.tv_nsec) / 1000);
+	return mono_us() - st.start_us;
 }
 
 static void
@@ -106,7 +102,7 @@ stats_start(struct event_base *base, const char *path)
 {
 	static const struct timeval	 second = { 1, 0 };
 
-	clock_gettime(CLOCK_MONOTONIC, &st.start);
+	st.start_us = mono_us();
 	if (commands_stat_count() > STATS_CMD_MAX)
 		fatalx("STATS_CMD_MAX is below the number of commands");
 	if (path == NULL)

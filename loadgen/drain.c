@@ -4,10 +4,10 @@
 
 #include <stdint.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include <event2/event.h>
 
+#include "clock.h"
 #include "drain.h"
 #include "kstat.h"
 #include "log.h"
@@ -22,16 +22,6 @@ static struct {
 	uint64_t	 start_us;
 	void		(*ready)(void);
 } dr;
-
-static uint64_t
-mono_us(void)
-{
-	struct timespec	ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
-		fatal("clock_gettime");
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
 
 static void
 drain_done(void)

@@ -4,11 +4,11 @@
 
 #include <stdint.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include <event2/event.h>
 
 #include "arrivals.h"
+#include "clock.h"
 #include "log.h"
 #include "schedule.h"
 
@@ -20,7 +20,7 @@ static struct {
 	struct schedule_params	 p;
 	struct schedule_hooks	 hooks;
 	struct event		*timer;
-	struct timespec		 zero;
+	uint64_t		 zero_us;	/* mono_us() at time zero */
 	struct arrivals		 gen;		/* the next arrival to start */
 	struct arrivals		 counted;	/* first arrival due after the
 						 * last interval boundary */
@@ -34,14 +34,9 @@ static void	schedule_tick(evutil_socket_t, short, void *);
 uint64_t
 schedule_now_us(void)
 {
-	struct timespec	ts;
-	int64_t		us;
+	uint64_t	now = mono_us();
 
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
-		fatal("clock_gettime");
-	us = (int64_t)(ts.tv_sec - sched.zero.tv_sec) * 1000000 +
-	    (ts.tv_nsec - sched.zero.tv_nsec) / 1000;
-	return us < 0 ? 0 : (uint64_t)us;
+	return now > sched.zero_us ? now - sched.zero_us : 0;
 }
 
 /* Advance a copy of the generator past every arrival due before t (and
@@ -173,8 +168,7 @@ schedule_start(struct event_base *base, const struct schedule_params *p,
 	sched.hooks = *hooks;
 	if ((sched.timer = evtimer_new(base, schedule_tick, NULL)) == NULL)
 		fatalx("evtimer_new");
-	if (clock_gettime(CLOCK_MONOTONIC, &sched.zero) == -1)
-		fatal("clock_gettime");
+	sched.zero_us = mono_us();
 	arrivals_init(&sched.gen, p->spec, p->seed);
 	sched.counted = sched.gen;
 	sched.last = p->count != 0 ? p->count : UINT64_MAX;

@@ -29,6 +29,7 @@
 #include <linux/sock_diag.h>
 
 #include "cdefs.h"
+#include "clock.h"
 #include "log.h"
 #include "sockdiag.h"
 
@@ -238,17 +239,15 @@ sockdiag_outstanding(void)
 int
 sockdiag_wait(int timeout_ms)
 {
-	struct timespec	 t0, t;
 	struct pollfd	 pfd = { sd.res[0], POLLIN, 0 };
-	long		 left;
+	uint64_t	 deadline = mono_us() + (uint64_t)timeout_ms * 1000;
+	uint64_t	 now;
+	int		 left;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (sd.outstanding > 0) {
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		left = timeout_ms - ((t.tv_sec - t0.tv_sec) * 1000 +
-		    (t.tv_nsec - t0.tv_nsec) / 1000000);
-		if (left <= 0)
+		if ((now = mono_us()) >= deadline)
 			return -1;
+		left = (int)((deadline - now + 999) / 1000);
 		if (poll(&pfd, 1, (int)left) > 0)
 			results_cb(sd.res[0], EV_READ, NULL);
 	}
