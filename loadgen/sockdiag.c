@@ -230,12 +230,6 @@ sockdiag_request(void)
 	return 0;
 }
 
-unsigned
-sockdiag_outstanding(void)
-{
-	return sd.outstanding;
-}
-
 int
 sockdiag_wait(int timeout_ms)
 {

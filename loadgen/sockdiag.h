@@ -29,8 +29,6 @@ int	sockdiag_open(struct event_base *, const unsigned *ports, int nports,
 /* Start a dump now.  Results come back in the order asked, one each.
  * -1 when not open. */
 int	sockdiag_request(void);
-/* Dumps asked for and not yet reported. */
-unsigned sockdiag_outstanding(void);
 /* Block (at the end of a run) until every result is reported or
  * timeout_ms passes; -1 on timeout. */
 int	sockdiag_wait(int timeout_ms);
