@@ -929,36 +929,34 @@ session_event(struct bufferevent *bev UNUSED, short what, void *arg)
 static void
 session_recv(evutil_socket_t fd, short events UNUSED, void *arg)
 {
+	static char	 rbuf[SESSION_READ_MAX];
 	struct session	*s = arg;
 	struct evbuffer	*in = bufferevent_get_input(s->bev);
-	struct evbuffer_iovec v;
 	size_t		 room = SESSION_LINE_MAX + 2;
 	ssize_t		 n;
-	int		 err;
 
 	if (evbuffer_get_length(in) < room)
 		room -= evbuffer_get_length(in);
 	else
 		room = 1;	/* session_read says the line is too long */
-	if (room > SESSION_READ_MAX)
-		room = SESSION_READ_MAX;
-	/* A bufferevent keeps its input's end frozen but while it reads:
-	 * so do we. */
-	evbuffer_unfreeze(in, 0);
-	if (evbuffer_reserve_space(in, (ev_ssize_t)room, &v, 1) != 1)
-		fatalx("evbuffer_reserve_space");
-	n = recv(fd, v.iov_base, room, MSG_DONTWAIT);
-	err = errno;
-	v.iov_len = n > 0 ? (size_t)n : 0;
-	if (evbuffer_commit_space(in, &v, 1) == -1)
-		fatalx("evbuffer_commit_space");
-	evbuffer_freeze(in, 0);
-	if (n > 0)
+	if (room > sizeof(rbuf))
+		room = sizeof(rbuf);
+	/* Into one static buffer, then copied: reserving room in the
+	 * evbuffer would allocate (and free) 16 KiB per read, and malloc
+	 * then grows and trims the heap with brk() for every session. */
+	n = recv(fd, rbuf, room, MSG_DONTWAIT);
+	if (n > 0) {
+		/* A bufferevent keeps its input's end frozen but while it
+		 * reads: so do we. */
+		evbuffer_unfreeze(in, 0);
+		if (evbuffer_add(in, rbuf, (size_t)n) == -1)
+			fatalx("evbuffer_add");
+		evbuffer_freeze(in, 0);
 		session_read(s->bev, s);
-	else if (n == 0)
+	} else if (n == 0)
 		session_event(s->bev, BEV_EVENT_EOF | BEV_EVENT_READING, s);
-	else if (err != EAGAIN && err != EWOULDBLOCK && err != EINTR) {
-		s->io_err = err;
+	else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+		s->io_err = errno;
 		session_event(s->bev, BEV_EVENT_ERROR | BEV_EVENT_READING, s);
 	}
 }
