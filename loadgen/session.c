@@ -72,10 +72,14 @@ struct session {
 	uint64_t		 id;
 	enum session_state	 state;
 	int			 fd;		/* ours to close, even with bev */
-	struct event		*ev_connect;	/* then the plain reader */
+	struct event		*ev_io;		/* plain: connect, reads and
+						 * writes, one edge-triggered
+						 * event; TLS: the connect */
 	struct event		*ev_timeout;	/* the current step's deadline */
-	struct bufferevent	*bev;
-	int			 tls;		/* bev is an OpenSSL one */
+	struct evbuffer		*in;		/* plain: what recv() read */
+	struct evbuffer		*out;		/* plain: what send() left */
+	struct bufferevent	*bev;		/* TLS: OpenSSL's */
+	int			 tls;
 	int			 io_err;	/* errno of our own send() or recv() */
 	int			 bye;		/* "* BYE" seen (LOGOUT, idle) */
 	int			 preauth;	/* PREAUTH greeting: no LOGIN */
@@ -155,6 +159,9 @@ static uint64_t			 ncached;	/* in STATE_CACHED */
 static struct event_base	*base;
 static struct session_params	 params;
 static struct timeval		 step_timeout;
+/* The same, as libevent's common timeout: every session's deadline has
+ * the same length, so a queue keeps them in order at O(1). */
+static const struct timeval	*step_tv;
 /* --mailboxes: steps [0, open_end) open a connection, [open_end,
  * req_end) are a request, [req_end, n) close it (LOGOUT). */
 static unsigned			 open_end, req_end;
@@ -177,7 +184,30 @@ session_enter_state(struct session *s, enum session_state new)
 		ncached++;
 		evtimer_del(s->ev_timeout);
 	} else
-		evtimer_add(s->ev_timeout, &step_timeout);
+		evtimer_add(s->ev_timeout, step_tv);
+}
+
+/* What a plain connection reads into: its own buffer, or under TLS what
+ * OpenSSL decrypted. */
+static struct evbuffer *
+session_input(struct session *s)
+{
+	return s->bev != NULL ? bufferevent_get_input(s->bev) : s->in;
+}
+
+/* The plain connection's event and buffers (STARTTLS hands the socket on
+ * to TLS without them). */
+static void
+session_plain_free(struct session *s)
+{
+	if (s->ev_io != NULL)
+		event_free(s->ev_io);
+	if (s->in != NULL)
+		evbuffer_free(s->in);
+	if (s->out != NULL)
+		evbuffer_free(s->out);
+	s->ev_io = NULL;
+	s->in = s->out = NULL;
 }
 
 /* The only place a session ends: log it, count it, release it. */
@@ -215,12 +245,9 @@ session_free(struct session *s, enum reason why, int err, const char *detail)
 	nsessions--;
 	/* No SO_LINGER (but for --close rst): a plain close() sends FIN,
 	 * and the side that sends the first FIN is left in TIME_WAIT. */
-	if (s->bev != NULL && s->tls)
+	if (s->bev != NULL)
 		tls_bev_free(s->bev);
-	else if (s->bev != NULL)
-		bufferevent_free(s->bev);
-	if (s->ev_connect != NULL)
-		event_free(s->ev_connect);
+	session_plain_free(s);
 	/* Ours to close, now: libevent would close it only once the
 	 * callback running now returns, after this session was counted,
 	 * and the FIN (the server's TIME_WAIT in --close server) late. */
@@ -250,34 +277,37 @@ session_fail_errno(struct session *s, int err, const char *detail)
 
 /*
  * A command is a few dozen bytes and the socket's send buffer is nearly
- * always empty: send it now.  Through the bufferevent it would go out on
- * the next loop iteration, at the cost of turning the write event on and
- * off (epoll_ctl twice) per command.  What the kernel does not take, and
- * everything under TLS, goes through the bufferevent.  An error is
- * reported as the bufferevent would, from the loop (callers still use s).
+ * always empty: send it now.  What the kernel does not take waits in
+ * s->out for the socket to become writable (session_flush); an error is
+ * reported from the loop, since callers still use s.  Under TLS the
+ * bufferevent encrypts and sends.
  */
 static void
 session_send(struct session *s, const char *cmd, size_t len)
 {
 	ssize_t	n = 0;
 
-	if (!s->tls && evbuffer_get_length(bufferevent_get_output(s->bev)) == 0) {
+	if (s->tls) {
+		if (bufferevent_write(s->bev, cmd, len) == -1)
+			fatalx("bufferevent_write");
+		return;
+	}
+	if (s->out == NULL || evbuffer_get_length(s->out) == 0) {
 		n = send(s->fd, cmd, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n == (ssize_t)len)
 			return;
 		if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK) {
 			s->io_err = errno;
-			bufferevent_trigger_event(s->bev,
-			    BEV_EVENT_ERROR | BEV_EVENT_WRITING,
-			    BEV_TRIG_DEFER_CALLBACKS);
+			event_active(s->ev_io, EV_WRITE, 0);
 			return;
 		}
 		if (n == -1)
 			n = 0;
 	}
-	if (bufferevent_write(s->bev, cmd + n, len - (size_t)n) == -1 ||
-	    bufferevent_enable(s->bev, EV_WRITE) == -1)
-		fatalx("bufferevent_write");
+	if (s->out == NULL && (s->out = evbuffer_new()) == NULL)
+		fatalx("evbuffer_new");
+	if (evbuffer_add(s->out, cmd + n, len - (size_t)n) == -1)
+		fatalx("evbuffer_add");
 }
 
 /* "aN CMD": tags count up per connection (a1 is the first step's), and
@@ -376,7 +406,7 @@ session_unread(struct session *s, const char *what, int *fin)
 	ssize_t	n;
 
 	*fin = 0;
-	if (evbuffer_get_length(bufferevent_get_input(s->bev)) > 0) {
+	if (evbuffer_get_length(session_input(s)) > 0) {
 		session_free(s, REASON_PROTOCOL, 0, what);
 		return 1;
 	}
@@ -460,10 +490,10 @@ session_tls_fin(evutil_socket_t fd, short events UNUSED, void *arg)
 		session_fail_errno(s, errno, "recv");
 		return;
 	}
-	if (s->ev_connect == NULL && (s->ev_connect = event_new(base, s->fd,
+	if (s->ev_io == NULL && (s->ev_io = event_new(base, s->fd,
 	    EV_READ | EV_PERSIST, session_tls_fin, s)) == NULL)
 		fatalx("event_new");
-	event_add(s->ev_connect, NULL);
+	event_add(s->ev_io, NULL);
 }
 
 /* The server's FIN came (under TLS, its close_notify): the session is
@@ -471,7 +501,7 @@ session_tls_fin(evutil_socket_t fd, short events UNUSED, void *arg)
 static void
 session_close_done(struct session *s)
 {
-	if (evbuffer_get_length(bufferevent_get_input(s->bev)) > 0)
+	if (evbuffer_get_length(session_input(s)) > 0)
 		session_free(s, REASON_PROTOCOL, 0, "bytes after the last reply");
 	else if (s->tls) {
 		bufferevent_disable(s->bev, EV_READ | EV_WRITE);
@@ -678,8 +708,7 @@ starttls_line(struct session *s, const struct imap_response *r)
 		session_free(s, REASON_PROTOCOL, 0, "server closed");
 		return -1;
 	}
-	bufferevent_free(s->bev);
-	s->bev = NULL;
+	session_plain_free(s);
 	session_start_tls(s, STATE_STARTTLS_TLS);
 	/* The old buffer is gone: stop reading it. */
 	return -1;
@@ -823,26 +852,25 @@ session_skip_literal(struct session *s, struct evbuffer *in)
 	return s->literal > 0;
 }
 
-static void
-session_read(struct bufferevent *bev, void *arg)
+/* Every whole response line in `in`, each to the state's handler; -1
+ * when the session ended or no longer reads from `in`. */
+static int
+session_lines(struct session *s, struct evbuffer *in)
 {
-	struct session		*s = arg;
-	struct evbuffer		*in = bufferevent_get_input(bev);
 	struct imap_response	 r;
 	size_t			 len;
 	int			 cont;
 
-	/* The read high-watermark bounds how many lines one wakeup sees. */
 	for (;;) {
 		if (s->literal > 0 && session_skip_literal(s, in))
-			return;
+			return 0;
 		switch (line_take(in, SESSION_LINE_MAX, line, sizeof(line),
 		    &len)) {
 		case LINE_MORE:
-			return;
+			return 0;
 		case LINE_TOOLONG:
 			session_free(s, REASON_PROTOCOL, 0, "line too long");
-			return;
+			return -1;
 		case LINE_OK:
 			break;
 		}
@@ -850,7 +878,7 @@ session_read(struct bufferevent *bev, void *arg)
 		if ((s->cont = literal_at_end(line, len, &s->literal)) &&
 		    s->literal > SESSION_LITERAL_MAX) {
 			session_free(s, REASON_PROTOCOL, 0, "literal too long");
-			return;
+			return -1;
 		}
 		/* The rest of a response after a literal is not a response:
 		 * only first lines are. */
@@ -858,8 +886,16 @@ session_read(struct bufferevent *bev, void *arg)
 			continue;
 		imap_parse_response(line, &r);
 		if (states[s->state].on_line(s, &r) == -1)
-			return;
+			return -1;
 	}
+}
+
+/* TLS: OpenSSL's bufferevent decrypted more; its read high-watermark
+ * bounds how much one wakeup sees. */
+static void
+session_tls_read(struct bufferevent *bev, void *arg)
+{
+	session_lines(arg, bufferevent_get_input(bev));
 }
 
 /* The handshake is done: the greeting (--tls) or the next step. */
@@ -920,76 +956,97 @@ session_event(struct bufferevent *bev UNUSED, short what, void *arg)
 }
 
 /*
- * Plain sockets are read here, not by the bufferevent: libevent asks the
- * kernel how much is readable (ioctl FIONREAD) before every read, a
- * system call per read that we do not need.  The bytes go into the
- * bufferevent's input, bounded as its read high-watermark would bound
- * them, and session_read takes them from there as before.
+ * A plain socket's bytes, read until the kernel has no more.  Edge
+ * triggered: a read shorter than asked for emptied the queue, and what
+ * comes later is a new edge; only a FIN already in (EV_CLOSED, from
+ * EPOLLRDHUP) still has to be read, as end of file.  One static buffer,
+ * copied into s->in: reserving room in the evbuffer would allocate 16 KiB
+ * per read, and malloc would grow and trim the heap (brk) per session.
  */
 static void
-session_recv(evutil_socket_t fd, short events UNUSED, void *arg)
+session_recv(struct session *s, short events)
 {
-	static char	 rbuf[SESSION_READ_MAX];
-	struct session	*s = arg;
-	struct evbuffer	*in = bufferevent_get_input(s->bev);
-	size_t		 room = SESSION_LINE_MAX + 2;
-	ssize_t		 n;
+	static char	rbuf[SESSION_READ_MAX];
+	size_t		room;
+	ssize_t		n;
 
-	if (evbuffer_get_length(in) < room)
-		room -= evbuffer_get_length(in);
-	else
-		room = 1;	/* session_read says the line is too long */
-	if (room > sizeof(rbuf))
-		room = sizeof(rbuf);
-	/* Into one static buffer, then copied: reserving room in the
-	 * evbuffer would allocate (and free) 16 KiB per read, and malloc
-	 * then grows and trims the heap with brk() for every session. */
-	n = recv(fd, rbuf, room, MSG_DONTWAIT);
-	if (n > 0) {
-		/* A bufferevent keeps its input's end frozen but while it
-		 * reads: so do we. */
-		evbuffer_unfreeze(in, 0);
-		if (evbuffer_add(in, rbuf, (size_t)n) == -1)
-			fatalx("evbuffer_add");
-		evbuffer_freeze(in, 0);
-		session_read(s->bev, s);
-	} else if (n == 0)
-		session_event(s->bev, BEV_EVENT_EOF | BEV_EVENT_READING, s);
-	else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-		s->io_err = errno;
-		session_event(s->bev, BEV_EVENT_ERROR | BEV_EVENT_READING, s);
+	for (;;) {
+		/* Room for one maximal line and its CRLF, never more; past
+		 * that one byte, and session_lines says the line is too
+		 * long. */
+		room = SESSION_LINE_MAX + 2;
+		room = evbuffer_get_length(s->in) < room ?
+		    room - evbuffer_get_length(s->in) : 1;
+		if (room > sizeof(rbuf))
+			room = sizeof(rbuf);
+		n = recv(s->fd, rbuf, room, MSG_DONTWAIT);
+		if (n > 0) {
+			if (evbuffer_add(s->in, rbuf, (size_t)n) == -1)
+				fatalx("evbuffer_add");
+			if (session_lines(s, s->in) == -1 || s->io_err != 0)
+				return;
+			if ((size_t)n < room && !(events & EV_CLOSED))
+				return;
+		} else if (n == 0) {
+			session_event(NULL, BEV_EVENT_EOF | BEV_EVENT_READING, s);
+			return;
+		} else if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return;
+		else if (errno != EINTR) {
+			s->io_err = errno;
+			session_event(NULL, BEV_EVENT_ERROR | BEV_EVENT_READING,
+			    s);
+			return;
+		}
 	}
 }
 
-/* The plain reader takes over the connect event's allocation. */
-static void
-session_reader_start(struct session *s)
+/* What send() left, now that the socket is writable again; -1 when the
+ * session ended. */
+static int
+session_flush(struct session *s)
 {
-	if (s->ev_connect == NULL)
-		s->ev_connect = event_new(base, s->fd, EV_READ | EV_PERSIST,
-		    session_recv, s);
-	else if (event_assign(s->ev_connect, base, s->fd,
-	    EV_READ | EV_PERSIST, session_recv, s) == -1)
-		fatalx("event_assign");
-	if (s->ev_connect == NULL || event_add(s->ev_connect, NULL) == -1)
-		fatalx("session: reader");
+	struct evbuffer_iovec	v;
+	ssize_t			n;
+
+	while (s->out != NULL && evbuffer_peek(s->out, -1, NULL, &v, 1) > 0) {
+		n = send(s->fd, v.iov_base, v.iov_len, MSG_NOSIGNAL |
+		    MSG_DONTWAIT);
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			s->io_err = errno;
+			session_event(NULL, BEV_EVENT_ERROR | BEV_EVENT_WRITING,
+			    s);
+			return -1;
+		}
+		if (evbuffer_drain(s->out, (size_t)n) == -1)
+			fatalx("evbuffer_drain");
+	}
+	return 0;
 }
 
-/* The buffered I/O of a connection, plain or TLS. */
+static int	session_connect_done(struct session *);
+
+/* The plain connection's one event: the connect's end, a write error
+ * found by session_send, room for what it left, bytes to read. */
 static void
-session_bev_setup(struct session *s)
+session_io(evutil_socket_t fd UNUSED, short events, void *arg)
 {
-	bufferevent_setcb(s->bev, session_read, NULL, session_event, s);
-	/* Room for one maximal line and its CRLF, never more. */
-	bufferevent_setwatermark(s->bev, EV_READ, 0, SESSION_LINE_MAX + 2);
-	/* Plain: session_recv reads, and writing is turned on only for
-	 * what send() left over. */
-	if (!s->tls) {
-		session_reader_start(s);
+	struct session	*s = arg;
+
+	if (s->state == STATE_CONNECT && session_connect_done(s) == -1)
+		return;
+	if (s->io_err != 0) {
+		session_event(NULL, BEV_EVENT_ERROR | BEV_EVENT_WRITING, s);
 		return;
 	}
-	if (bufferevent_enable(s->bev, EV_READ | EV_WRITE) == -1)
-		fatalx("bufferevent_enable");
+	if ((events & EV_WRITE) && session_flush(s) == -1)
+		return;
+	if (events & (EV_READ | EV_CLOSED))
+		session_recv(s, events);
 }
 
 /* The client handshake on the connected socket, counted in `state`. */
@@ -998,60 +1055,67 @@ session_start_tls(struct session *s, enum session_state state)
 {
 	const struct endpoint	*ep;
 
-	/* The connect event or the plain reader: TLS reads through the
-	 * bufferevent, and session_tls_fin makes its own event. */
-	if (s->ev_connect != NULL) {
-		event_free(s->ev_connect);
-		s->ev_connect = NULL;
-	}
+	/* The plain event and buffers: TLS reads through the bufferevent,
+	 * and session_tls_fin makes its own event. */
+	session_plain_free(s);
 	ep = &params.targets[s->id % (uint64_t)params.ntargets];
 	s->bev = tls_connect(base, s->fd, ep);
 	s->tls = 1;
-	session_bev_setup(s);
+	bufferevent_setcb(s->bev, session_tls_read, NULL, session_event, s);
+	/* Room for one maximal line and its CRLF, never more. */
+	bufferevent_setwatermark(s->bev, EV_READ, 0, SESSION_LINE_MAX + 2);
+	if (bufferevent_enable(s->bev, EV_READ | EV_WRITE) == -1)
+		fatalx("bufferevent_enable");
 	session_enter_state(s, state);
 }
 
-/* Connected: from here on libevent buffers the I/O. */
-static void
+/* Connected: the greeting, or first the TLS handshake; -1 when the
+ * plain event no longer serves the session. */
+static int
 session_connected(struct session *s)
 {
-	if (s->ev_connect != NULL)
-		event_del(s->ev_connect);
 	stats_connected();
 	session_step_done(s, LAT_CONNECT);
 	if (params.tls) {
 		session_start_tls(s, STATE_TLS);
-		return;
+		return -1;
 	}
-	if ((s->bev = bufferevent_socket_new(base, s->fd, 0)) == NULL)
-		fatalx("bufferevent_socket_new");
-	session_bev_setup(s);
+	if ((s->in = evbuffer_new()) == NULL)
+		fatalx("evbuffer_new");
 	session_enter_state(s, STATE_GREETING);
+	return 0;
 }
 
-/* The socket is writable: the handshake finished, one way or the other. */
-static void
-session_connect_done(evutil_socket_t fd, short events UNUSED, void *arg)
+/* The socket's first event: the handshake finished, one way or the
+ * other. */
+static int
+session_connect_done(struct session *s)
 {
-	struct session	*s = arg;
-	int		 err = 0;
-	socklen_t	 len = sizeof(err);
+	int		err = 0;
+	socklen_t	len = sizeof(err);
 
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
 		err = errno;
 	if (err != 0) {
 		session_fail_errno(s, err, "SO_ERROR");
-		return;
+		return -1;
 	}
-	session_connected(s);
+	return session_connected(s);
 }
 
-/* connect() ourselves: bufferevent_socket_connect would hide the errno,
- * and EADDRNOTAVAIL from connect() is the very failure we measure. */
+/*
+ * connect() ourselves: bufferevent_socket_connect would hide the errno,
+ * and EADDRNOTAVAIL from connect() is the very failure we measure.  One
+ * edge-triggered event then serves the whole plain connection: added
+ * once, never changed, and gone from epoll with close(), where a
+ * level-triggered reader would need the write interest turned on and
+ * off around every connect and leftover.
+ */
 static void
 session_connect(struct session *s)
 {
 	const struct endpoint	*ep;
+	int			 rc;
 
 	ep = &params.targets[s->id % (uint64_t)params.ntargets];
 	s->fd = socket(ep->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
@@ -1071,19 +1135,18 @@ session_connect(struct session *s)
 		}
 	}
 	session_enter_state(s, STATE_CONNECT);
-	if (connect(s->fd, (const struct sockaddr *)&ep->ss, ep->len) == 0) {
-		session_connected(s);
-		return;
-	}
+	rc = connect(s->fd, (const struct sockaddr *)&ep->ss, ep->len);
 	/* EINTR: the connection still goes on in the background. */
-	if (errno != EINPROGRESS && errno != EINTR) {
+	if (rc == -1 && errno != EINPROGRESS && errno != EINTR) {
 		session_fail_errno(s, errno, "connect");
 		return;
 	}
-	if ((s->ev_connect = event_new(base, s->fd, EV_WRITE,
-	    session_connect_done, s)) == NULL)
-		fatalx("event_new");
-	event_add(s->ev_connect, NULL);
+	if ((s->ev_io = event_new(base, s->fd, EV_READ | EV_WRITE | EV_CLOSED |
+	    EV_ET | EV_PERSIST, session_io, s)) == NULL ||
+	    event_add(s->ev_io, NULL) == -1)
+		fatalx("session: event");
+	if (rc == 0)
+		session_connected(s);
 }
 
 void
@@ -1136,6 +1199,8 @@ session_init(struct event_base *b, const struct session_params *p)
 	params = *p;
 	step_timeout.tv_sec = (time_t)(p->timeout_us / 1000000);
 	step_timeout.tv_usec = (suseconds_t)(p->timeout_us % 1000000);
+	if ((step_tv = event_base_init_common_timeout(b, &step_timeout)) == NULL)
+		step_tv = &step_timeout;
 	commands_init(p->steps, p->user, p->password);
 	phases_init(p->steps);
 }
