@@ -1,6 +1,8 @@
 /* session.c: the client side of one IMAP connection, as a state machine:
  * connect, greeting, the --steps list (LOGIN, SELECT, FETCH, IDLE, ...,
- * LOGOUT), then close first, having read it all.  With --mailboxes the
+ * LOGOUT), then close first, having read it all.  A plain connection is
+ * one edge-triggered event and two evbuffers; TLS is an OpenSSL
+ * bufferevent (tls.c).  With --mailboxes the
  * connection serves requests (the list's mailbox steps) between its
  * authentication and its LOGOUT, cached (cache.c) in between. */
 #include <sys/types.h>
@@ -33,7 +35,7 @@
 
 /* Longest response line we accept, without its CRLF. */
 #define SESSION_LINE_MAX	65536
-/* Bytes one plain read takes at most (libevent's bufferevents read 16 KiB). */
+/* Bytes one plain recv() takes at most, as libevent's bufferevents. */
 #define SESSION_READ_MAX	16384
 /* Longest command we send, tag and CRLF included (LOGIN of two 1k
  * credentials quoted, their base64). */
@@ -688,12 +690,10 @@ step_line(struct session *s, const struct imap_response *r)
 }
 
 /*
- * STARTTLS's OK: the handshake starts on the same socket.  A new OpenSSL
- * bufferevent on the fd rather than a filter over the plain one: a
- * filter would keep two layers of buffers and callbacks for every byte
- * of the session, and the socket one is the --tls path's, so both share
- * it.  The plain one goes with nothing in it: bytes the server sent
- * after its OK, before our ClientHello, are no TLS (RFC 3501 6.2.1).
+ * STARTTLS's OK: the handshake starts on the same socket, in an OpenSSL
+ * bufferevent on the fd, the --tls path's.  The plain event and buffers
+ * go, with nothing in them: bytes the server sent after its OK, before
+ * our ClientHello, are no TLS (RFC 3501 6.2.1).
  */
 static int
 starttls_line(struct session *s, const struct imap_response *r)
