@@ -166,7 +166,8 @@ schedule_start(struct event_base *base, const struct schedule_params *p,
 {
 	sched.p = *p;
 	sched.hooks = *hooks;
-	if ((sched.timer = evtimer_new(base, schedule_tick, NULL)) == NULL)
+	if ((sched.timer = evtimer_new(base, schedule_tick, NULL)) == NULL ||
+	    event_priority_set(sched.timer, SCHEDULE_PRIORITY) == -1)
 		fatalx("evtimer_new");
 	sched.zero_us = mono_us();
 	arrivals_init(&sched.gen, p->spec, p->seed);
