@@ -166,8 +166,7 @@ schedule_start(struct event_base *base, const struct schedule_params *p,
 {
 	sched.p = *p;
 	sched.hooks = *hooks;
-	if ((sched.timer = evtimer_new(base, schedule_tick, NULL)) == NULL ||
-	    event_priority_set(sched.timer, SCHEDULE_PRIORITY) == -1)
+	if ((sched.timer = evtimer_new(base, schedule_tick, NULL)) == NULL)
 		fatalx("evtimer_new");
 	sched.zero_us = mono_us();
 	arrivals_init(&sched.gen, p->spec, p->seed);

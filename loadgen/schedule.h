@@ -7,11 +7,6 @@
 struct event_base;
 struct arrival_spec;
 
-/* The event base's priorities (main.c): the arrival timer runs first of
- * all that is ready, everything else after it. */
-#define SCHEDULE_PRIORITIES	2
-#define SCHEDULE_PRIORITY	0
-
 struct schedule_params {
 	const struct arrival_spec *spec;	/* when arrivals are due */
 	uint64_t	 seed;		/* for Poisson schedules */
