@@ -178,10 +178,10 @@ base_new(void)
 	struct event_base	*b;
 
 	/* Arrivals are microseconds apart at high rates: a timerfd, not
-	 * epoll's whole milliseconds.  A session turns writing on and off
-	 * several times per callback (bufferevents do): the changelist
-	 * sends epoll only the net change, once per loop iteration, which
-	 * roughly halves loadgen's system calls per session. */
+	 * epoll's whole milliseconds.  The changelist hands epoll only the
+	 * net change once per loop iteration: a session's DEL goes after
+	 * its close(), when the kernel has already dropped the fd, and
+	 * costs a failed call instead of a real one. */
 	if ((ec = event_config_new()) == NULL)
 		fatalx("event_config_new");
 	event_config_set_flag(ec, EVENT_BASE_FLAG_PRECISE_TIMER |
