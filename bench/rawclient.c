@@ -1,7 +1,9 @@
-/* rawclient.c: a minimal raw-epoll closed-loop IMAP client, the ceiling
- * loadgen is measured against; or a holder of idle logged-in connections. */
+/* rawclient.c: a minimal raw-epoll IMAP client, the ceiling loadgen is
+ * measured against: a closed loop, or with --rate an open loop at a
+ * constant rate; or a holder of idle logged-in connections. */
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -22,6 +24,8 @@
 #define MAX_EVENTS	256
 #define MAX_LOGGED	5	/* failures logged one by one */
 #define BACKOFF_MS	10	/* after connect() failed at once */
+#define ARRIVAL_BATCH	1000	/* --rate: arrivals started per check */
+#define LAGS_MAX	(100 * 1000 * 1000)	/* --rate x --duration */
 #define LOGIN_LINE	"a1 LOGIN u p\r\n"
 #define LOGOUT_LINE	"a2 LOGOUT\r\n"
 
@@ -47,6 +51,7 @@ struct config {
 	uint64_t	 concurrency;
 	uint64_t	 duration_us;
 	uint64_t	 idle;		/* 0: churn mode */
+	double		 rate;		/* 0: closed loop */
 	int		 ready_fd;
 };
 
@@ -59,6 +64,21 @@ static unsigned long long	 n_sessions, n_failed, n_started;
 static unsigned long long	 n_idle, n_lost, n_opening;
 static size_t			 n_free;	/* slots in SS_FREE */
 
+/* --rate: arrival i is due at t0 + i / rate; the free slots are a stack
+ * (at thousands in flight a scan per start would cost more than the
+ * session); each start's lag behind its due time is kept for the
+ * percentiles. */
+static struct {
+	int		 tfd;		/* timerfd at the next due time */
+	uint64_t	 t0_us;
+	uint64_t	 end_us;	/* no arrivals due from here on */
+	uint64_t	 next;		/* the next arrival's index */
+	struct slot	**free;
+	uint64_t	*lag_us;
+	size_t		 nlags, maxlags;
+	unsigned long long skipped;	/* due with every slot busy */
+} ol = { .tfd = -1 };
+
 static void
 slot_close(struct slot *s)
 {
@@ -66,6 +86,8 @@ slot_close(struct slot *s)
 	s->fd = -1;
 	s->state = SS_FREE;
 	s->len = 0;
+	if (conf.rate > 0)
+		ol.free[n_free] = s;
 	n_free++;
 }
 
@@ -268,6 +290,99 @@ slots_refill(void)
 	return n_failed - failed;
 }
 
+static uint64_t
+arrival_due_us(uint64_t i)
+{
+	return ol.t0_us + (uint64_t)((double)i * 1e6 / conf.rate);
+}
+
+/* --rate: start what is due by now, at most a batch, counting as skipped
+ * what finds no free slot; then set the timer for the next one. */
+static void
+arrivals_start(void)
+{
+	struct itimerspec	its = { 0 };
+	uint64_t		due, now;
+	int			n;
+
+	for (n = 0; n < ARRIVAL_BATCH && !stopping; n++) {
+		due = arrival_due_us(ol.next);
+		now = rawio_now_us();
+		if (due > now || due >= ol.end_us)
+			break;
+		ol.next++;
+		if (n_free == 0) {
+			ol.skipped++;
+			continue;
+		}
+		if (ol.nlags < ol.maxlags)
+			ol.lag_us[ol.nlags++] = now - due;
+		slot_start(ol.free[n_free - 1]);	/* pops it: n_free-- */
+	}
+	due = arrival_due_us(ol.next);
+	if (due >= ol.end_us)
+		due = ol.end_us;
+	its.it_value.tv_sec = (time_t)(due / 1000000);
+	its.it_value.tv_nsec = (long)(due % 1000000) * 1000;
+	if (timerfd_settime(ol.tfd, TFD_TIMER_ABSTIME, &its, NULL) == -1)
+		fatal("timerfd_settime");
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t	x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The lag at quantile q (nearest rank), in ms. */
+static double
+lag_ms(double q)
+{
+	size_t	k;
+
+	if (ol.nlags == 0)
+		return 0;
+	k = (size_t)(q * (double)ol.nlags + 0.999999);
+	k = k == 0 ? 0 : k - 1;
+	return (double)ol.lag_us[k < ol.nlags ? k : ol.nlags - 1] / 1000.0;
+}
+
+static void
+open_loop_init(void)
+{
+	struct epoll_event	e = { .events = EPOLLIN, .data.ptr = &ol };
+	size_t			i;
+
+	ol.maxlags = (size_t)(conf.rate * (double)conf.duration_us / 1e6) + 16;
+	if (ol.maxlags > LAGS_MAX)
+		fatalx("--rate x --duration: over %d arrivals", LAGS_MAX);
+	if ((ol.lag_us = calloc(ol.maxlags, sizeof(*ol.lag_us))) == NULL ||
+	    (ol.free = calloc(nslots, sizeof(*ol.free))) == NULL)
+		fatal("calloc");
+	for (i = 0; i < nslots; i++)
+		ol.free[i] = &slots[nslots - 1 - i];
+	if ((ol.tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK |
+	    TFD_CLOEXEC)) == -1)
+		fatal("timerfd_create");
+	if (epoll_ctl(epfd, EPOLL_CTL_ADD, ol.tfd, &e) == -1)
+		fatal("epoll_ctl ADD timerfd");
+	ol.t0_us = rawio_now_us();
+	ol.end_us = ol.t0_us + conf.duration_us;
+}
+
+/* The timer fired: clear it (the arrivals themselves go by the clock). */
+static void
+timer_event(void)
+{
+	uint64_t	expirations;
+
+	if (read(ol.tfd, &expirations, sizeof(expirations)) == -1 &&
+	    errno != EAGAIN)
+		fatal("read timerfd");
+}
+
 static void
 idle_check_ready(void)
 {
@@ -302,9 +417,16 @@ run(void)
 			continue;
 		if (n == -1)
 			fatal("epoll_wait");
-		for (i = 0; i < n; i++)
-			slot_event(ev[i].data.ptr, ev[i].events);
-		backoff = slots_refill() > 0;
+		for (i = 0; i < n; i++) {
+			if (ev[i].data.ptr == &ol)
+				timer_event();
+			else
+				slot_event(ev[i].data.ptr, ev[i].events);
+		}
+		if (conf.rate > 0)
+			arrivals_start();
+		else
+			backoff = slots_refill() > 0;
 		if (conf.idle) {
 			idle_check_ready();
 			continue;
@@ -313,7 +435,17 @@ run(void)
 			break;
 	}
 	stopping = 1;
-	if (!conf.idle)
+	if (conf.rate > 0) {
+		qsort(ol.lag_us, ol.nlags, sizeof(*ol.lag_us), cmp_u64);
+		printf("rawclient: sessions=%llu rate=%.0f/s failed=%llu "
+		    "target=%.0f/s started=%zu skipped=%llu lag_p50_ms=%.3f "
+		    "lag_p99_ms=%.3f lag_max_ms=%.3f max_in_flight=%llu "
+		    "elapsed_s=%.3f\n", n_sessions,
+		    n_sessions * 1e6 / (double)(now - start), n_failed,
+		    conf.rate, ol.nlags, ol.skipped, lag_ms(0.5), lag_ms(0.99),
+		    lag_ms(1.0), (unsigned long long)conf.concurrency,
+		    (double)(now - start) / 1e6);
+	} else if (!conf.idle)
 		printf("rawclient: sessions=%llu rate=%.0f/s failed=%llu "
 		    "concurrency=%llu elapsed_s=%.3f\n", n_sessions,
 		    n_sessions * 1e6 / (double)(now - start), n_failed,
@@ -333,6 +465,10 @@ usage(int status)
 	    "connect, greeting, a1 LOGIN, a2 LOGOUT, BYE and OK read, then\n"
 	    "we close first (shutdown) and wait for the server's FIN.\n"
 	    "  --concurrency C  sessions in flight (64)\n"
+	    "  --rate R         instead: an open loop, R arrivals per second,\n"
+	    "                   each started on time whatever is in flight\n"
+	    "                   (C at most: arrivals beyond are skipped);\n"
+	    "                   prints the lag of starts behind the schedule\n"
 	    "  --duration D     how long (5s); prints sessions and rate\n"
 	    "  --idle K         instead: open K connections, LOGIN, hold them\n"
 	    "                   until SIGTERM (C at a time being opened)\n"
@@ -348,6 +484,7 @@ parse_args(int argc, char *argv[])
 		{ "concurrency", required_argument, NULL, 'c' },
 		{ "duration",	 required_argument, NULL, 'd' },
 		{ "idle",	 required_argument, NULL, 'i' },
+		{ "rate",	 required_argument, NULL, 'R' },
 		{ "ready-fd",	 required_argument, NULL, 'r' },
 		{ "help",	 no_argument,	    NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -365,6 +502,7 @@ parse_args(int argc, char *argv[])
 		case 'c': err = parse_count(optarg, 100000, &conf.concurrency); break;
 		case 'd': err = parse_duration_us(optarg, &conf.duration_us); break;
 		case 'i': err = parse_count(optarg, 1000000, &conf.idle); break;
+		case 'R': err = parse_rate(optarg, &conf.rate); break;
 		case 'r': conf.ready_fd = rawio_parse_fd("--ready-fd", optarg); break;
 		case 'h': usage(0);
 		default: usage(2);
@@ -375,6 +513,8 @@ parse_args(int argc, char *argv[])
 		    err, arg);
 	if (conf.concurrency == 0 || conf.duration_us == 0)
 		usage_error("--concurrency and --duration must be above 0");
+	if (conf.idle && conf.rate > 0)
+		usage_error("--rate and --idle: one or the other");
 	if (optind + 1 != argc)
 		usage_error("expected one HOST:PORT argument");
 	if ((err = endpoint_parse(argv[optind], 0, &conf.target)) != NULL)
@@ -405,7 +545,11 @@ main(int argc, char *argv[])
 		slots[i].state = SS_FREE;
 	}
 	n_free = nslots;
-	slots_refill();
+	if (conf.rate > 0) {
+		open_loop_init();
+		arrivals_start();
+	} else
+		slots_refill();
 	run();
 	return 0;
 }

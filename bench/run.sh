@@ -169,7 +169,8 @@ calc() {
 }
 
 VERDICTS=()
-# verdict TEXT VALUE OP LIMIT: OP is ge, lt or le (awk comparison).
+# verdict TEXT VALUE OP LIMIT [NOTE]: OP is ge, lt or le (awk comparison);
+# NOTE, if any, follows the verdict in parentheses.
 verdict() {
 	local ok
 	case $3 in
@@ -179,9 +180,9 @@ verdict() {
 	esac
 	[ "$2" = "-" ] && ok=0
 	if [ "$ok" = 1 ]; then
-		VERDICTS+=("target $1: $2 met")
+		VERDICTS+=("target $1: $2 met${5:+ ($5)}")
 	else
-		VERDICTS+=("target $1: $2 not met")
+		VERDICTS+=("target $1: $2 not met${5:+ ($5)}")
 	fi
 }
 
@@ -284,6 +285,23 @@ loadgen_at() {
 	: "${LG_FIRST:=-}"
 }
 
+# rawclient_at RATE: the raw client's own open loop at RATE against
+# rawserver for DURATION, the reference for loadgen's at the same rate:
+# sets RC_ACHIEVED (completed in [0, DURATION] / DURATION) and RC_LAG
+# (lag p99 of its starts behind the schedule, ms).
+rawclient_at() {
+	local out
+	reset_time_wait
+	out=$(timeout $((DURATION + 10)) "$RAWCLIENT" --rate "$1" \
+	    --concurrency 10000 --duration "${DURATION}s" \
+	    "127.0.0.1:$RAW_PORT" 2>>"$TMP/rawclient.err")
+	echo "$out" >>"$TMP/rawclient.out"
+	RC_ACHIEVED=$(echo "$out" | sed -n 's/.*sessions=\([0-9]*\).*/\1/p')
+	RC_ACHIEVED=$(calc '%.0f' "${RC_ACHIEVED:-0} / $DURATION")
+	RC_LAG=$(echo "$out" | sed -n 's/.* lag_p99_ms=\([0-9.]*\).*/\1/p')
+	: "${RC_LAG:=-}"
+}
+
 # CPU per completed session, loadgen (saturated run) against rawclient
 # (its two rounds against rawserver): the cost of each per session, which
 # is what their rates come from, measured so that the noise cancels.
@@ -297,6 +315,22 @@ cpu_per_session() {
 	[ -n "$raw" ] && [ -n "$lg" ] &&
 	    put rawclient_over_loadgen_cpu "$(calc '%.2f' "$raw / $lg")" ratio
 	return 0
+}
+
+# rate_verdicts RATE: loadgen's achieved rate and lag at RATE, each with
+# what the raw client's open loop did at the same rate: the most this
+# machine allows.
+rate_verdicts() {
+	local rate=$1 lg_achieved=$LG_ACHIEVED lg_lag=$LG_LAG
+	rawclient_at "$rate"
+	put "rawclient_at_${rate}_achieved" "$RC_ACHIEVED" sessions/s
+	put "rawclient_at_${rate}_ratio" "$(calc '%.3f' "$RC_ACHIEVED / $rate")" ratio
+	put "rawclient_at_${rate}_lag_p99" "$RC_LAG" ms
+	verdict "loadgen achieved/target at $rate/s >= 0.99" \
+	    "$(calc '%.3f' "$lg_achieved / $rate")" ge 0.99 \
+	    "rawclient: $(calc '%.3f' "$RC_ACHIEVED / $rate")"
+	verdict "loadgen lag p99 at $rate/s < 1 ms" "$lg_lag" lt 1 \
+	    "rawclient: $RC_LAG"
 }
 
 # b. loadgen against the raw client, both against rawserver.
@@ -323,9 +357,7 @@ bench_clients() {
 			put loadgen_over_rawclient "$ratio" ratio
 			verdict "loadgen/rawclient >= 0.90" "$ratio" ge 0.90
 		elif [ "$rate" -le 20000 ]; then
-			verdict "loadgen achieved/target at $rate/s >= 0.99" \
-			    "$(calc '%.3f' "$LG_ACHIEVED / $rate")" ge 0.99
-			verdict "loadgen lag p99 at $rate/s < 1 ms" "$LG_LAG" lt 1
+			rate_verdicts "$rate"
 		fi
 	done
 	stop "$RAW_PID"
