@@ -10,6 +10,7 @@
 
 static const char	*log_progname = "ephemera";
 static int		 log_debug_on;
+static int		 log_status_on;	/* a status line is on the terminal */
 
 static void __attribute__((format(printf, 2, 0)))
 log_vline(const char *errstr, const char *fmt, va_list ap)
@@ -17,6 +18,12 @@ log_vline(const char *errstr, const char *fmt, va_list ap)
 	char	msg[1024];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* A message goes where the status line was, on a line of its own;
+	 * the status line comes back at its next redraw. */
+	if (log_status_on) {
+		fputs("\r\033[K", stderr);
+		log_status_on = 0;
+	}
 	if (errstr != NULL)
 		fprintf(stderr, "%s: %s: %s\n", log_progname, msg, errstr);
 	else
@@ -38,6 +45,12 @@ log_init(const char *progname, int debug)
 	log_progname = progname;
 	log_debug_on = debug;
 	event_set_log_callback(log_libevent);
+}
+
+void
+log_status_drawn(int on)
+{
+	log_status_on = on;
 }
 
 int

@@ -10,6 +10,9 @@
  * are printed.  Also routes libevent's own messages through log_warnx. */
 void	log_init(const char *progname, int debug);
 int	log_debug_enabled(void);
+/* Whether a status line (no newline) is on stderr now: a message first
+ * erases it. */
+void	log_status_drawn(int on);
 
 void	log_warn(const char *, ...) PRINTF_LIKE(1, 2);	/* adds strerror(errno) */
 void	log_warnx(const char *, ...) PRINTF_LIKE(1, 2);

@@ -43,6 +43,7 @@ progress_draw(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 		    (unsigned long long)(now.reused - pr.last.reused),
 		    (unsigned long long)session_idle_count());
 	fflush(stderr);
+	log_status_drawn(1);
 	pr.last = now;
 	pr.drawn = 1;
 }
@@ -69,4 +70,5 @@ progress_stop(void)
 	pr.timer = NULL;
 	if (pr.drawn)
 		fprintf(stderr, "\r\033[K");
+	log_status_drawn(0);
 }

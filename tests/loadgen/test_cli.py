@@ -111,6 +111,18 @@ class Progress(unittest.TestCase):
         self.assertRegex(seen, rb"completed/s [0-9]+ ")
         self.assertIn(b"time_wait", seen)
 
+    def test_warning_erases_the_status_line(self):
+        # No arrivals for 1.5 s (the status line is drawn at 1 s), then
+        # connections to a closed port: the first failure's warning.
+        argv = [LOADGEN, "--schedule", "steps:0/1500ms,20/1s",
+                "--duration", "2500ms", "127.0.0.1:1"]
+        rc, seen = run_on_terminal(argv)
+        self.assertEqual(rc, 0, seen)
+        self.assertIn(b"completed/s", seen)
+        # The warning starts a line of its own, not the status line's end.
+        self.assertIn(b"\r\x1b[Kloadgen: first failure at", seen)
+        self.assertNotRegex(seen, rb"skipped [0-9]+loadgen:")
+
     def test_nothing_when_not_a_terminal(self):
         with FakeImapd() as srv:
             r = run([LOADGEN] + self.ARGS + ["%s:%d" % srv.addr])
