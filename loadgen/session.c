@@ -317,14 +317,27 @@ session_send(struct session *s, const char *cmd, size_t len)
 static void
 session_send_tagged(struct session *s, const char *cmd)
 {
-	int	n;
+	char		 digits[12];
+	size_t		 nd = 0, tlen, clen = strlen(cmd);
+	unsigned	 v = ++s->ntag;
 
-	snprintf(s->tag, sizeof(s->tag), "a%u", ++s->ntag);
-	n = snprintf(cmdbuf, sizeof(cmdbuf), "%s %s\r\n", s->tag, cmd);
-	if (n < 0 || (size_t)n >= sizeof(cmdbuf))
+	/* By hand, not snprintf: this runs for every command of every
+	 * session, and the format is that simple. */
+	do
+		digits[nd++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	s->tag[0] = 'a';
+	for (tlen = 1; nd > 0; tlen++)
+		s->tag[tlen] = digits[--nd];
+	s->tag[tlen] = '\0';
+	if (tlen + 1 + clen + 2 > sizeof(cmdbuf))
 		fatalx("session: command longer than %d bytes",
 		    SESSION_CMD_MAX);
-	session_send(s, cmdbuf, (size_t)n);
+	memcpy(cmdbuf, s->tag, tlen);
+	cmdbuf[tlen] = ' ';
+	memcpy(cmdbuf + tlen + 1, cmd, clen);
+	memcpy(cmdbuf + tlen + 1 + clen, "\r\n", 2);
+	session_send(s, cmdbuf, tlen + 1 + clen + 2);
 }
 
 static const char *const close_names[] = {
@@ -955,6 +968,26 @@ session_event(struct bufferevent *bev UNUSED, short what, void *arg)
 		session_free(s, REASON_OTHER, 0, "bufferevent error");
 }
 
+static int	session_connect_done(struct session *, short);
+static int	session_connected(struct session *);
+
+/* The first read of a plain connection still connecting ends its
+ * handshake: bytes, end of file or nothing yet mean it was established;
+ * an error is the handshake's own, the socket's pending error (what
+ * SO_ERROR would say, and it clears it the same way).  -1 when the
+ * session ended. */
+static int
+session_recv_connect(struct session *s, ssize_t n, int err)
+{
+	if (n == -1 && err == EINTR)
+		return 0;
+	if (n == -1 && err != EAGAIN && err != EWOULDBLOCK) {
+		session_fail_errno(s, err, "connect");
+		return -1;
+	}
+	return session_connected(s);
+}
+
 /*
  * A plain socket's bytes, read until the kernel has no more.  Edge
  * triggered: a read shorter than asked for emptied the queue, and what
@@ -980,6 +1013,9 @@ session_recv(struct session *s, short events)
 		if (room > sizeof(rbuf))
 			room = sizeof(rbuf);
 		n = recv(s->fd, rbuf, room, MSG_DONTWAIT);
+		if (s->state == STATE_CONNECT &&
+		    session_recv_connect(s, n, errno) == -1)
+			return;
 		if (n > 0) {
 			if (evbuffer_add(s->in, rbuf, (size_t)n) == -1)
 				fatalx("evbuffer_add");
@@ -1028,8 +1064,6 @@ session_flush(struct session *s)
 	return 0;
 }
 
-static int	session_connect_done(struct session *);
-
 /* The plain connection's one event: the connect's end, a write error
  * found by session_send, room for what it left, bytes to read. */
 static void
@@ -1037,7 +1071,7 @@ session_io(evutil_socket_t fd UNUSED, short events, void *arg)
 {
 	struct session	*s = arg;
 
-	if (s->state == STATE_CONNECT && session_connect_done(s) == -1)
+	if (s->state == STATE_CONNECT && session_connect_done(s, events) == -1)
 		return;
 	if (s->io_err != 0) {
 		session_event(NULL, BEV_EVENT_ERROR | BEV_EVENT_WRITING, s);
@@ -1080,20 +1114,29 @@ session_connected(struct session *s)
 		session_start_tls(s, STATE_TLS);
 		return -1;
 	}
-	if ((s->in = evbuffer_new()) == NULL)
-		fatalx("evbuffer_new");
 	session_enter_state(s, STATE_GREETING);
 	return 0;
 }
 
-/* The socket's first event: the handshake finished, one way or the
- * other. */
+/*
+ * The socket's first event: the handshake finished, one way or the
+ * other.  Writable and not readable (EPOLLOUT alone) is established with
+ * no error pending: a failed handshake always reads as readable too
+ * (EPOLLERR and EPOLLHUP come as both).  Readable, a plain connection
+ * learns which from its first recv() (session_recv_connect), a system
+ * call it makes anyway; TLS asks SO_ERROR.  -1 when the plain event no
+ * longer serves the session.
+ */
 static int
-session_connect_done(struct session *s)
+session_connect_done(struct session *s, short events)
 {
 	int		err = 0;
 	socklen_t	len = sizeof(err);
 
+	if (!(events & (EV_READ | EV_CLOSED)))
+		return session_connected(s);
+	if (!params.tls)
+		return 0;
 	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
 		err = errno;
 	if (err != 0) {
@@ -1143,7 +1186,7 @@ session_connect(struct session *s)
 	}
 	if ((s->ev_io = event_new(base, s->fd, EV_READ | EV_WRITE | EV_CLOSED |
 	    EV_ET | EV_PERSIST, session_io, s)) == NULL ||
-	    event_add(s->ev_io, NULL) == -1)
+	    event_add(s->ev_io, NULL) == -1 || (s->in = evbuffer_new()) == NULL)
 		fatalx("session: event");
 	if (rc == 0)
 		session_connected(s);
