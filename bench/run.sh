@@ -9,7 +9,7 @@ DURATION=5		# seconds per rate measurement
 IDLE=15000		# idle connections for the memory measurement
 CONCURRENCY=64		# closed-loop sessions in flight
 QUICK=0
-RATES="1000 5000 10000 20000"
+RATES="1000 5000 10000 15000 20000"
 
 usage() {
 	cat <<'EOF'
@@ -288,14 +288,15 @@ loadgen_at() {
 # rawclient_at RATE: the raw client's own open loop at RATE against
 # rawserver for DURATION, the reference for loadgen's at the same rate:
 # sets RC_ACHIEVED (completed in [0, DURATION] / DURATION) and RC_LAG
-# (lag p99 of its starts behind the schedule, ms).
+# (lag p99 of its starts behind the schedule, ms), RC_CPU (CPU seconds).
 rawclient_at() {
 	local out
 	reset_time_wait
-	out=$(timeout $((DURATION + 10)) "$RAWCLIENT" --rate "$1" \
+	{ time out=$(timeout $((DURATION + 10)) "$RAWCLIENT" --rate "$1" \
 	    --concurrency 10000 --duration "${DURATION}s" \
-	    "127.0.0.1:$RAW_PORT" 2>>"$TMP/rawclient.err")
+	    "127.0.0.1:$RAW_PORT" 2>>"$TMP/rawclient.err") ; } 2>"$TMP/time.out"
 	echo "$out" >>"$TMP/rawclient.out"
+	RC_CPU=$(cpu_of "$TMP/time.out")
 	RC_ACHIEVED=$(echo "$out" | sed -n 's/.*sessions=\([0-9]*\).*/\1/p')
 	RC_ACHIEVED=$(calc '%.0f' "${RC_ACHIEVED:-0} / $DURATION")
 	RC_LAG=$(echo "$out" | sed -n 's/.* lag_p99_ms=\([0-9.]*\).*/\1/p')
@@ -321,11 +322,16 @@ cpu_per_session() {
 # what the raw client's open loop did at the same rate: the most this
 # machine allows.
 rate_verdicts() {
-	local rate=$1 lg_achieved=$LG_ACHIEVED lg_lag=$LG_LAG
+	local rate=$1 lg_achieved=$LG_ACHIEVED lg_lag=$LG_LAG lg_cpu=$LG_CPU
+	local n=$((rate * DURATION))
 	rawclient_at "$rate"
 	put "rawclient_at_${rate}_achieved" "$RC_ACHIEVED" sessions/s
 	put "rawclient_at_${rate}_ratio" "$(calc '%.3f' "$RC_ACHIEVED / $rate")" ratio
 	put "rawclient_at_${rate}_lag_p99" "$RC_LAG" ms
+	# Both did the same arrivals: CPU per arrival compares their cost at
+	# the same load, batching and all.
+	put "loadgen_at_${rate}_cpu_per_session" "$(calc '%.1f' "$lg_cpu / $n * 1000000")" us
+	put "rawclient_at_${rate}_cpu_per_session" "$(calc '%.1f' "$RC_CPU / $n * 1000000")" us
 	verdict "loadgen achieved/target at $rate/s >= 0.99" \
 	    "$(calc '%.3f' "$lg_achieved / $rate")" ge 0.99 \
 	    "rawclient: $(calc '%.3f' "$RC_ACHIEVED / $rate")"
