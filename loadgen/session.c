@@ -305,6 +305,8 @@ session_send(struct session *s, const char *cmd, size_t len)
 		}
 		if (n == -1)
 			n = 0;
+		log_debug("session id=%llu sent %zd of %zu bytes, the rest "
+		    "when writable", (unsigned long long)s->id, n, len);
 	}
 	if (s->out == NULL && (s->out = evbuffer_new()) == NULL)
 		fatalx("evbuffer_new");

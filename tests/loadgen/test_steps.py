@@ -271,6 +271,57 @@ class Steps(unittest.TestCase):
         self.assertCommands(login=2, select=50, noop=50, logout=2)
 
 
+# One connection on ODD from a listener with the smallest receive buffer
+# the kernel allows: a window of under 2 KB, so a LOGIN of two 1 KiB
+# credentials cannot go out in one send().  It answers OK only to the
+# whole LOGIN line, byte for byte.
+SMALL_WINDOW_SERVER = r"""
+import socket, threading
+USER, PASSWORD = %r, %r
+l = socket.socket()
+l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1)
+l.bind(("127.0.0.1", 1145))
+l.listen(8)
+def serve():
+    c, _ = l.accept()
+    c.sendall(b"* OK small window\r\n")
+    f = c.makefile("rb")
+    for line in iter(f.readline, b""):
+        tag, _, rest = line.rstrip(b"\r\n").partition(b" ")
+        if rest == b'LOGIN "%%s" "%%s"' %% (USER, PASSWORD):
+            c.sendall(tag + b" OK LOGIN\r\n")
+        elif rest == b"LOGOUT":
+            c.sendall(b"* BYE bye\r\n" + tag + b" OK LOGOUT\r\n")
+        else:
+            c.sendall(tag + b" BAD not the whole line\r\n")
+    c.close()
+threading.Thread(target=serve, daemon=True).start()
+"""
+
+
+class Leftover(unittest.TestCase):
+    def test_command_longer_than_the_window_goes_out_whole(self):
+        """What send() does not take waits for the socket to be writable
+        (the edge-triggered event's EPOLLOUT), then goes out in order."""
+        user, password = b"u" * 1024, b"p" * 1024
+        d = tempfile.mkdtemp(prefix="loadgen-steps-")
+        summary = os.path.join(d, "s.csv")
+        r = run_in_netns(["--debug", "--steps", "login,logout", "--count",
+                          "1", "--user", user.decode(), "--password",
+                          password.decode(), "--summary-csv", summary, ODD],
+                         sysctls={"net.ipv4.tcp_wmem": "4096 4096 4096"},
+                         before=SMALL_WINDOW_SERVER % (user, password))
+        self.assertEqual(r["rc"], 0, r["stderr"])
+        # The LOGIN went out in two parts or more ...
+        self.assertRegex(r["stderr"], r"id=0 sent [0-9]+ of 2064 bytes, "
+                         r"the rest when writable")
+        # ... and arrived whole: the server said OK to it.
+        s = read_csv(summary)[0]
+        self.assertEqual(int(s["completed"]), 1, r["stderr"][-2000:])
+        self.assertEqual(int(s["failed"]), 0)
+
+
 class BadSteps(unittest.TestCase):
     def refused(self, steps, expected):
         p = run([LOADGEN, "--steps", steps, "--count", "1", SERVER])
