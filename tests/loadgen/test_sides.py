@@ -35,6 +35,32 @@ def serve(c):
 """ + SERVE_ON_1145
 
 
+# An IMAP server whose LOGOUT reply and FIN travel in one segment: corked,
+# the reply waits in the send queue, and shutdown() adds the FIN to it.
+# The client finds the FIN already in when it reads the reply, every time.
+FIN_WITH_REPLY = r"""
+import socket, threading
+def serve(c):
+    c.sendall(b"* OK ready\r\n")
+    buf = b""
+    while True:
+        data = c.recv(4096)
+        if not data:
+            c.close()
+            return
+        buf += data
+        while b"\r\n" in buf:
+            line, buf = buf.split(b"\r\n", 1)
+            tag = line.split(b" ")[0]
+            if b" LOGOUT" in line.upper():
+                c.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 1)
+                c.sendall(b"* BYE bye\r\n" + tag + b" OK LOGOUT\r\n")
+                c.shutdown(socket.SHUT_WR)
+            else:
+                c.sendall(tag + b" OK done\r\n")
+""" + SERVE_ON_1145
+
+
 class Sides(unittest.TestCase):
     def run_loadgen(self, args, server_args, target=SERVER, before=None,
                     sysctls=None):
@@ -109,6 +135,21 @@ class Sides(unittest.TestCase):
         self.assertEqual(int(s["fin_wait2_client_end"]), 5)
         self.assertEqual(int(s["fin_wait2_server_end"]), 0)
         self.assertEqual(int(s["time_wait_client_end"]), 0)
+
+
+    def test_server_fin_before_ours_is_counted(self):
+        """--close client, but the server's FIN came with its LOGOUT
+        reply: loadgen says so (server_closed_first), and the TIME_WAIT is
+        the server's, not the client's."""
+        r, rows, s = self.run_loadgen(["--count", "5", "--steps",
+                                       "login,logout"], [],
+                                      target="127.0.0.1:1145",
+                                      before=FIN_WITH_REPLY)
+        self.assertEqual(int(s["completed"]), 5, r["stderr"])
+        self.assertIn(" server_closed_first=5", r["stdout"])
+        self.assertEqual(int(s["time_wait_client_end"]), 0)
+        self.assertEqual(int(s["time_wait_server_end"]), 5)
+        self.assertEqual(int(s["abort_on_close"]), 0)
 
 
 class Counters(unittest.TestCase):
