@@ -8,6 +8,8 @@
 #include <sys/types.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <stdint.h>
@@ -412,6 +414,18 @@ session_reset(struct session *s)
 	session_free(s, REASON_COMPLETED, 0, "");
 }
 
+/* The kernel's TCP state of our socket (TCP_ESTABLISHED ...), or -1. */
+static int
+session_tcp_state(int fd)
+{
+	struct tcp_info	ti;
+	socklen_t	len = sizeof(ti);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == -1)
+		return -1;
+	return ti.tcpi_state;
+}
+
 /* Bytes the server sent that nobody asked for: in libevent's buffer or
  * in the kernel's receive queue.  1 if there are (the session is then
  * ended as protocol), -1 if the session ended otherwise, 0 if none;
@@ -429,9 +443,12 @@ session_unread(struct session *s, const char *what, int *fin)
 	}
 	/* Under TLS the kernel's queue holds records, not IMAP: a
 	 * close_notify or a session ticket is no stray byte.  What OpenSSL
-	 * decrypted is in libevent's buffer, checked above. */
-	if (s->tls)
+	 * decrypted is in libevent's buffer, checked above; whether the
+	 * server's FIN is in, the TCP state says (CLOSE_WAIT). */
+	if (s->tls) {
+		*fin = session_tcp_state(s->fd) == TCP_CLOSE_WAIT;
 		return 0;
+	}
 	n = recv(s->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
 	if (n > 0) {
 		session_free(s, REASON_PROTOCOL, 0, what);

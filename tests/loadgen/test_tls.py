@@ -48,6 +48,44 @@ l.listen(128)
 threading.Thread(target=accept, args=(l,), daemon=True).start()
 """
 
+# A TLS server whose LOGOUT reply, close_notify and FIN travel in one
+# segment: the socket is corked, the reply and the close_notify (a
+# non-blocking SSL_shutdown that does not wait for ours) queue up, and
+# shutdown() adds the FIN.  Then it reads until our FIN.
+TLS_FIN_WITH_REPLY = r"""
+import socket, ssl, threading
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(%r, %r)
+def serve(c):
+    s = ctx.wrap_socket(c, server_side=True)
+    s.sendall(b"* OK ready\r\n")
+    buf = b""
+    while True:
+        data = s.recv(4096)
+        if not data:
+            return
+        buf += data
+        while b"\r\n" in buf:
+            line, buf = buf.split(b"\r\n", 1)
+            tag = line.split(b" ")[0]
+            if b" LOGOUT" not in line.upper():
+                s.sendall(tag + b" OK done\r\n")
+                continue
+            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 1)
+            s.sendall(b"* BYE bye\r\n" + tag + b" OK LOGOUT\r\n")
+            s.setblocking(False)
+            try:
+                s.unwrap()
+            except ssl.SSLWantReadError:
+                pass
+            s.shutdown(socket.SHUT_WR)
+            s.setblocking(True)
+            while s.recv(4096):
+                pass
+            s.close()
+            return
+""" + SERVE_ON_1145
+
 
 def server_count(out, key):
     for word in out.split():
@@ -204,6 +242,27 @@ class Tls(unittest.TestCase):
         self.assertEqual(int(s["time_wait_server_end"]), N)
         self.assertEqual(int(s["abort_on_close"]), 0)
         self.assertEqual(server_count(self.server_out, "closed_by_server"), N)
+
+    def test_server_fin_first_over_tls_is_counted(self):
+        """--close client, but the server's close_notify and FIN came with
+        its LOGOUT reply: the TCP state at the end says the server closed
+        first, and the TIME_WAIT is the server's."""
+        rows, s = self.tls_run(["--count", "5", "--tls", "--tls-ca",
+                                self.cert, "--steps", "login,logout"],
+                               target=ODD, before=TLS_FIN_WITH_REPLY %
+                               (self.cert, self.key))
+        self.assertEqual(int(s["completed"]), 5, self.r["stderr"])
+        self.assertIn(" server_closed_first=5", self.r["stdout"])
+        self.assertEqual(int(s["time_wait_client_end"]), 0)
+        self.assertEqual(int(s["time_wait_server_end"]), 5)
+        self.assertEqual(int(s["abort_on_close"]), 0)
+        self.assertEqual(int(s["abort_on_data"]), 0)
+
+    def test_client_fin_first_over_tls_is_not_counted(self):
+        # fake-imapd waits for our FIN (--logout-close client).
+        rows, s = self.tls_run(["--count", "5", "--tls"])
+        self.assertEqual(int(s["completed"]), 5, self.r["stderr"])
+        self.assertNotIn("server_closed_first", self.r["stdout"])
 
     def test_rst_over_tls(self):
         rows, s = self.tls_run(["--count", str(N), "--tls", "--close", "rst"])
