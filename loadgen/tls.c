@@ -136,22 +136,29 @@ tls_error(struct bufferevent *bev)
 {
 	static char	 buf[256];
 	SSL		*ssl = bufferevent_openssl_get_ssl(bev);
-	unsigned long	 e, first = 0;
+	unsigned long	 e;
+	const char	*reason = NULL;
+	int		 any = 0;
 	long		 v;
 
-	while ((e = bufferevent_get_openssl_error(bev)) != 0)
-		if (first == 0)
-			first = e;
+	/* libevent keeps SSL_get_error's value (SSL_ERROR_SSL: 1, no text)
+	 * beside OpenSSL's queue: the first with a text is OpenSSL's
+	 * reason.  All are taken, so none is left for a later session. */
+	while ((e = bufferevent_get_openssl_error(bev)) != 0) {
+		any = 1;
+		if (reason == NULL)
+			reason = ERR_reason_error_string(e);
+	}
+	ERR_clear_error();
 	if (ssl != NULL && tls.verify &&
 	    (v = SSL_get_verify_result(ssl)) != X509_V_OK) {
 		snprintf(buf, sizeof(buf), "certificate: %s",
 		    X509_verify_cert_error_string(v));
 		return buf;
 	}
-	if (first == 0)
+	if (!any)
 		return "handshake failed (connection closed or reset)";
-	snprintf(buf, sizeof(buf), "%s", tls_reason(first));
-	return buf;
+	return reason != NULL ? reason : "unknown OpenSSL error";
 }
 
 int

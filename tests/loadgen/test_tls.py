@@ -213,11 +213,14 @@ class Tls(unittest.TestCase):
     def test_plaintext_server_on_the_tls_port(self):
         """--tls against a plain listener: its greeting is no TLS record;
         class tls at once, not a hang until --timeout."""
-        rows, s = self.tls_run(["--count", "5", "--tls", "--timeout", "5s"],
-                               target=PLAIN)
+        rows, s = self.tls_run(["--count", "5", "--tls", "--timeout", "5s",
+                                "--debug"], target=PLAIN)
         self.assertEqual(int(s["tls"]), 5)
         self.assertEqual(s["first_failure_stage"], "tls")
         self.assertLess(float(s["elapsed_s"]), 2.0)
+        # OpenSSL's own reason, not libevent's bare error code.
+        self.assertEqual(self.r["stderr"].count(
+            "tls failed: wrong version number"), 5, self.r["stderr"])
 
     def test_silent_server_times_out_in_the_handshake(self):
         rows, s = self.tls_run(["--count", "3", "--tls", "--timeout",
