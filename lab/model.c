@@ -215,6 +215,20 @@ model_first_failure_s(const struct scenario *sc)
 	return t < sc->duration_us / 1e6 ? t : -1;
 }
 
+double
+model_held(const struct scenario *sc, double t_s)
+{
+	struct arrival_spec	sp;
+	double			n, ports;
+
+	if (!scenario_client_closes(sc) || t_s < 0)
+		return -1;
+	connection_schedule(sc, &sp);
+	n = window_count(&sp, sc->time_wait_us, (uint64_t)llround(t_s * 1e6));
+	ports = sc->nlisten * (double)scenario_ports(sc);
+	return n < ports ? n : ports;
+}
+
 /* connect() tries even ports first and leaves odd ones to bind()
  * (Linux 4.2+); how many even ones a range has. */
 static unsigned

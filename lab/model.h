@@ -50,6 +50,11 @@ int	model_cache_on(const struct scenario *sc);
  * (to 1e-6 model seconds or better) in a bounded number of steps.
  */
 double	model_first_failure_s(const struct scenario *sc);
+/* The ports the client holds in TIME_WAIT at model time t (seconds), in
+ * the model: the connections of the last TIME_WAIT, N(t) - N(t - TW), at
+ * most the ports of every destination.  -1 when the client keeps none
+ * (the server closes first). */
+double	model_held(const struct scenario *sc, double t_s);
 int64_t	model_time_wait_end(const struct scenario *sc);
 
 /*

@@ -43,29 +43,41 @@ find_columns(const char *csv, struct columns *c)
 	return (c->elapsed && c->failed && c->time_wait) ? 0 : -1;
 }
 
-/* Ports the client may hold at once in the model, in the lab's units:
- * rate x TIME_WAIT (Little's law), at most the range. */
-static double
-modelled_plateau(const struct scenario *sc, const struct lab_plan *plan)
-{
-	double	busy = plan->rate * plan->time_wait_us / 1e6;
-	double	ports = sc->nlisten * (double)(plan->port_hi - plan->port_lo + 1);
+/* Samples of the model's curve over the run. */
+#define MODEL_SAMPLES	400
 
-	return busy < ports ? busy : ports;
+/*
+ * The model's ports held in TIME_WAIT over the run, N(t) - N(t - TW)
+ * capped by the ports (model_held), as a gnuplot datablock: x in model
+ * seconds, y in the lab's ports (the model's times the lab's share of
+ * them, 1 unless scale_by = ports).  Under any schedule the curve is the
+ * window count itself, not the peak rate's plateau.  0 if the client
+ * holds no TIME_WAIT.
+ */
+static int
+write_model(FILE *fp, const struct scenario *sc, const struct lab_plan *plan)
+{
+	double	share, t, end = sc->duration_us / 1e6;
+	int	i;
+
+	if (model_held(sc, 0) < 0)
+		return 0;
+	share = (double)(plan->port_hi - plan->port_lo + 1) /
+	    (double)scenario_ports(sc);
+	fprintf(fp, "$model << EOD\n");
+	for (i = 0; i <= MODEL_SAMPLES; i++) {
+		t = end * i / MODEL_SAMPLES;
+		fprintf(fp, "%.6f,%.3f\n", t, model_held(sc, t) * share);
+	}
+	fprintf(fp, "EOD\n");
+	return 1;
 }
 
 static void
-write_markers(FILE *fp, const struct scenario *sc, const struct lab_plan *plan)
+write_marker(FILE *fp, const struct scenario *sc)
 {
 	double	first = model_first_failure_s(sc);
 
-	if (scenario_client_closes(sc))
-		fprintf(fp, "set arrow 1 from graph 0, first %.1f to graph 1, "
-		    "first %.1f nohead dt 2 lc rgb '#1f77b4'\n"
-		    "set label 1 'model: rate x TIME_WAIT = %.0f' at graph 0.02, "
-		    "first %.1f offset 0,-0.8 tc rgb '#1f77b4'\n",
-		    modelled_plateau(sc, plan), modelled_plateau(sc, plan),
-		    modelled_plateau(sc, plan), modelled_plateau(sc, plan));
 	if (first >= 0)
 		fprintf(fp, "set arrow 2 from first %.3f, graph 0 to first %.3f, "
 		    "graph 1 nohead dt 3 lc rgb '#d62728'\n"
@@ -81,6 +93,7 @@ write_script(const struct scenario *sc, const char *dir, const char *path)
 	struct columns	c;
 	char		csv[LAB_PATH_MAX];
 	FILE		*fp;
+	int		model;
 
 	snprintf(csv, sizeof(csv), "%s/loadgen.csv", dir);
 	if (model_plan(sc, &plan) != NULL || find_columns(csv, &c) == -1 ||
@@ -97,7 +110,8 @@ write_script(const struct scenario *sc, const char *dir, const char *path)
 	    "set y2range [0:*]\nset key left center\nset grid\n",
 	    sc->name, sc->name, sc->description, sc->kind == SERVER_COMMAND ?
 	    "\\n(server: a command line; no server counters)" : "");
-	write_markers(fp, sc, &plan);
+	write_marker(fp, sc);
+	model = write_model(fp, sc, &plan);
 	fprintf(fp, "S = %.9g\n"
 	    "do for [t in 'pngcairo svg'] {\n"
 	    "  set terminal t size 1000,600 noenhanced\n"
@@ -116,6 +130,10 @@ write_script(const struct scenario *sc, const char *dir, const char *path)
 		    "       '' skip 1 using ($%d*S):%d with lines dt 3 "
 		    "lc rgb '#9467bd' title 'TIME_WAIT server side'",
 		    c.elapsed, c.tw_client, c.elapsed, c.tw_server);
+	if (model)
+		fprintf(fp, ", \\\n"
+		    "       $model using 1:2 with lines dt 2 lw 2 "
+		    "lc rgb '#1f77b4' title 'model: ports held, N(t) - N(t - TW)'");
 	fprintf(fp, "\n}\n");
 	return fclose(fp);
 }

@@ -58,6 +58,16 @@ class Exhaustion(unittest.TestCase):
         # Every port sits in TIME_WAIT, on the client, which closed first.
         self.assertEqual(int(rows[-1]["time_wait"]), PORTS)
         self.assertEqual(int(s["time_wait_end"]), PORTS)
+        # The plot draws the model's ports held over the run: 200/s from
+        # 0, all 100 held from 0.5 s (a datablock of "t,held" samples).
+        with open(os.path.join(out, "plot.gp")) as f:
+            gp = f.read()
+        block = gp.split("$model << EOD\n", 1)[1].split("EOD\n", 1)[0]
+        held = dict(tuple(map(float, l.split(","))) for l in block.split())
+        self.assertEqual(held[0.0], 0)
+        self.assertAlmostEqual(held[0.25], 50, places=3)
+        self.assertEqual(held[2.0], PORTS)
+        self.assertIn("$model using 1:2", gp)
         with open(os.path.join(out, "server.out")) as f:
             self.assertIn("accepted=%d closed_by_client=%d closed_by_server=0"
                           % (PORTS, PORTS), f.read())

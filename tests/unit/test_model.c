@@ -382,6 +382,33 @@ START_TEST(time_wait_count_follows_the_schedule)
 }
 END_TEST
 
+START_TEST(held_ports_follow_the_window)
+{
+	/* 1/s, TIME_WAIT 60 s: t ports held until 60 s, then 60. */
+	load("[system]\nport_range = 20000-20099\n"
+	    "[load]\nrate = 1\nduration = 100s\n");
+	ck_assert_double_eq_tol(model_held(&sc, 0), 0, 1e-9);
+	ck_assert_double_eq_tol(model_held(&sc, 30), 30, 1e-9);
+	ck_assert_double_eq_tol(model_held(&sc, 90), 60, 1e-9);
+	/* A ramp: 10 t^2 until the 100 ports are all held. */
+	load("[system]\nport_range = 20000-20099\n"
+	    "[load]\nschedule = ramp:0-200/10s\nduration = 5s\n");
+	ck_assert_double_eq_tol(model_held(&sc, 2), 40, 1e-9);
+	ck_assert_double_eq_tol(model_held(&sc, 4), 100, 1e-9);
+	/* Two destinations hold the range twice over. */
+	load("[system]\nport_range = 20000-20099\n"
+	    "[server]\nlisten = 127.0.0.1:1143 127.0.0.1:1144\n"
+	    "[load]\nrate = 100\nduration = 5s\n");
+	ck_assert_double_eq_tol(model_held(&sc, 1.5), 150, 1e-9);
+	ck_assert_double_eq_tol(model_held(&sc, 3), 200, 1e-9);
+	/* The server closes first: the client holds none. */
+	load("[system]\nport_range = 20000-20099\n"
+	    "[server]\nlogout_close = server\n"
+	    "[load]\nrate = 100\nclose = server\nduration = 5s\n");
+	ck_assert_double_eq(model_held(&sc, 1), -1);
+}
+END_TEST
+
 Suite *
 make_suite(void)
 {
@@ -405,6 +432,7 @@ make_suite(void)
 	tcase_add_test(tc, constant_schedule_is_the_rate);
 	tcase_add_test(tc, schedule_scales_with_time);
 	tcase_add_test(tc, time_wait_count_follows_the_schedule);
+	tcase_add_test(tc, held_ports_follow_the_window);
 	suite_add_tcase(s, tc);
 	return s;
 }
