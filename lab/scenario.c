@@ -488,6 +488,14 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		known_section = 1;
 		if (strcmp(keys[i].name, name) != 0)
 			continue;
+		/* The last value would win without a word: two listen lines
+		 * would silently be one destination. */
+		if (ctx->key_line[i] != 0)
+			return ctx_error(ctx, "'%s' in [%s] set again (first on "
+			    "line %d): one value per key%s", name, section,
+			    ctx->key_line[i], strcmp(name, "listen") == 0 ?
+			    "; several destinations go on one line, separated "
+			    "by spaces" : "");
 		if ((why = keys[i].parse(value, ctx->sc, keys[i].off)) != NULL)
 			return ctx_error(ctx, "%s: expected %s, got '%s'",
 			    name, why, value);

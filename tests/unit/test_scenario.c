@@ -118,6 +118,14 @@ START_TEST(refusals_name_file_line_and_what)
 	    "got 'fast'");
 	ck_assert_str_eq(error_of("[load]\nrate = 1\n\n[load]\nspeed = 3\n"),
 	    "F:5: unknown key 'speed' in [load]");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\n\n[load]\nrate = 3\n"),
+	    "F:5: 'rate' in [load] set again (first on line 2): one value "
+	    "per key");
+	ck_assert_str_eq(error_of("[server]\nlisten = 127.0.0.1:1143\n"
+	    "listen = 127.0.0.1:1144\n"),
+	    "F:3: 'listen' in [server] set again (first on line 2): one value "
+	    "per key; several destinations go on one line, separated by "
+	    "spaces");
 	ck_assert_str_eq(error_of("[nope]\nx = 1\n"),
 	    "F:2: unknown section [nope] (expected scenario, system, server, "
 	    "load, lab or expect)");
