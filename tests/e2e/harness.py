@@ -115,8 +115,11 @@ TCP_STATES = {"01": "ESTABLISHED", "02": "SYN_SENT", "03": "SYN_RECV",
 
 def tcp_states(local_port, remote_port):
     """States of IPv4 TCP sockets (TIME_WAIT included) with these ports,
-    from /proc/net/tcp of the current network namespace."""
-    found = []
+    from /proc/net/tcp of the current network namespace.  The kernel
+    serves that file a page per read, so while other tests open and close
+    connections a socket can be listed twice: one entry per address
+    4-tuple, which no two sockets share."""
+    found = {}
     with open("/proc/net/tcp") as f:
         next(f)
         for line in f:
@@ -124,8 +127,9 @@ def tcp_states(local_port, remote_port):
             lport = int(fields[1].split(":")[1], 16)
             rport = int(fields[2].split(":")[1], 16)
             if lport == local_port and rport == remote_port:
-                found.append(TCP_STATES.get(fields[3], fields[3]))
-    return found
+                found[(fields[1], fields[2])] = \
+                    TCP_STATES.get(fields[3], fields[3])
+    return list(found.values())
 
 
 def wait_for(predicate, timeout=5.0, what="condition"):

@@ -13,7 +13,7 @@ import tempfile
 import unittest
 
 from imapd_client import FAKE_IMAPD, FakeImapd, ServerCase, read_csv, run, wait_for
-from harness import TCP_STATES, start_fake_imapd
+from harness import start_fake_imapd, tcp_states
 from tlscert import make_self_signed
 
 N = 6
@@ -288,26 +288,6 @@ class SClient(unittest.TestCase):
             self.assertIn(b"\n* BYE fake-imapd logging out\nc OK LOGOUT completed\n", out)
             code, summary, _ = srv.stop()
             self.assertIn(" tls_handshakes_ok=1 tls_handshakes_failed=0\n", summary)
-
-
-def sockets():
-    """(local port, remote port, state) of every IPv4 TCP socket.  The
-    kernel serves /proc/net/tcp a page per read, so while other tests open
-    and close connections a socket can be listed twice: one entry per
-    address 4-tuple, which no two sockets share."""
-    found = {}
-    with open("/proc/net/tcp") as f:
-        next(f)
-        for line in f:
-            fields = line.split()
-            found[(fields[1], fields[2])] = TCP_STATES.get(fields[3], fields[3])
-    return [(int(local.split(":")[1], 16), int(remote.split(":")[1], 16), state)
-            for (local, remote), state in found.items()]
-
-
-def tcp_states(local_port, remote_port):
-    """As harness.tcp_states, from one snapshot."""
-    return [st for lp, rp, st in sockets() if lp == local_port and rp == remote_port]
 
 
 def local_port_of(pid, server_port):
