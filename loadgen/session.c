@@ -52,6 +52,7 @@ enum session_state {
 	STATE_SOCKET,
 	STATE_BIND,	/* only with a --bind mode other than none */
 	STATE_CONNECT,
+	STATE_CONNECTING,	/* connect() said EINPROGRESS: the handshake */
 	STATE_TLS,	/* --tls: the handshake right after connect */
 	STATE_GREETING,
 	STATE_STARTTLS,		/* STARTTLS sent, its tagged OK awaited */
@@ -125,6 +126,7 @@ static const struct {
 	[STATE_SOCKET] = { "socket", "socket", NULL },
 	[STATE_BIND] = { "bind", "bind", NULL },
 	[STATE_CONNECT] = { "connect", "connect", NULL },
+	[STATE_CONNECTING] = { "connecting", "so_error", NULL },
 	[STATE_TLS] = { "tls", "tls", handshake_line },
 	[STATE_GREETING] = { "greeting", "greeting", greeting_line },
 	[STATE_STARTTLS] = { "starttls", "starttls", starttls_line },
@@ -1001,7 +1003,7 @@ session_recv_connect(struct session *s, ssize_t n, int err)
 	if (n == -1 && err == EINTR)
 		return 0;
 	if (n == -1 && err != EAGAIN && err != EWOULDBLOCK) {
-		session_fail_errno(s, err, "connect");
+		session_fail_errno(s, err, "SO_ERROR");
 		return -1;
 	}
 	return session_connected(s);
@@ -1032,7 +1034,7 @@ session_recv(struct session *s, short events)
 		if (room > sizeof(rbuf))
 			room = sizeof(rbuf);
 		n = recv(s->fd, rbuf, room, MSG_DONTWAIT);
-		if (s->state == STATE_CONNECT &&
+		if (s->state == STATE_CONNECTING &&
 		    session_recv_connect(s, n, errno) == -1)
 			return;
 		if (n > 0) {
@@ -1090,7 +1092,8 @@ session_io(evutil_socket_t fd UNUSED, short events, void *arg)
 {
 	struct session	*s = arg;
 
-	if (s->state == STATE_CONNECT && session_connect_done(s, events) == -1)
+	if (s->state == STATE_CONNECTING &&
+	    session_connect_done(s, events) == -1)
 		return;
 	if (s->io_err != 0) {
 		session_event(NULL, BEV_EVENT_ERROR | BEV_EVENT_WRITING, s);
@@ -1209,6 +1212,8 @@ session_connect(struct session *s)
 		fatalx("session: event");
 	if (rc == 0)
 		session_connected(s);
+	else
+		session_enter_state(s, STATE_CONNECTING);
 }
 
 void

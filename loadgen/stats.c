@@ -21,7 +21,7 @@ struct counters {
 	uint64_t	skipped;
 	uint64_t	connected;
 	uint64_t	reasons[REASON_MAX];
-	uint64_t	stages[16];	/* failures by stage, stage_names order */
+	uint64_t	stages[24];	/* failures by stage, stage_names order */
 	/* --mailboxes: requests and what the cache did with them. */
 	uint64_t	requests;
 	uint64_t	requests_done;
@@ -35,11 +35,14 @@ struct counters {
 };
 
 /* Where a failure happened: session.c's stages.  The first nine are
- * columns where they always were; the steps' and TLS's come last. */
+ * columns where they always were; the steps', TLS's and the handshake's
+ * (so_error: connect() said EINPROGRESS, the socket's error came later)
+ * come last. */
 static const char *const stage_names[] = {
 	"socket", "bind", "connect", "greeting", "login", "logout", "close",
 	"select", "idle",
 	"starttls", "authenticate", "examine", "fetch", "noop", "tls",
+	"so_error",
 };
 #define NSTAGES		(int)(sizeof(stage_names) / sizeof(stage_names[0]))
 #define NSTAGES_FIRST	9
@@ -911,22 +914,63 @@ summary_latency_header(struct csv_writer *w)
 	}
 }
 
+/* One whole-run latency field: percentile pcts[pct], or the max. */
+static void
+summary_latency_field(struct csv_writer *w, enum latency m, int pct)
+{
+	const struct histogram	*h = &st.lat_total[m];
+
+	if (h->n == 0)
+		csv_empty(w);
+	else if (pct < 0)
+		csv_ms(w, h->max);
+	else
+		csv_ms(w, hist_percentile(h, pcts[pct]));
+}
+
 static void
 summary_latency_fields(struct csv_writer *w)
 {
-	const struct histogram	*h;
-	int			 i;
+	int	i;
 
-	for (i = 0; i < NSUMMARY_LAT; i++) {
-		h = &st.lat_total[summary_lat[i].m];
-		if (h->n == 0)
-			csv_empty(w);
-		else if (summary_lat[i].pct < 0)
-			csv_ms(w, h->max);
-		else
-			csv_ms(w, hist_percentile(h,
-			    pcts[summary_lat[i].pct]));
-	}
+	for (i = 0; i < NSUMMARY_LAT; i++)
+		summary_latency_field(w, summary_lat[i].m, summary_lat[i].pct);
+}
+
+/* Whether summary_lat[] already has this percentile (-1: the max). */
+static int
+in_summary_lat(enum latency m, int pct)
+{
+	int	i;
+
+	for (i = 0; i < NSUMMARY_LAT; i++)
+		if (summary_lat[i].m == m && summary_lat[i].pct == pct)
+			return 1;
+	return 0;
+}
+
+/* The rest of every latency's percentiles and max, appended later than
+ * the first selection: with both, the summary has them all. */
+static void
+summary_latency_rest(struct csv_writer *w, int header)
+{
+	char	name[64];
+	int	m, p;
+
+	for (m = 0; m < LAT_MAX; m++)
+		for (p = 0; p <= NPCTS; p++) {
+			int	pct = p < NPCTS ? p : -1;
+
+			if (in_summary_lat((enum latency)m, pct))
+				continue;
+			if (!header) {
+				summary_latency_field(w, (enum latency)m, pct);
+				continue;
+			}
+			snprintf(name, sizeof(name), "%s_%s_ms",
+			    latency_names[m], pct < 0 ? "max" : pct_names[pct]);
+			csv_str(w, name);
+		}
 }
 
 /* --latency-csv: one row per latency, every percentile, whole run. */
@@ -1013,6 +1057,14 @@ summary_header(struct csv_writer *w)
 	csv_str(w, "cache_ttl_s");
 	csv_str(w, "mailbox_skew");
 	summary_tls_header(w);
+	/* Appended: failures by stage as in the interval rows, the rest of
+	 * the latencies, and how sessions ended that stdout used to say
+	 * alone. */
+	stage_header(w, 0, NSTAGES);
+	summary_latency_rest(w, 1);
+	csv_str(w, "aborted");
+	csv_str(w, "server_closed_first");
+	csv_str(w, "server_never_closed");
 	csv_end_row(w);
 }
 
@@ -1099,7 +1151,7 @@ summary_first_failure(struct csv_writer *w)
 }
 
 static void
-summary_csv(uint64_t now_us, uint64_t scheduled, int64_t tw)
+summary_csv(uint64_t now_us, uint64_t scheduled, int64_t tw, uint64_t active)
 {
 	struct csv_writer	w;
 	int			r;
@@ -1121,6 +1173,13 @@ summary_csv(uint64_t now_us, uint64_t scheduled, int64_t tw)
 	csv_time_wait(&w, tw);
 	summary_appended(&w);
 	summary_tls(&w);
+	for (r = 0; r < NSTAGES; r++)
+		csv_u64(&w, st.total.stages[r]);
+	summary_latency_rest(&w, 0);
+	/* Still in flight at the end: cut off, neither completed nor failed. */
+	csv_u64(&w, active);
+	csv_u64(&w, st.server_closed_first);
+	csv_u64(&w, st.server_never_closed);
 	if (csv_end_row(&w) == -1)
 		fatal("%s", st.summary_path);
 }
@@ -1217,7 +1276,7 @@ stats_finish(uint64_t now_us, uint64_t scheduled, uint64_t active,
 	hist_merge(&st.tls_lat_total, &st.tls_lat);
 	tw = kstat_time_wait();
 	if (st.summary_fp != NULL)
-		summary_csv(now_us, scheduled, tw);
+		summary_csv(now_us, scheduled, tw, active);
 	if (st.latency_fp != NULL)
 		latency_csv();
 	summary_line(now_us, scheduled, active, tw);

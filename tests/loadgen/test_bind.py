@@ -48,9 +48,11 @@ class BindModes(unittest.TestCase):
         if cls is not None:
             self.assertEqual(int(s[cls]), started - completed)
             self.assertEqual(s["first_failure_stage"], stage)
-            # Every failure in that stage, by the interval file's counts.
+            # Every failure in that stage, by the interval file's counts
+            # and by the summary's.
             self.assertEqual(sum(int(r["failed_" + stage])
                                  for r in self.rows), started - completed)
+            self.assertEqual(int(s["failed_" + stage]), started - completed)
 
     def test_none_exhausts_with_eaddrnotavail_at_connect(self):
         self.run_loadgen(["--count", "15"])

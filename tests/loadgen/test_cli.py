@@ -83,9 +83,12 @@ class WindowsError(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         s = read_csv(summary)[0]
         self.assertEqual(int(s["econnrefused"]), 3)
-        # The handshake's own failure: stage connect, whether connect()
-        # said so at once or the first read after it did.
-        self.assertEqual(s["first_failure_stage"], "connect")
+        # The handshake's own failure, after connect() said EINPROGRESS:
+        # stage so_error (the socket's pending error), not connect.
+        self.assertEqual(s["first_failure_stage"], "so_error")
+        self.assertEqual(int(s["failed_so_error"]), 3)
+        self.assertEqual(int(s["failed_connect"]), 0)
+        self.assertEqual(int(s["aborted"]), 0)
         self.assertEqual(s["first_failure_errno"], "ECONNREFUSED")
         self.assertEqual(s["first_failure_windows"], "WSAECONNREFUSED")
         self.assertEqual(s["first_failure_windows_code"], "10061")
