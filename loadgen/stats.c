@@ -216,12 +216,13 @@ windows_error(int err, int *code)
 }
 
 static FILE *
-stats_fopen(const char *path)
+stats_fopen(const char *option, const char *path)
 {
 	FILE	*fp;
 
+	/* Bad input, found before any arrival: named like a bad option. */
 	if ((fp = fopen(path, "w")) == NULL)
-		fatal("%s", path);
+		usage_error("%s %s: %s", option, path, strerror(errno));
 	return fp;
 }
 
@@ -402,13 +403,13 @@ stats_open(const char *csv_path, const char *summary_path,
 	st.csv_path = csv_path;
 	st.summary_path = summary_path;
 	if (summary_path != NULL)
-		st.summary_fp = stats_fopen(summary_path);
+		st.summary_fp = stats_fopen("--summary-csv", summary_path);
 	if (run->latency_path != NULL) {
 		st.latency_path = run->latency_path;
-		st.latency_fp = stats_fopen(run->latency_path);
+		st.latency_fp = stats_fopen("--latency-csv", run->latency_path);
 	}
 	if (csv_path != NULL) {
-		st.csv_fp = stats_fopen(csv_path);
+		st.csv_fp = stats_fopen("--csv", csv_path);
 		csv_init(&st.csv, st.csv_fp);
 		interval_header();
 	}

@@ -31,6 +31,11 @@ class BadInput(unittest.TestCase):
                      "--schedule", "not both")
         self.refused(["--seed", "x", T], "--seed", "'x'")
 
+    def test_output_files(self):
+        for opt in ("--csv", "--summary-csv", "--latency-csv"):
+            self.refused([opt, "/nonexistent/x.csv", T], opt,
+                         "/nonexistent/x.csv", "No such file")
+
     def test_stops(self):
         self.refused(["--max-in-flight", "0", T], "--max-in-flight")
         self.refused(["--max-failures", "-1", T], "--max-failures")
