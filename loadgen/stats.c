@@ -64,11 +64,18 @@ static const double	 pcts[] = { 50, 90, 99, 99.9 };
 static const char *const pct_names[] = { "p50", "p90", "p99", "p999" };
 #define NPCTS	(int)(sizeof(pcts) / sizeof(pcts[0]))
 
-/* Kernel settings in force, as summary columns (common/kstat). */
-static const char *const sysctls[] = {
-	"net/ipv4/ip_local_port_range", "net/ipv4/tcp_tw_reuse",
-	"net/ipv4/tcp_tw_reuse_delay", "net/ipv4/tcp_max_tw_buckets",
-	"net/ipv4/tcp_fin_timeout", "net/ipv4/tcp_timestamps",
+/* Kernel settings in force, as summary columns (common/kstat): the
+ * sysctl's name, with its unit where it has one. */
+static const struct {
+	const char	*path;
+	const char	*column;
+} sysctls[] = {
+	{ "net/ipv4/ip_local_port_range", "ip_local_port_range" },
+	{ "net/ipv4/tcp_tw_reuse", "tcp_tw_reuse" },
+	{ "net/ipv4/tcp_tw_reuse_delay", "tcp_tw_reuse_delay_ms" },
+	{ "net/ipv4/tcp_max_tw_buckets", "tcp_max_tw_buckets" },
+	{ "net/ipv4/tcp_fin_timeout", "tcp_fin_timeout_s" },
+	{ "net/ipv4/tcp_timestamps", "tcp_timestamps" },
 };
 #define NSYSCTLS	(int)(sizeof(sysctls) / sizeof(sysctls[0]))
 
@@ -395,7 +402,7 @@ stats_open(const char *csv_path, const char *summary_path,
 	hist_reset(&st.tls_lat);
 	hist_reset(&st.tls_lat_total);
 	for (i = 0; i < NSYSCTLS; i++)
-		if (kstat_sysctl_read(sysctls[i], st.sysctl[i],
+		if (kstat_sysctl_read(sysctls[i].path, st.sysctl[i],
 		    sizeof(st.sysctl[i])) == -1)
 			st.sysctl[i][0] = '\0';
 	st.tcpext_ok = netstat_read(&st.tcpext_start) == 0;
@@ -1052,7 +1059,7 @@ summary_header(struct csv_writer *w)
 	for (i = 0; i < (size_t)st.run.nopts; i++)
 		csv_str(w, st.run.opt_names[i]);
 	for (i = 0; i < (size_t)NSYSCTLS; i++)
-		csv_str(w, strrchr(sysctls[i], '/') + 1);
+		csv_str(w, sysctls[i].column);
 	cache_header(w, "cached_max");
 	csv_str(w, "mailboxes");
 	csv_str(w, "cache_ttl_s");

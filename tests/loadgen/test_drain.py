@@ -27,7 +27,9 @@ def tw():
             return int(w[w.index("tw") + 1])
 result = {"tw_before": tw()}
 result["gave_up"] = loadgen("--drain", "1", "--drain-timeout", "200ms",
-                            "--count", "1", "127.0.0.1:1143")
+                            "--count", "1", "--csv", GAVE_UP_CSV,
+                            "--summary-csv", GAVE_UP_SUMMARY,
+                            "127.0.0.1:1143")
 result["drained"] = loadgen("--drain", "1", "--drain-timeout", "20s",
                             "--count", "1", "--summary-csv", SUMMARY,
                             "127.0.0.1:1143")
@@ -38,13 +40,17 @@ class Drain(unittest.TestCase):
     def test_waits_until_below_then_runs(self):
         d = tempfile.mkdtemp(prefix="loadgen-drain-")
         summary = os.path.join(d, "s.csv")
+        gave_up_csv = os.path.join(d, "gave-up.csv")
+        gave_up_summary = os.path.join(d, "gave-up-summary.csv")
         r = run_in_netns(["--rate", "1000", "--count", "5", "--timeout",
                           "200ms", "127.0.0.1:1145"],
                          servers=[["--listen", "127.0.0.1:1143",
                                    "--logout-close", "server"]],
                          sysctls={"net.ipv4.tcp_fin_timeout": "1"},
                          before=NEVER_CLOSES,
-                         after="SUMMARY = %r\n" % summary + AFTER)
+                         after="SUMMARY, GAVE_UP_CSV, GAVE_UP_SUMMARY = "
+                         "%r, %r, %r\n" % (summary, gave_up_csv,
+                                           gave_up_summary) + AFTER)
         self.assertEqual(r["rc"], 0, r["stderr"])
         a = r["after"]
         self.assertEqual(a["tw_before"], 5)
@@ -52,6 +58,13 @@ class Drain(unittest.TestCase):
         self.assertEqual(rc, 1, err)
         self.assertIn("still not below 1", err)
         self.assertLess(took, 5)
+        # No run: the interval file has its header alone, the summary
+        # nothing (CSV.md, "Before the run").
+        with open(gave_up_csv) as f:
+            lines = f.read().splitlines()
+        self.assertEqual(len(lines), 1)
+        self.assertTrue(lines[0].startswith("elapsed_s,"), lines[0])
+        self.assertEqual(os.path.getsize(gave_up_summary), 0)
         rc, err, took = a["drained"]
         self.assertEqual(rc, 0, err)
         self.assertIn("drain: time_wait=0 below 1 after", err)

@@ -182,7 +182,7 @@ class Counters(unittest.TestCase):
         self.assertEqual(int(s["tw_recycled"]), 25)
         self.assertEqual(int(s["time_wait_client_end"]), 5)
         self.assertEqual(s["tcp_tw_reuse"], "1")
-        self.assertEqual(s["tcp_tw_reuse_delay"], "1")
+        self.assertEqual(s["tcp_tw_reuse_delay_ms"], "1")
 
 
 if __name__ == "__main__":
