@@ -615,9 +615,13 @@ options_line(const struct config *cfg, const char *schedule,
 	if (cfg->tls_servername != NULL)
 		n = append(buf, sz, n, " --tls-servername %s",
 		    cfg->tls_servername);
-	if (cfg->drain_below != 0)
-		n = append(buf, sz, n, " --drain %llu",
-		    (unsigned long long)cfg->drain_below);
+	if (cfg->drain_below != 0) {
+		format_duration(cfg->drain_timeout_us, t, sizeof(t));
+		n = append(buf, sz, n, " --drain %llu --drain-timeout %s",
+		    (unsigned long long)cfg->drain_below, t);
+	}
+	if (strcmp(cfg->user, "user") != 0)
+		n = append(buf, sz, n, " --user %s", cfg->user);
 	if (cfg->mailboxes != 0) {
 		format_duration(cfg->cache_ttl_us, t, sizeof(t));
 		mailbox_skew_format(&cfg->skew, addrs, sizeof(addrs));

@@ -98,6 +98,19 @@ class WindowsError(unittest.TestCase):
         self.assertEqual(s["first_failure_windows"], "WSAECONNREFUSED")
         self.assertEqual(s["first_failure_windows_code"], "10061")
 
+    def test_options_name_the_user_never_the_password(self):
+        with FakeImapd() as srv:
+            d = tempfile.mkdtemp()
+            summary = os.path.join(d, "s.csv")
+            r = run([LOADGEN, "--count", "1", "--user", "alice",
+                     "--password", "s3cret", "--summary-csv", summary,
+                     "%s:%d" % srv.addr])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        s = read_csv(summary)[0]
+        self.assertEqual(int(s["completed"]), 1)
+        self.assertIn(" --user alice", s["options"])
+        self.assertNotIn("s3cret", open(summary).read())
+
     def test_no_failure_no_windows_error(self):
         with FakeImapd() as srv:
             d = tempfile.mkdtemp()

@@ -71,7 +71,7 @@ class Drain(unittest.TestCase):
         self.assertLess(took, 15)
         s = read_csv(summary)[0]
         self.assertEqual(int(s["completed"]), 1)
-        self.assertIn("--drain 1", s["options"])
+        self.assertIn("--drain 1 --drain-timeout 20s", s["options"])
 
 
 if __name__ == "__main__":
