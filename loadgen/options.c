@@ -96,7 +96,9 @@ static const struct option longopts[] = {
 static __attribute__((noreturn)) void
 usage(void)
 {
-	printf("usage: loadgen [options] HOST:PORT\n"
+	printf("usage: loadgen [options] ADDR:PORT\n"
+	    "ADDR is numeric (127.0.0.1, [::1]): no DNS, so a run targets\n"
+	    "exactly the address it was given.\n"
 	    "Open-loop IMAP connection churn: connect, greeting, the --steps\n"
 	    "(LOGIN, SELECT INBOX, LOGOUT by default), read the whole reply,\n"
 	    "then close first (so TIME_WAIT is ours).\n"
@@ -114,7 +116,7 @@ usage(void)
 	    "                      addr-no-port, range:LO-HI, explicit:LO-HI\n"
 	    "                      or explicit:LO-HI,reuseaddr\n"
 	    "  --source ADDR       source address (repeatable, round-robin)\n"
-	    "  --target HOST:PORT  another destination (repeatable,\n"
+	    "  --target ADDR:PORT  another destination (repeatable,\n"
 	    "                      round-robin with the argument)\n"
 	    "  --drain N           first wait until the namespace has fewer\n"
 	    "                      than N TIME_WAIT sockets\n"
@@ -513,7 +515,7 @@ options_parse(struct config *cfg, int argc, char **argv)
 		parse_option(cfg, c, argv);
 	/* More destinations come with --target; the argument is the first. */
 	if (argc - optind > 1 || (argc - optind == 0 && cfg->ntargets == 0))
-		usage_error("expected one HOST:PORT argument, got %d (see "
+		usage_error("expected one ADDR:PORT argument, got %d (see "
 		    "--help)", argc - optind);
 	if (argc - optind == 1) {
 		memmove(&cfg->targets[1], &cfg->targets[0],
@@ -521,7 +523,7 @@ options_parse(struct config *cfg, int argc, char **argv)
 		cfg->ntargets++;
 		if ((expected = endpoint_parse(argv[optind], 0,
 		    &cfg->targets[0])) != NULL)
-			usage_error("HOST:PORT: expected %s, got '%s'",
+			usage_error("ADDR:PORT: expected %s, got '%s'",
 			    expected, argv[optind]);
 	}
 	endpoint_format((struct sockaddr *)&cfg->targets[0].ss,

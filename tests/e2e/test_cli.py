@@ -32,8 +32,8 @@ class BadInput(unittest.TestCase):
         self.refused([LOADGEN, "--timeout", "-1", "127.0.0.1:1143"], "--timeout")
         self.refused([LOADGEN, "--bogus", "127.0.0.1:1143"], "--bogus")
         self.refused([LOADGEN, "not-an-endpoint"], "not-an-endpoint")
-        self.refused([LOADGEN], "HOST:PORT")
-        self.refused([LOADGEN, "127.0.0.1:1", "127.0.0.1:2"], "one HOST:PORT", "got 2")
+        self.refused([LOADGEN], "ADDR:PORT")
+        self.refused([LOADGEN, "127.0.0.1:1", "127.0.0.1:2"], "one ADDR:PORT", "got 2")
         self.refused([LOADGEN, "--close", "never", "127.0.0.1:1143"], "--close", "client or server", "never")
 
     def test_ephemera(self):

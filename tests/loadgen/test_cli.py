@@ -31,6 +31,11 @@ class BadInput(unittest.TestCase):
                      "--schedule", "not both")
         self.refused(["--seed", "x", T], "--seed", "'x'")
 
+    def test_names_are_refused_numeric_only(self):
+        # No DNS: the run targets exactly the address it was given.
+        self.refused(["localhost:1143"], "ADDR:PORT", "127.0.0.1:1143",
+                     "'localhost:1143'")
+
     def test_output_files(self):
         for opt in ("--csv", "--summary-csv", "--latency-csv"):
             self.refused([opt, "/nonexistent/x.csv", T], opt,
@@ -56,7 +61,7 @@ class BadInput(unittest.TestCase):
     def test_targets(self):
         self.refused(["--target", "x", T], "--target", "'x'")
         self.refused(["--target", "[::1]:1143", T], "--target", "family")
-        self.refused([T, "127.0.0.1:2"], "one HOST:PORT", "got 2")
+        self.refused([T, "127.0.0.1:2"], "one ADDR:PORT", "got 2")
         self.refused(["--latency-csv", "a", "--csv", "a", T],
                      "--latency-csv")
 
