@@ -86,7 +86,7 @@ parse_count(const char *s, uint64_t max, uint64_t *out)
 const char *
 parse_rate(const char *s, double *out)
 {
-	const char	*expected = "a positive number such as 200, 12.5 or 2k";
+	const char	*expected = "a positive number up to 1000M, such as 200, 12.5 or 2k";
 	char		*end;
 	double		 v;
 

@@ -114,7 +114,7 @@ END_TEST
 START_TEST(refusals_name_file_line_and_what)
 {
 	ck_assert_str_eq(error_of("[load]\nrate = fast\n"),
-	    "F:2: rate: expected a positive number such as 200, 12.5 or 2k, "
+	    "F:2: rate: expected a positive number up to 1000M, such as 200, 12.5 or 2k, "
 	    "got 'fast'");
 	ck_assert_str_eq(error_of("[load]\nrate = 1\n\n[load]\nspeed = 3\n"),
 	    "F:5: unknown key 'speed' in [load]");
@@ -164,7 +164,7 @@ START_TEST(first_error_wins)
 	ck_assert_str_eq(error_of("[load]\njunk\nrate = x\n"),
 	    "F:2: expected '[section]' or 'key = value'");
 	ck_assert_str_eq(error_of("[load]\nrate = x\njunk\n"),
-	    "F:2: rate: expected a positive number such as 200, 12.5 or 2k, "
+	    "F:2: rate: expected a positive number up to 1000M, such as 200, 12.5 or 2k, "
 	    "got 'x'");
 }
 END_TEST

@@ -73,6 +73,10 @@ START_TEST(rates)
 	ck_assert_double_eq(r, 2000);
 	ck_assert_ptr_nonnull(parse_rate("0", &r));
 	ck_assert_ptr_nonnull(parse_rate("fast", &r));
+	/* The limit is part of what the refusal says. */
+	ck_assert_ptr_null(parse_rate("1000M", &r));
+	ck_assert_str_eq(parse_rate("1001M", &r),
+	    "a positive number up to 1000M, such as 200, 12.5 or 2k");
 }
 END_TEST
 
