@@ -26,6 +26,7 @@
 #include "addr.h"
 #include "bind.h"
 #include "commands.h"
+#include "errors.h"
 #include "imap.h"
 #include "lineio.h"
 #include "log.h"

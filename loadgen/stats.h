@@ -72,9 +72,6 @@ struct stats_snapshot {
 };
 
 const char	*reason_name(enum reason);
-enum reason	 reason_from_errno(int);
-/* "EADDRNOTAVAIL" for EADDRNOTAVAIL; "" for 0 or an unknown number. */
-const char	*errno_name(int);
 
 /* Open the CSV files (either path may be NULL) and write the interval
  * header; a file that cannot be opened is fatal. */
@@ -98,10 +95,6 @@ void	stats_replaced(void);
 /* Why arrivals stopped: "duration", "count", "failure", "signal"... */
 void	stats_stop_reason(const char *);
 void	stats_snapshot(struct stats_snapshot *);
-/* The Windows Sockets error a Windows client would have seen for errno
- * `err` ("WSAEADDRINUSE", 10048 for EADDRNOTAVAIL, KB 319502); NULL and 0
- * if there is no close equivalent. */
-const char	*windows_error(int err, int *code);
 /* A session ended at `now_us` since start in `stage`; `err` is the errno
  * behind a failure, 0 if there was none. */
 void	stats_session_end(enum reason, const char *stage, int err,
