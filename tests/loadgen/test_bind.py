@@ -97,6 +97,16 @@ class BindModes(unittest.TestCase):
         self.assertCounts(25, 20, "eaddrnotavail", "connect")
         self.assertEqual(self.s["targets"], SERVER + " " + SERVER2)
 
+    def test_none_reuses_ports_per_destination_address(self):
+        """Two server addresses on one port: the same 10 local ports carry
+        10 connections to each address as well."""
+        other = "127.0.0.2:1143"
+        self.run_loadgen(["--count", "25"], targets=(SERVER, other),
+                         listen=(SERVER, other))
+        self.assertCounts(25, 20, "eaddrnotavail", "connect")
+        self.assertEqual(self.s["targets"], SERVER + " " + other)
+        self.assertEqual(int(self.s["time_wait_client_end"]), 20)
+
     def test_addr_no_port_reuses_ports_per_destination(self):
         self.run_loadgen(["--count", "25", "--bind", "addr-no-port",
                           "--source", "127.0.0.1"],

@@ -103,6 +103,24 @@ class WindowsError(unittest.TestCase):
         self.assertEqual(s["first_failure_windows"], "WSAECONNREFUSED")
         self.assertEqual(s["first_failure_windows_code"], "10061")
 
+    def test_summary_header_is_the_same_whatever_the_options(self):
+        """Rows of many runs concatenate under one header."""
+        headers = []
+        with FakeImapd() as srv:
+            for extra in ([], ["--mailboxes", "2", "--cache-ttl", "0"],
+                          ["--steps", "login,logout", "--close", "rst",
+                           "--max-in-flight", "5"]):
+                d = tempfile.mkdtemp()
+                summary = os.path.join(d, "s.csv")
+                r = run([LOADGEN, "--count", "2", "--summary-csv", summary]
+                        + extra + ["%s:%d" % srv.addr])
+                self.assertEqual(r.returncode, 0, r.stderr)
+                with open(summary) as f:
+                    headers.append(f.readline())
+        self.assertEqual(headers[0], headers[1])
+        self.assertEqual(headers[0], headers[2])
+        self.assertEqual(len(headers[0].split(",")), 122)
+
     def test_options_name_the_user_never_the_password(self):
         with FakeImapd() as srv:
             d = tempfile.mkdtemp()
