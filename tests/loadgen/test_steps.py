@@ -414,6 +414,64 @@ class Leftover(unittest.TestCase):
         self.assertEqual(int(s["failed"]), 0)
 
 
+# A listener on ODD that never accepts: the kernel completes every
+# handshake into its backlog (far above 64) and no greeting ever comes.
+# Then the namespace's process lowers its own open-files limit, soft and
+# hard, to 64: loadgen, which it starts next, inherits it and cannot
+# raise it (nofile_raise() only lifts the soft limit to the hard one).
+# The listener is opened first, and nothing else in that process opens
+# descriptors by the dozen; the thread only keeps the listener alive.
+MUTE_LOW_NOFILE = r"""
+import resource, socket, threading
+l = socket.socket()
+l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(("127.0.0.1", 1145))
+l.listen(1024)
+threading.Thread(target=lambda l: threading.Event().wait(), args=(l,),
+                 daemon=True).start()
+resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+"""
+
+
+class OutOfDescriptors(unittest.TestCase):
+    def test_emfile_at_socket(self):
+        """200 arrivals in 0.2 s, 64 descriptors, and nothing ends before
+        the 2 s timeout: once loadgen's descriptors are all taken, every
+        later socket() fails as emfile at stage socket, and each session
+        that got one connects, waits for a greeting and times out."""
+        n = 200
+        d = tempfile.mkdtemp(prefix="loadgen-steps-")
+        csv, summary = os.path.join(d, "l.csv"), os.path.join(d, "s.csv")
+        r = run_in_netns(["--rate", "1000", "--count", str(n), "--timeout",
+                          "2s", "--csv", csv, "--summary-csv", summary, ODD],
+                         before=MUTE_LOW_NOFILE)
+        self.assertEqual(r["rc"], 0, r["stderr"])
+        s, rows = read_csv(summary)[0], read_csv(csv)
+        emfile, timedout = int(s["emfile"]), int(s["etimedout"])
+        self.assertEqual(int(s["started"]), n)
+        self.assertEqual(int(s["completed"]), 0)
+        self.assertEqual(int(s["failed"]), n)
+        self.assertGreater(emfile, 0)
+        self.assertGreater(timedout, 0)
+        # Every failure is one of the two, each at its own stage ...
+        self.assertEqual(emfile + timedout, n)
+        self.assertEqual(total(rows, "failed_socket"), emfile)
+        self.assertEqual(total(rows, "emfile"), emfile)
+        self.assertEqual(total(rows, "failed_greeting"), timedout)
+        self.assertEqual(total(rows, "etimedout"), timedout)
+        # ... the sessions that had a socket connected, and there are
+        # fewer of them than descriptors (loadgen holds a few itself).
+        self.assertEqual(int(s["connected"]), timedout)
+        self.assertEqual(total(rows, "failed_connect"), 0)
+        self.assertLess(timedout, 64)
+        self.assertEqual(s["first_failure_class"], "emfile")
+        self.assertEqual(s["first_failure_stage"], "socket")
+        self.assertEqual(s["first_failure_errno"], "EMFILE")
+        self.assertEqual(s["first_failure_windows_code"], "10024")
+        self.assertIn(" first_failure=socket/EMFILE ", r["stdout"])
+        self.assertNotIn("aborted=", r["stdout"])
+
+
 class BadSteps(unittest.TestCase):
     def refused(self, steps, expected):
         p = run([LOADGEN, "--steps", steps, "--count", "1", SERVER])
