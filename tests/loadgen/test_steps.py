@@ -25,7 +25,11 @@ COMMANDS = ("login", "authenticate", "select", "examine", "fetch", "noop",
 #   stall: never answers SELECT;
 #   huge-literal: answers FETCH with a literal of 10^17 bytes;
 #   long-line: answers SELECT with a 70000-byte line (loadgen's cap: 64 KiB);
-#   reset: answers SELECT with an RST (SO_LINGER {1, 0}, then close).
+#   reset: answers SELECT with an RST (SO_LINGER {1, 0}, then close);
+#   fin: reads SELECT, then closes (FIN: nothing is left unread) without
+#       an answer;
+#   login-bad: answers LOGIN with a tagged BAD;
+#   login-wrong-tag: answers LOGIN with an OK under the tag "zz".
 # It counts good authentications in a file, one line each.
 ODD_SERVER = r"""
 import base64, socket, threading
@@ -62,6 +66,14 @@ def serve(c):
                          b"\1\0\0\0\0\0\0\0")
             c.close()
             return
+        elif cmd == b"SELECT" and MODE == "fin":
+            f.close()
+            c.close()
+            return
+        elif cmd == b"LOGIN" and MODE == "login-bad":
+            c.sendall(tag + b" BAD not today\r\n")
+        elif cmd == b"LOGIN" and MODE == "login-wrong-tag":
+            c.sendall(b"zz OK LOGIN\r\n")
         elif cmd == b"FETCH" and MODE == "huge-literal":
             c.sendall(b"* 1 FETCH (BODY[] {100000000000000000}\r\nabc")
         elif cmd == b"LOGOUT":
@@ -69,6 +81,25 @@ def serve(c):
         else:
             c.sendall(tag + b" OK done\r\n")
 """ + SERVE_ON_1145
+
+
+# A server on ODD whose greeting is GREETING (bytes, CRLF included; empty:
+# none), then, per AFTER: "close" closes at once (FIN, nothing unread),
+# "hold" reads whatever comes until the client closes.
+GREETING_SERVER = r"""
+GREETING, AFTER = %r, %r
+def serve(c):
+    if GREETING:
+        c.sendall(GREETING)
+    if AFTER == "hold":
+        while c.recv(4096):
+            pass
+    c.close()
+""" + SERVE_ON_1145
+
+
+def total(rows, col):
+    return sum(int(r[col]) for r in rows)
 
 
 def command_counts(path):
@@ -258,6 +289,67 @@ class Steps(unittest.TestCase):
         self.assertEqual(s["first_failure_stage"], "select")
         self.assertLess(float(s["elapsed_s"]), 5.0)
 
+    def failed_as(self, before, cls, stage, n=5):
+        """n sessions against ODD served by `before`: every one failed as
+        class cls at stage, with no errno, promptly (well before the
+        --timeout of 5 s: no session waited for it)."""
+        rows, s = self.steps_run(["--count", str(n), "--timeout", "5s"],
+                                 target=ODD, before=before)
+        err = self.r["stderr"]
+        self.assertEqual(int(s["started"]), n, err)
+        self.assertEqual(int(s["completed"]), 0, err)
+        self.assertEqual(int(s["failed"]), n, err)
+        self.assertEqual(int(s[cls]), n, err)
+        self.assertEqual(s["first_failure_class"], cls)
+        self.assertEqual(s["first_failure_stage"], stage)
+        self.assertEqual(s["first_failure_errno"], "")
+        self.assertEqual(total(rows, cls), n)
+        self.assertEqual(total(rows, "failed_" + stage), n)
+        self.assertEqual(total(rows, "failed"), n)
+        self.assertIn(" failed=%d " % n, self.r["stdout"])
+        self.assertIn(" first_failure=%s/%s " % (stage, cls),
+                      self.r["stdout"])
+        self.assertNotIn("aborted=", self.r["stdout"])
+        self.assertLess(float(s["elapsed_s"]), 2.0)
+        return rows, s
+
+    def test_bye_greeting_is_imap_bye(self):
+        """`* BYE` as the greeting (then the server's close): imap_bye
+        at the greeting, not the close's `protocol`."""
+        self.failed_as(GREETING_SERVER % (b"* BYE go away\r\n", "close"),
+                       "imap_bye", "greeting")
+
+    def test_garbage_greeting_is_protocol(self):
+        """A greeting that is not IMAP; the server then keeps the
+        connection open, so only the line itself can fail it."""
+        self.failed_as(GREETING_SERVER % (b"hello there\r\n", "hold"),
+                       "protocol", "greeting")
+
+    def test_close_before_greeting_is_protocol(self):
+        """Accepted, then closed (FIN) before any greeting: end of file
+        before the greeting is `protocol` at the greeting, at once (no
+        wait for --timeout)."""
+        rows, s = self.failed_as(GREETING_SERVER % (b"", "close"),
+                                 "protocol", "greeting")
+        # It was connected: the failure is not the connect's.
+        self.assertEqual(int(s["connected"]), 5)
+        self.assertEqual(total(rows, "failed_connect"), 0)
+
+    def test_close_during_a_step_is_protocol(self):
+        """The server reads SELECT and closes (FIN) without a reply."""
+        rows, s = self.failed_as(ODD_SERVER % ("fin", "/dev/null"),
+                                 "protocol", "select")
+        self.assertEqual(int(s["econnreset"]), 0)
+
+    def test_login_bad_is_imap_bad(self):
+        self.failed_as(ODD_SERVER % ("login-bad", "/dev/null"),
+                       "imap_bad", "login")
+
+    def test_login_wrong_tag_is_protocol(self):
+        """`zz OK LOGIN` answers nothing loadgen sent (a1)."""
+        self.failed_as(ODD_SERVER % ("login-wrong-tag", "/dev/null"),
+                       "protocol", "login")
+
     def test_cache_requests_run_the_mailbox_steps(self):
         """--mailboxes: a connection runs the steps up to its login once,
         the mailbox steps per request, its logout once."""
@@ -320,6 +412,64 @@ class Leftover(unittest.TestCase):
         s = read_csv(summary)[0]
         self.assertEqual(int(s["completed"]), 1, r["stderr"][-2000:])
         self.assertEqual(int(s["failed"]), 0)
+
+
+# A listener on ODD that never accepts: the kernel completes every
+# handshake into its backlog (far above 64) and no greeting ever comes.
+# Then the namespace's process lowers its own open-files limit, soft and
+# hard, to 64: loadgen, which it starts next, inherits it and cannot
+# raise it (nofile_raise() only lifts the soft limit to the hard one).
+# The listener is opened first, and nothing else in that process opens
+# descriptors by the dozen; the thread only keeps the listener alive.
+MUTE_LOW_NOFILE = r"""
+import resource, socket, threading
+l = socket.socket()
+l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(("127.0.0.1", 1145))
+l.listen(1024)
+threading.Thread(target=lambda l: threading.Event().wait(), args=(l,),
+                 daemon=True).start()
+resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+"""
+
+
+class OutOfDescriptors(unittest.TestCase):
+    def test_emfile_at_socket(self):
+        """200 arrivals in 0.2 s, 64 descriptors, and nothing ends before
+        the 2 s timeout: once loadgen's descriptors are all taken, every
+        later socket() fails as emfile at stage socket, and each session
+        that got one connects, waits for a greeting and times out."""
+        n = 200
+        d = tempfile.mkdtemp(prefix="loadgen-steps-")
+        csv, summary = os.path.join(d, "l.csv"), os.path.join(d, "s.csv")
+        r = run_in_netns(["--rate", "1000", "--count", str(n), "--timeout",
+                          "2s", "--csv", csv, "--summary-csv", summary, ODD],
+                         before=MUTE_LOW_NOFILE)
+        self.assertEqual(r["rc"], 0, r["stderr"])
+        s, rows = read_csv(summary)[0], read_csv(csv)
+        emfile, timedout = int(s["emfile"]), int(s["etimedout"])
+        self.assertEqual(int(s["started"]), n)
+        self.assertEqual(int(s["completed"]), 0)
+        self.assertEqual(int(s["failed"]), n)
+        self.assertGreater(emfile, 0)
+        self.assertGreater(timedout, 0)
+        # Every failure is one of the two, each at its own stage ...
+        self.assertEqual(emfile + timedout, n)
+        self.assertEqual(total(rows, "failed_socket"), emfile)
+        self.assertEqual(total(rows, "emfile"), emfile)
+        self.assertEqual(total(rows, "failed_greeting"), timedout)
+        self.assertEqual(total(rows, "etimedout"), timedout)
+        # ... the sessions that had a socket connected, and there are
+        # fewer of them than descriptors (loadgen holds a few itself).
+        self.assertEqual(int(s["connected"]), timedout)
+        self.assertEqual(total(rows, "failed_connect"), 0)
+        self.assertLess(timedout, 64)
+        self.assertEqual(s["first_failure_class"], "emfile")
+        self.assertEqual(s["first_failure_stage"], "socket")
+        self.assertEqual(s["first_failure_errno"], "EMFILE")
+        self.assertEqual(s["first_failure_windows_code"], "10024")
+        self.assertIn(" first_failure=socket/EMFILE ", r["stdout"])
+        self.assertNotIn("aborted=", r["stdout"])
 
 
 class BadSteps(unittest.TestCase):

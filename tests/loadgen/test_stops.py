@@ -2,10 +2,12 @@
 signal) and the in-flight cap whose excess arrivals are skipped, not
 delayed."""
 import os
+import re
 import signal
 import socket
 import subprocess
 import tempfile
+import time
 import unittest
 
 from harness import FakeImapd, LOADGEN, read_csv, wait_for
@@ -120,6 +122,89 @@ class Stops(unittest.TestCase):
         self.assertEqual(p.returncode, 0, err)
         s = read_csv(summary)[0]
         self.assertEqual(s["stop_reason"], "signal")
+
+
+def complete_rows(path):
+    """The interval CSV as far as written: its whole CRLF-ended lines
+    (split on commas: no field of these rows is quoted)."""
+    if not os.path.exists(path):
+        return []
+    with open(path, newline="") as f:
+        lines = f.read().split("\r\n")[:-1]
+    if not lines:
+        return []
+    header = lines[0].split(",")
+    return [dict(zip(header, l.split(","))) for l in lines[1:]]
+
+
+def assert_rfc4180(test, path):
+    """Every record ends in CRLF and has the header's width (read_csv
+    checks the width); returns the rows."""
+    with open(path, "rb") as f:
+        raw = f.read()
+    test.assertTrue(raw.endswith(b"\r\n"), path)
+    test.assertNotIn(b"\n", raw.replace(b"\r\n", b""), path)
+    return read_csv(path)
+
+
+class Interrupted(unittest.TestCase):
+    def test_sigint_aborts_stuck_sessions_after_the_drain(self):
+        """A server that never greets and a 60 s --timeout: SIGINT stops
+        arrivals, the sessions in flight get the 2 s drain, then are
+        aborted, each counted once, in bounded time; both files whole."""
+        mute = socket.socket()
+        mute.bind(("127.0.0.1", 0))
+        mute.listen(64)
+        csv, summary = paths()
+        p = subprocess.Popen([LOADGEN, "--rate", "20", "--duration", "60s",
+                              "--timeout", "60s", "--interval", "100ms",
+                              "--csv", csv, "--summary-csv", summary,
+                              "127.0.0.1:%d" % mute.getsockname()[1]],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+        try:
+            wait_for(lambda: any(int(r["active"]) >= 3
+                                 for r in complete_rows(csv)),
+                     timeout=10, what="3 sessions active in the CSV")
+            p.send_signal(signal.SIGINT)
+            signalled = time.monotonic()
+            out, err = p.communicate(timeout=10)
+            took = time.monotonic() - signalled
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.communicate()
+            mute.close()
+        self.assertEqual(p.returncode, 0, err)
+        # It waited the drain, and no longer.
+        self.assertGreaterEqual(took, 1.9)
+        self.assertLess(took, 10)
+        # In flight at the signal: what it logged then.
+        m = re.search(r"SIGINT: stopping arrivals; sessions in flight: "
+                      r"([0-9]+)", err)
+        self.assertIsNotNone(m, err)
+        inflight = int(m.group(1))
+        self.assertGreaterEqual(inflight, 3)
+        self.assertIn("drain: aborting sessions still in flight after 2s: "
+                      "%d" % inflight, err)
+        # No arrival after the signal, none ended: all of them aborted.
+        line = dict(w.split("=", 1) for w in out.split()[1:] if "=" in w)
+        self.assertEqual(int(line["aborted"]), inflight, out)
+        self.assertEqual(int(line["started"]), inflight)
+        self.assertEqual(int(line["completed"]), 0)
+        self.assertEqual(int(line["failed"]), 0)
+        s = assert_rfc4180(self, summary)
+        self.assertEqual(len(s), 1)
+        s = s[0]
+        self.assertEqual(s["stop_reason"], "signal")
+        self.assertEqual(int(s["started"]), inflight)
+        self.assertEqual(int(s["completed"]) + int(s["failed"]) +
+                         int(line["aborted"]), int(s["started"]))
+        rows = assert_rfc4180(self, csv)
+        self.assertEqual(total(rows, "started"), inflight)
+        self.assertEqual(total(rows, "completed"), 0)
+        self.assertEqual(total(rows, "failed"), 0)
+        self.assertEqual(int(rows[-1]["active"]), inflight)
 
 
 if __name__ == "__main__":
