@@ -198,8 +198,9 @@ class Interrupted(unittest.TestCase):
         s = s[0]
         self.assertEqual(s["stop_reason"], "signal")
         self.assertEqual(int(s["started"]), inflight)
+        self.assertEqual(int(s["aborted"]), inflight)
         self.assertEqual(int(s["completed"]) + int(s["failed"]) +
-                         int(line["aborted"]), int(s["started"]))
+                         int(s["aborted"]), int(s["started"]))
         rows = assert_rfc4180(self, csv)
         self.assertEqual(total(rows, "started"), inflight)
         self.assertEqual(total(rows, "completed"), 0)
