@@ -25,6 +25,10 @@
 #include "stats.h"
 #include "tls.h"
 
+/* Exit status when failures stopped the arrivals (--stop-on-failure,
+ * --max-failures): the run went well, and found what QA looks for. */
+#define EXIT_STOPPED_BY_FAILURE	3
+
 /* After SIGINT or SIGTERM, sessions in flight get this long to finish. */
 #define DRAIN_US	2000000
 
@@ -39,6 +43,7 @@ static struct {
 	int			 arrivals_done;
 	int			 finished;
 	int			 signals;
+	int			 status;	/* main's exit status */
 } run;
 
 static void
@@ -66,18 +71,20 @@ maybe_finish(void)
 		finish();
 }
 
-/* Stop arrivals early and give sessions in flight the drain time. */
-static void
+/* Stop arrivals early and give sessions in flight the drain time; 0 if
+ * they had stopped already. */
+static int
 stop_arrivals(const char *why)
 {
 	struct timeval	tv = { DRAIN_US / 1000000, DRAIN_US % 1000000 };
 
 	if (run.arrivals_done || run.finished)
-		return;
+		return 0;
 	stats_stop_reason(why);
 	schedule_stop_arrivals();
 	if (!run.finished)
 		evtimer_add(run.ev_drain, &tv);
+	return 1;
 }
 
 static void
@@ -85,11 +92,12 @@ on_session_end(int reason)
 {
 	if (reason >= REASON_FIRST_FAILURE && reason <= REASON_LAST_FAILURE) {
 		run.failures++;
-		if (run.cfg.stop_on_failure)
-			stop_arrivals("failure");
+		if (run.cfg.stop_on_failure && stop_arrivals("failure"))
+			run.status = EXIT_STOPPED_BY_FAILURE;
 		else if (run.cfg.max_failures != 0 &&
-		    run.failures >= run.cfg.max_failures)
-			stop_arrivals("max_failures");
+		    run.failures >= run.cfg.max_failures &&
+		    stop_arrivals("max_failures"))
+			run.status = EXIT_STOPPED_BY_FAILURE;
 	}
 	maybe_finish();
 }
@@ -316,5 +324,5 @@ main(int argc, char **argv)
 	events_free();
 	session_free_all();
 	tls_free();
-	return 0;
+	return run.status;
 }

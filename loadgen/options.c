@@ -110,8 +110,8 @@ usage(void)
 	    "  --seed N            seed of poisson schedules (1)\n"
 	    "  --max-in-flight N   arrivals beyond N sessions in flight are\n"
 	    "                      skipped (counted), never delayed\n"
-	    "  --stop-on-failure   stop arrivals at the first failure\n"
-	    "  --max-failures N    stop arrivals after N failures\n"
+	    "  --stop-on-failure   stop arrivals at the first failure (exit 3)\n"
+	    "  --max-failures N    stop arrivals after N failures (exit 3)\n"
 	    "  --bind MODE         source side: none (default), addr,\n"
 	    "                      addr-no-port, range:LO-HI, explicit:LO-HI\n"
 	    "                      or explicit:LO-HI,reuseaddr\n"
@@ -171,6 +171,9 @@ usage(void)
 	    "\n"
 	    "SIGINT/SIGTERM: stop arrivals, give sessions in flight 2s, write\n"
 	    "the summary, exit 0; a second signal exits 1 at once.\n"
+	    "Exit status: 0 the run ran (failures are measurements), 3 the\n"
+	    "same but --stop-on-failure or --max-failures stopped it, 1 it\n"
+	    "could not run (--drain-timeout, a system error), 2 bad input.\n"
 	    "Columns: loadgen/CSV.md.\n");
 	exit(0);
 }
