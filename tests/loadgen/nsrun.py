@@ -32,6 +32,23 @@ threading.Thread(target=accept, args=(l,), daemon=True).start()
 """
 
 
+# The start of a `before` script whose serve(c) reads IMAP commands:
+# lines(sock) yields (tag, line) for each CRLF-terminated line, CRLF
+# removed, until the peer closes.
+IMAP_LINES = r"""
+def lines(sock):
+    buf = b""
+    while True:
+        data = sock.recv(4096)
+        if not data:
+            return
+        buf += data
+        while b"\r\n" in buf:
+            line, buf = buf.split(b"\r\n", 1)
+            yield line.split(b" ")[0], line
+"""
+
+
 def run_in_netns(loadgen_args, servers=(), sysctls=None, timeout=60,
                  after=None, before=None):
     """servers: list of fake-imapd argument lists (each with its --listen);

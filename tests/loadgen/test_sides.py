@@ -6,58 +6,41 @@ import tempfile
 import unittest
 
 from harness import read_csv
-from nsrun import SERVE_ON_1145, run_in_netns
+from nsrun import IMAP_LINES, SERVE_ON_1145, run_in_netns
 
 SERVER = "127.0.0.1:1143"
 N = 20
 
 # An IMAP server that answers LOGIN and LOGOUT and then never closes, not
 # even after the client's FIN: the client's ports stay in FIN_WAIT_2.
-NEVER_CLOSES = r"""
-import socket, threading
+NEVER_CLOSES = IMAP_LINES + r"""
 held = []
 def serve(c):
     held.append(c)
     c.sendall(b"* OK ready\r\n")
-    buf = b""
-    while True:
-        data = c.recv(4096)
-        if not data:
-            return
-        buf += data
-        while b"\r\n" in buf:
-            line, buf = buf.split(b"\r\n", 1)
-            tag = line.split(b" ")[0]
-            if b" LOGOUT" in line.upper():
-                c.sendall(b"* BYE bye\r\n" + tag + b" OK LOGOUT\r\n")
-            else:
-                c.sendall(tag + b" OK done\r\n")
+    for tag, line in lines(c):
+        if b" LOGOUT" in line.upper():
+            c.sendall(b"* BYE bye\r\n" + tag + b" OK LOGOUT\r\n")
+        else:
+            c.sendall(tag + b" OK done\r\n")
 """ + SERVE_ON_1145
 
 
 # An IMAP server whose LOGOUT reply and FIN travel in one segment: corked,
 # the reply waits in the send queue, and shutdown() adds the FIN to it.
 # The client finds the FIN already in when it reads the reply, every time.
-FIN_WITH_REPLY = r"""
-import socket, threading
+FIN_WITH_REPLY = IMAP_LINES + r"""
+import socket
 def serve(c):
     c.sendall(b"* OK ready\r\n")
-    buf = b""
-    while True:
-        data = c.recv(4096)
-        if not data:
-            c.close()
-            return
-        buf += data
-        while b"\r\n" in buf:
-            line, buf = buf.split(b"\r\n", 1)
-            tag = line.split(b" ")[0]
-            if b" LOGOUT" in line.upper():
-                c.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 1)
-                c.sendall(b"* BYE bye\r\n" + tag + b" OK LOGOUT\r\n")
-                c.shutdown(socket.SHUT_WR)
-            else:
-                c.sendall(tag + b" OK done\r\n")
+    for tag, line in lines(c):
+        if b" LOGOUT" in line.upper():
+            c.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 1)
+            c.sendall(b"* BYE bye\r\n" + tag + b" OK LOGOUT\r\n")
+            c.shutdown(socket.SHUT_WR)
+        else:
+            c.sendall(tag + b" OK done\r\n")
+    c.close()
 """ + SERVE_ON_1145
 
 

@@ -9,7 +9,7 @@ import tempfile
 import unittest
 
 from harness import LOADGEN, read_csv, run
-from nsrun import SERVE_ON_1145, run_in_netns
+from nsrun import IMAP_LINES, SERVE_ON_1145, run_in_netns
 from tlscert import make_self_signed
 
 PLAIN = "127.0.0.1:1143"
@@ -52,38 +52,30 @@ threading.Thread(target=accept, args=(l,), daemon=True).start()
 # segment: the socket is corked, the reply and the close_notify (a
 # non-blocking SSL_shutdown that does not wait for ours) queue up, and
 # shutdown() adds the FIN.  Then it reads until our FIN.
-TLS_FIN_WITH_REPLY = r"""
-import socket, ssl, threading
+TLS_FIN_WITH_REPLY = IMAP_LINES + r"""
+import socket, ssl
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain(%r, %r)
 def serve(c):
     s = ctx.wrap_socket(c, server_side=True)
     s.sendall(b"* OK ready\r\n")
-    buf = b""
-    while True:
-        data = s.recv(4096)
-        if not data:
-            return
-        buf += data
-        while b"\r\n" in buf:
-            line, buf = buf.split(b"\r\n", 1)
-            tag = line.split(b" ")[0]
-            if b" LOGOUT" not in line.upper():
-                s.sendall(tag + b" OK done\r\n")
-                continue
-            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 1)
-            s.sendall(b"* BYE bye\r\n" + tag + b" OK LOGOUT\r\n")
-            s.setblocking(False)
-            try:
-                s.unwrap()
-            except ssl.SSLWantReadError:
-                pass
-            s.shutdown(socket.SHUT_WR)
-            s.setblocking(True)
-            while s.recv(4096):
-                pass
-            s.close()
-            return
+    for tag, line in lines(s):
+        if b" LOGOUT" not in line.upper():
+            s.sendall(tag + b" OK done\r\n")
+            continue
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 1)
+        s.sendall(b"* BYE bye\r\n" + tag + b" OK LOGOUT\r\n")
+        s.setblocking(False)
+        try:
+            s.unwrap()
+        except ssl.SSLWantReadError:
+            pass
+        s.shutdown(socket.SHUT_WR)
+        s.setblocking(True)
+        while s.recv(4096):
+            pass
+        s.close()
+        return
 """ + SERVE_ON_1145
 
 
