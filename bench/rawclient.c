@@ -15,6 +15,7 @@
 
 #include "addr.h"
 #include "cdefs.h"
+#include "clock.h"
 #include "log.h"
 #include "nofile.h"
 #include "rawio.h"
@@ -307,7 +308,7 @@ arrivals_start(void)
 
 	for (n = 0; n < ARRIVAL_BATCH && !stopping; n++) {
 		due = arrival_due_us(ol.next);
-		now = rawio_now_us();
+		now = mono_us();
 		if (due > now || due >= ol.end_us)
 			break;
 		ol.next++;
@@ -368,7 +369,7 @@ open_loop_init(void)
 		fatal("timerfd_create");
 	if (epoll_ctl(epfd, EPOLL_CTL_ADD, ol.tfd, &e) == -1)
 		fatal("epoll_ctl ADD timerfd");
-	ol.t0_us = rawio_now_us();
+	ol.t0_us = mono_us();
 	ol.end_us = ol.t0_us + conf.duration_us;
 }
 
@@ -403,7 +404,7 @@ static void
 run(void)
 {
 	struct epoll_event	ev[MAX_EVENTS];
-	uint64_t		start = rawio_now_us(), now = start;
+	uint64_t		start = mono_us(), now = start;
 	uint64_t		deadline = start + conf.duration_us;
 	int			i, n, timeout, backoff = 0;
 
@@ -431,7 +432,7 @@ run(void)
 			idle_check_ready();
 			continue;
 		}
-		if ((now = rawio_now_us()) >= deadline)
+		if ((now = mono_us()) >= deadline)
 			break;
 	}
 	stopping = 1;

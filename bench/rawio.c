@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cdefs.h"
@@ -91,15 +90,6 @@ rawio_nonblock(int fd)
 	if ((fl = fcntl(fd, F_GETFL)) == -1)
 		return -1;
 	return fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-}
-
-uint64_t
-rawio_now_us(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
 volatile sig_atomic_t	rawio_quit;

@@ -1,11 +1,10 @@
 /* rawio.h: what the raw-epoll benchmark peers share: bounded CRLF lines
- * in a fixed buffer, the readiness line, descriptor and clock helpers. */
+ * in a fixed buffer, the readiness line, descriptor helpers. */
 #ifndef EPHEMERA_RAWIO_H
 #define EPHEMERA_RAWIO_H
 
 #include <signal.h>
 #include <stddef.h>
-#include <stdint.h>
 
 /* Set by SIGINT or SIGTERM: the event loops check it and stop. */
 extern volatile sig_atomic_t	rawio_quit;
@@ -34,8 +33,5 @@ void		 rawio_announce(int fd, const char *line);
 
 /* Set O_NONBLOCK; -1 on error (errno set). */
 int		 rawio_nonblock(int fd);
-
-/* CLOCK_MONOTONIC in microseconds. */
-uint64_t	 rawio_now_us(void);
 
 #endif
