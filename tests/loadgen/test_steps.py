@@ -8,7 +8,7 @@ import tempfile
 import unittest
 
 from harness import LOADGEN, read_csv, run
-from nsrun import SERVE_ON_1145, run_in_netns
+from nsrun import IMAP_LINES, SERVE_ON_1145, run_in_netns
 
 SERVER = "127.0.0.1:1143"
 ODD = "127.0.0.1:1145"
@@ -31,25 +31,22 @@ COMMANDS = ("login", "authenticate", "select", "examine", "fetch", "noop",
 #   login-bad: answers LOGIN with a tagged BAD;
 #   login-wrong-tag: answers LOGIN with an OK under the tag "zz".
 # It counts good authentications in a file, one line each.
-ODD_SERVER = r"""
-import base64, socket, threading
+ODD_SERVER = IMAP_LINES + r"""
+import base64, socket
 MODE, COUNT = %r, %r
 GOOD = base64.b64encode(b"\0user\0password")
 def serve(c):
     c.sendall(b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] odd ready\r\n")
-    f = c.makefile("rb")
-    while True:
-        line = f.readline()
-        if not line:
-            return
-        tag, _, rest = line.rstrip(b"\r\n").partition(b" ")
+    commands = lines(c)
+    for tag, line in commands:
+        rest = line.partition(b" ")[2]
         cmd = rest.split(b" ")[0].upper()
         if cmd == b"AUTHENTICATE":
             if rest.upper() != b"AUTHENTICATE PLAIN":
                 c.sendall(tag + b" BAD no initial response here\r\n")
                 continue
             c.sendall(b"+ \r\n")
-            if f.readline().rstrip(b"\r\n") != GOOD:
+            if next(commands, (b"", b""))[1] != GOOD:
                 c.sendall(tag + b" NO bad credentials\r\n")
                 continue
             with open(COUNT, "a") as out:
@@ -67,7 +64,6 @@ def serve(c):
             c.close()
             return
         elif cmd == b"SELECT" and MODE == "fin":
-            f.close()
             c.close()
             return
         elif cmd == b"LOGIN" and MODE == "login-bad":
@@ -367,7 +363,7 @@ class Steps(unittest.TestCase):
 # the kernel allows: a window of under 2 KB, so a LOGIN of two 1 KiB
 # credentials cannot go out in one send().  It answers OK only to the
 # whole LOGIN line, byte for byte.
-SMALL_WINDOW_SERVER = r"""
+SMALL_WINDOW_SERVER = IMAP_LINES + r"""
 import socket, threading
 USER, PASSWORD = %r, %r
 l = socket.socket()
@@ -378,9 +374,8 @@ l.listen(8)
 def serve():
     c, _ = l.accept()
     c.sendall(b"* OK small window\r\n")
-    f = c.makefile("rb")
-    for line in iter(f.readline, b""):
-        tag, _, rest = line.rstrip(b"\r\n").partition(b" ")
+    for tag, line in lines(c):
+        rest = line.partition(b" ")[2]
         if rest == b'LOGIN "%%s" "%%s"' %% (USER, PASSWORD):
             c.sendall(tag + b" OK LOGIN\r\n")
         elif rest == b"LOGOUT":

@@ -20,16 +20,10 @@ N = 20
 
 # Answers STARTTLS with its OK and, in the same write, a line that no
 # client asked for: bytes before the handshake (RFC 3501 6.2.1).
-PIPELINED_AFTER_STARTTLS = r"""
-import socket, threading
+PIPELINED_AFTER_STARTTLS = IMAP_LINES + r"""
 def serve(c):
     c.sendall(b"* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n")
-    f = c.makefile("rb")
-    while True:
-        line = f.readline()
-        if not line:
-            return
-        tag = line.split(b" ")[0]
+    for tag, line in lines(c):
         c.sendall(tag + b" OK begin TLS now\r\n* 1 EXISTS\r\n")
 """ + SERVE_ON_1145
 
