@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 import unittest
 
-from imapd_client import FAKE_IMAPD, FakeImapd, ServerCase, read_csv, run, wait_for
+from imapd_client import FAKE_IMAPD, Client, FakeImapd, ServerCase, read_csv, run, wait_for
 from harness import start_fake_imapd, tcp_states
 from tlscert import make_self_signed
 
@@ -58,11 +58,12 @@ def context():
     return ssl.create_default_context(cafile=CERT)
 
 
-class Conn:
+class Conn(Client):
     """A raw client that can switch to TLS in the middle (STARTTLS)."""
 
     def __init__(self, addr, tls=False):
         self.s = socket.create_connection(addr, timeout=10)
+        self.buf = b""
         if tls:
             self.starttls()
         self.greeting = self.line()
@@ -80,18 +81,6 @@ class Conn:
                 raise EOFError("closed after %r" % data)
             data += c
         return data
-
-    def cmd(self, tag, text):
-        self.s.sendall(tag.encode() + b" " + text.encode() + b"\r\n")
-        out = b""
-        while True:
-            line = self.line()
-            out += line
-            if line.startswith(tag.encode() + b" "):
-                return out
-
-    def close(self):
-        self.s.close()
 
 
 class OneServer(ServerCase):
