@@ -170,22 +170,27 @@ stats_fopen(const char *option, const char *path)
 	return fp;
 }
 
+/* One latency's column: connect_p50_ms for percentile pcts[pct], or
+ * connect_max_ms for pct -1. */
+static void
+latency_column(struct csv_writer *w, enum latency m, int pct)
+{
+	char	name[64];
+
+	snprintf(name, sizeof(name), "%s_%s_ms", latency_names[m],
+	    pct < 0 ? "max" : pct_names[pct]);
+	csv_str(w, name);
+}
+
 /* connect_p50_ms, ..., lag_max_ms */
 static void
 latency_header(struct csv_writer *w)
 {
-	char	name[64];
 	int	m, i;
 
-	for (m = 0; m < LAT_MAX; m++) {
-		for (i = 0; i < NPCTS; i++) {
-			snprintf(name, sizeof(name), "%s_%s_ms",
-			    latency_names[m], pct_names[i]);
-			csv_str(w, name);
-		}
-		snprintf(name, sizeof(name), "%s_max_ms", latency_names[m]);
-		csv_str(w, name);
-	}
+	for (m = 0; m < LAT_MAX; m++)
+		for (i = 0; i <= NPCTS; i++)
+			latency_column(w, (enum latency)m, i < NPCTS ? i : -1);
 }
 
 static void
@@ -848,15 +853,10 @@ static const struct {
 static void
 summary_latency_header(struct csv_writer *w)
 {
-	char	name[64];
 	int	i;
 
-	for (i = 0; i < NSUMMARY_LAT; i++) {
-		snprintf(name, sizeof(name), "%s_%s_ms",
-		    latency_names[summary_lat[i].m], summary_lat[i].pct < 0 ?
-		    "max" : pct_names[summary_lat[i].pct]);
-		csv_str(w, name);
-	}
+	for (i = 0; i < NSUMMARY_LAT; i++)
+		latency_column(w, summary_lat[i].m, summary_lat[i].pct);
 }
 
 /* One whole-run latency field: percentile pcts[pct], or the max. */
@@ -899,22 +899,17 @@ in_summary_lat(enum latency m, int pct)
 static void
 summary_latency_rest(struct csv_writer *w, int header)
 {
-	char	name[64];
-	int	m, p;
+	int	m, p, pct;
 
 	for (m = 0; m < LAT_MAX; m++)
 		for (p = 0; p <= NPCTS; p++) {
-			int	pct = p < NPCTS ? p : -1;
-
+			pct = p < NPCTS ? p : -1;
 			if (in_summary_lat((enum latency)m, pct))
 				continue;
-			if (!header) {
+			if (header)
+				latency_column(w, (enum latency)m, pct);
+			else
 				summary_latency_field(w, (enum latency)m, pct);
-				continue;
-			}
-			snprintf(name, sizeof(name), "%s_%s_ms",
-			    latency_names[m], pct < 0 ? "max" : pct_names[pct]);
-			csv_str(w, name);
 		}
 }
 
