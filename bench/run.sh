@@ -217,18 +217,25 @@ cpu_of() {
 	awk '{ printf "%.3f\n", $1 + $2 }' "$1" 2>/dev/null || echo 0
 }
 
+# rawclient_run ARGS...: rawclient for DURATION with ARGS, timed, on a
+# namespace without TIME_WAIT; sets RC_OUT (its summary line) and RC_CPU
+# (its CPU seconds).
+rawclient_run() {
+	reset_time_wait
+	{ time RC_OUT=$(timeout $((DURATION + 10)) "$RAWCLIENT" \
+	    --duration "${DURATION}s" "$@" 2>>"$TMP/rawclient.err") ; } \
+	    2>"$TMP/time.out"
+	echo "$RC_OUT" >>"$TMP/rawclient.out"
+	RC_CPU=$(cpu_of "$TMP/time.out")
+}
+
 # rawclient_rate PORT: closed-loop sessions per second for DURATION; each
 # run's "sessions cpu_s" is appended to $TMP/rawclient-PORT.cpu.
 rawclient_rate() {
-	local out
-	reset_time_wait
-	{ time out=$(timeout $((DURATION + 10)) "$RAWCLIENT" \
-	    --concurrency "$CONCURRENCY" --duration "${DURATION}s" \
-	    "127.0.0.1:$1" 2>>"$TMP/rawclient.err") ; } 2>"$TMP/time.out"
-	echo "$out" >>"$TMP/rawclient.out"
-	echo "$(echo "$out" | sed -n 's/.*sessions=\([0-9]*\).*/\1/p') \
-	    $(cpu_of "$TMP/time.out")" >>"$TMP/rawclient-$1.cpu"
-	echo "$out" | sed -n 's/.* rate=\([0-9]*\)\/s.*/\1/p' | grep . || echo 0
+	rawclient_run --concurrency "$CONCURRENCY" "127.0.0.1:$1"
+	echo "$(echo "$RC_OUT" | sed -n 's/.*sessions=\([0-9]*\).*/\1/p') \
+	    $RC_CPU" >>"$TMP/rawclient-$1.cpu"
+	echo "$RC_OUT" | sed -n 's/.* rate=\([0-9]*\)\/s.*/\1/p' | grep . || echo 0
 }
 
 # a. fake-imapd against rawserver, same client; order ABBA against drift.
@@ -290,16 +297,10 @@ loadgen_at() {
 # sets RC_ACHIEVED (completed in [0, DURATION] / DURATION) and RC_LAG
 # (lag p99 of its starts behind the schedule, ms), RC_CPU (CPU seconds).
 rawclient_at() {
-	local out
-	reset_time_wait
-	{ time out=$(timeout $((DURATION + 10)) "$RAWCLIENT" --rate "$1" \
-	    --concurrency 10000 --duration "${DURATION}s" \
-	    "127.0.0.1:$RAW_PORT" 2>>"$TMP/rawclient.err") ; } 2>"$TMP/time.out"
-	echo "$out" >>"$TMP/rawclient.out"
-	RC_CPU=$(cpu_of "$TMP/time.out")
-	RC_ACHIEVED=$(echo "$out" | sed -n 's/.*sessions=\([0-9]*\).*/\1/p')
+	rawclient_run --rate "$1" --concurrency 10000 "127.0.0.1:$RAW_PORT"
+	RC_ACHIEVED=$(echo "$RC_OUT" | sed -n 's/.*sessions=\([0-9]*\).*/\1/p')
 	RC_ACHIEVED=$(calc '%.0f' "${RC_ACHIEVED:-0} / $DURATION")
-	RC_LAG=$(echo "$out" | sed -n 's/.* lag_p99_ms=\([0-9.]*\).*/\1/p')
+	RC_LAG=$(echo "$RC_OUT" | sed -n 's/.* lag_p99_ms=\([0-9.]*\).*/\1/p')
 	: "${RC_LAG:=-}"
 }
 
