@@ -150,7 +150,7 @@ conn_command(struct conn *c, char *line)
 		return;
 	}
 	*sp = '\0';
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+	for (i = 0; i < nitems(commands); i++) {
 		if (rawio_word(sp + 1, commands[i].name) == 0)
 			continue;
 		if ((commands[i].states & (1u << c->state)) == 0)
@@ -307,7 +307,7 @@ listener_open(const struct endpoint *ep, int ready_fd)
 		fatal("getsockname %s", name);
 	endpoint_format((struct sockaddr *)&ss, name, sizeof(name));
 	listener_pause(0);
-	log_info("listening on %s", name);
+	log_warnx("listening on %s", name);
 	if (ready_fd != -1) {
 		snprintf(line, sizeof(line), "ready %s\n", name);
 		rawio_announce(ready_fd, line);

@@ -14,3 +14,13 @@ mono_us(void)
 		fatal("clock_gettime");
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
+
+struct timeval
+us_to_timeval(uint64_t us)
+{
+	struct timeval	tv;
+
+	tv.tv_sec = (time_t)(us / 1000000);
+	tv.tv_usec = (suseconds_t)(us % 1000000);
+	return tv;
+}

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cdefs.h"
 #include "imap.h"
 
 int
@@ -115,7 +116,7 @@ parse_status(const char *p)
 	};
 	size_t	i, len;
 
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+	for (i = 0; i < nitems(words); i++) {
 		len = strlen(words[i].word);
 		if (strncasecmp(p, words[i].word, len) == 0 &&
 		    (p[len] == ' ' || p[len] == '\0'))

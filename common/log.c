@@ -83,16 +83,6 @@ log_warnx(const char *fmt, ...)
 }
 
 void
-log_info(const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	log_vline(NULL, fmt, ap);
-	va_end(ap);
-}
-
-void
 log_debug(const char *fmt, ...)
 {
 	va_list	ap;

@@ -16,7 +16,6 @@ void	log_status_drawn(int on);
 
 void	log_warn(const char *, ...) PRINTF_LIKE(1, 2);	/* adds strerror(errno) */
 void	log_warnx(const char *, ...) PRINTF_LIKE(1, 2);
-void	log_info(const char *, ...) PRINTF_LIKE(1, 2);
 void	log_debug(const char *, ...) PRINTF_LIKE(1, 2);
 __attribute__((noreturn))
 void	fatal(const char *, ...) PRINTF_LIKE(1, 2);	/* exit 1, strerror */

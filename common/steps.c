@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cdefs.h"
 #include "steps.h"
 #include "units.h"
 
@@ -27,7 +28,7 @@ static const struct {
 	[STEP_IDLE] =		{ "idle",		ARG_REQUIRED },
 	[STEP_LOGOUT] =		{ "logout",		ARG_NONE },
 };
-#define NKINDS	(sizeof(kinds) / sizeof(kinds[0]))
+#define NKINDS	(nitems(kinds))
 
 const char *
 step_name(enum step_kind k)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cdefs.h"
 #include "units.h"
 
 /* A finite, non-negative decimal number at the start of s; *end is set. */
@@ -40,7 +41,7 @@ parse_duration_us(const char *s, uint64_t *us)
 
 	if (leading_number(s, &v, &end) == -1)
 		return expected;
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+	for (i = 0; i < nitems(units); i++) {
 		if (strcmp(end, units[i].suffix) != 0)
 			continue;
 		r = v * units[i].scale;

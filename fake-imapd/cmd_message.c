@@ -5,6 +5,7 @@
 #include <event2/buffer.h>
 
 #include "args.h"
+#include "cdefs.h"
 #include "fetch.h"
 #include "handlers.h"
 #include "mailbox.h"
@@ -160,7 +161,7 @@ parse_flag(struct args *a, uint8_t *flags)
 	if (!sys)
 		return 0;
 	word[0] = '\\';
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (i = 0; i < nitems(names); i++)
 		if (strcasecmp(word, names[i].name) == 0) {
 			*flags |= names[i].bit;
 			return 0;
@@ -294,7 +295,7 @@ cmd_uid(struct session *s, struct cmd *c)
 		    "read-only", c->tag);
 		return;
 	}
-	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+	for (i = 0; i < nitems(subs); i++) {
 		if (strcasecmp(sub, subs[i].name) != 0)
 			continue;
 		c->name = subs[i].name;

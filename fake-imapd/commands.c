@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "args.h"
+#include "cdefs.h"
 #include "commands.h"
 #include "handlers.h"
 #include "imap.h"
@@ -77,7 +78,7 @@ static const struct command commands[] = {
 	/* Last, so that the CSV's older cmd_ columns keep their order. */
 	{ "STARTTLS",	NOT_AUTH,	ARGS_NONE,	cmd_starttls },
 };
-#define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
+#define NCOMMANDS	(nitems(commands))
 
 /*
  * RFC 3501 6.2.1: STARTTLS only where it may be used (in clear, not

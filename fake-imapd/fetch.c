@@ -6,6 +6,7 @@
 #include <event2/buffer.h>
 
 #include "args.h"
+#include "cdefs.h"
 #include "fetch.h"
 #include "mailbox.h"
 
@@ -172,7 +173,7 @@ parse_att(struct args *a, struct fetch_request *req, const char **err)
 			return -1;
 		return 0;
 	}
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+	for (i = 0; i < nitems(words); i++)
 		if (strcmp(name, words[i].name) == 0)
 			return add_item(req, words[i].att, words[i].sets_seen);
 	return -1;
@@ -187,7 +188,7 @@ parse_macro(struct args *a, struct fetch_request *req)
 
 	if (parse_name(a, name, sizeof(name)) == -1)
 		return -1;
-	for (i = 0; i < sizeof(macros) / sizeof(macros[0]); i++) {
+	for (i = 0; i < nitems(macros); i++) {
 		if (strcmp(name, macros[i].name) != 0)
 			continue;
 		for (j = 0; j < macros[i].n; j++)

@@ -6,6 +6,7 @@
 
 #include <event2/buffer.h>
 
+#include "cdefs.h"
 #include "mailbox.h"
 #include "mbox.h"
 
@@ -34,7 +35,7 @@ static const struct mailbox_spec specs[] = {
 	{ "Sent",		1767225604, 1,   1, 0, 1, 0 },
 	{ "Drafts",		1767225605, 1,   1, 1, 1, 0 },
 };
-#define NSPECS	(sizeof(specs) / sizeof(specs[0]))
+#define NSPECS	(nitems(specs))
 
 static struct mailbox	mailboxes[NSPECS];
 
@@ -99,7 +100,7 @@ mailbox_format_flags(uint8_t flags, char *buf, size_t bufsz)
 	int	r;
 
 	buf[0] = '\0';
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (i = 0; i < nitems(names); i++) {
 		if ((flags & names[i].bit) == 0)
 			continue;
 		r = snprintf(buf + n, bufsz - n, "%s%s", n > 0 ? " " : "",

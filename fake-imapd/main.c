@@ -16,6 +16,7 @@
 #include <event2/event.h>
 
 #include "addr.h"
+#include "clock.h"
 #include "config.h"
 #include "imapd.h"
 #include "listener.h"
@@ -27,6 +28,7 @@
 #include "tls.h"
 #include "units.h"
 #include "users.h"
+#include "words.h"
 
 #define DEFAULT_LISTEN		"127.0.0.1:1143"
 #define DEFAULT_LOGOUT_TIMEOUT	"10s"
@@ -186,21 +188,28 @@ config_set_logout_timeout(struct config *conf, const char *arg)
 	if (us == 0)
 		usage_error("--logout-timeout: expected a duration above zero, "
 		    "got '%s'", arg);
-	conf->logout_timeout.tv_sec = (time_t)(us / 1000000);
-	conf->logout_timeout.tv_usec = (suseconds_t)(us % 1000000);
+	conf->logout_timeout = us_to_timeval(us);
 }
+
+static const char *const logout_close_names[] = {
+	[LOGOUT_CLOSE_CLIENT] = "client",
+	[LOGOUT_CLOSE_SERVER] = "server",
+	[LOGOUT_CLOSE_RESET] = "reset",
+	[LOGOUT_CLOSE_NEVER] = "never",
+};
+
+static const char *const overload_names[] = {
+	[OVERLOAD_BYE] = "bye",
+	[OVERLOAD_BACKLOG] = "backlog",
+};
 
 static void
 config_set_logout_close(struct config *conf, const char *arg)
 {
-	if (strcmp(arg, "client") == 0)
-		conf->logout_close = LOGOUT_CLOSE_CLIENT;
-	else if (strcmp(arg, "server") == 0)
-		conf->logout_close = LOGOUT_CLOSE_SERVER;
-	else if (strcmp(arg, "reset") == 0)
-		conf->logout_close = LOGOUT_CLOSE_RESET;
-	else if (strcmp(arg, "never") == 0)
-		conf->logout_close = LOGOUT_CLOSE_NEVER;
+	int	v;
+
+	if ((v = WORD_INDEX(logout_close_names, arg)) != -1)
+		conf->logout_close = (enum logout_close)v;
 	else
 		usage_error("--logout-close: expected client, server, reset or "
 		    "never, got '%s'", arg);
@@ -236,16 +245,6 @@ option_duration(const char *opt, const char *arg, int zero_ok)
 		usage_error("%s: expected a duration above zero, got '%s'",
 		    opt, arg);
 	return us;
-}
-
-static struct timeval
-us_to_timeval(uint64_t us)
-{
-	struct timeval	tv;
-
-	tv.tv_sec = (time_t)(us / 1000000);
-	tv.tv_usec = (suseconds_t)(us % 1000000);
-	return tv;
 }
 
 static uint64_t
@@ -300,10 +299,10 @@ config_set_drop_fraction(struct config *conf, const char *arg)
 static void
 config_set_overload(struct config *conf, const char *arg)
 {
-	if (strcmp(arg, "bye") == 0)
-		conf->overload = OVERLOAD_BYE;
-	else if (strcmp(arg, "backlog") == 0)
-		conf->overload = OVERLOAD_BACKLOG;
+	int	v;
+
+	if ((v = WORD_INDEX(overload_names, arg)) != -1)
+		conf->overload = (enum overload)v;
 	else
 		usage_error("--overload: expected bye or backlog, got '%s'",
 		    arg);

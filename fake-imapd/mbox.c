@@ -8,6 +8,7 @@
 
 #include <event2/buffer.h>
 
+#include "cdefs.h"
 #include "mailbox.h"
 #include "mbox.h"
 
@@ -110,7 +111,7 @@ make_envelope(const struct message *m)
 	if (b == NULL)
 		return NULL;
 	evbuffer_add(b, "(", 1);
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+	for (i = 0; i < nitems(fields); i++) {
 		if (i > 0)
 			evbuffer_add(b, " ", 1);
 		v = fields[i] == NULL ? NULL : header_value(m->text,

@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "args.h"
+#include "cdefs.h"
 #include "mailbox.h"
 #include "search.h"
 
@@ -147,7 +148,7 @@ parse_word_key(struct parser *p, const char *w)
 	size_t	i;
 	int	k;
 
-	for (i = 0; i < sizeof(flag_keys) / sizeof(flag_keys[0]); i++) {
+	for (i = 0; i < nitems(flag_keys); i++) {
 		if (strcmp(w, flag_keys[i].name) != 0)
 			continue;
 		if ((k = new_node(p, SK_FLAG)) != -1) {

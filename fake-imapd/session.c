@@ -15,6 +15,7 @@
 #include <event2/event.h>
 
 #include "addr.h"
+#include "clock.h"
 #include "commands.h"
 #include "imap.h"
 #include "imapd.h"
@@ -23,6 +24,7 @@
 #include "mailbox.h"
 #include "reader.h"
 #include "session.h"
+#include "sock.h"
 #include "stats.h"
 #include "tls.h"
 #include "userip.h"
@@ -260,13 +262,10 @@ static struct timeval
 delay_draw(const struct delay *d)
 {
 	uint64_t	us = d->base_us;
-	struct timeval	tv;
 
 	if (d->jitter_us > 0)
 		us += (uint64_t)(random_unit() * (double)(d->jitter_us + 1));
-	tv.tv_sec = (time_t)(us / 1000000);
-	tv.tv_usec = (suseconds_t)(us % 1000000);
-	return tv;
+	return us_to_timeval(us);
 }
 
 static int
@@ -657,15 +656,12 @@ session_lifetime_cb(evutil_socket_t fd UNUSED, short what UNUSED, void *arg)
 		session_bye(s, CLOSE_LIFETIME, "connection lifetime reached");
 }
 
-/* --logout-close reset: SO_LINGER {1, 0} makes close(2) send an RST, so
- * neither side keeps a TIME_WAIT.  Deliberate, never an accident. */
+/* --logout-close reset: close(2) sends an RST, so neither side keeps a
+ * TIME_WAIT.  Deliberate, never an accident. */
 static void
 session_abort(struct session *s)
 {
-	struct linger	lg = { 1, 0 };
-
-	if (setsockopt(bufferevent_getfd(s->bev), SOL_SOCKET, SO_LINGER, &lg,
-	    sizeof(lg)) == -1)
+	if (sock_reset_on_close(bufferevent_getfd(s->bev)) == -1)
 		log_warn("session id=%llu: SO_LINGER", s->id);
 	session_free(s, CLOSE_LOGOUT_RESET);
 }
@@ -955,8 +951,7 @@ session_make_events(struct session *s, struct event_base *base)
 		if ((s->lifetime = evtimer_new(base, session_lifetime_cb, s))
 		    == NULL)
 			return -1;
-		tv.tv_sec = (time_t)(conf->max_lifetime_us / 1000000);
-		tv.tv_usec = (suseconds_t)(conf->max_lifetime_us % 1000000);
+		tv = us_to_timeval(conf->max_lifetime_us);
 		evtimer_add(s->lifetime, &tv);
 	}
 	return 0;

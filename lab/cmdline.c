@@ -4,6 +4,7 @@
  * with spaces) can never be read as shell syntax. */
 #include <string.h>
 
+#include "cdefs.h"
 #include "cmdline.h"
 
 #define EXPECTED_PLACEHOLDER	"a placeholder {addr}, {port}, {dir} or {bindir}"
@@ -43,7 +44,7 @@ placeholder(const char *at, const struct cmdline_vals *v, size_t *len,
 	vals[1] = v->port;
 	vals[2] = v->dir;
 	vals[3] = v->bindir;
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (i = 0; i < nitems(names); i++)
 		if (strncmp(at, names[i], strlen(names[i])) == 0) {
 			*len = strlen(names[i]);
 			return vals[i];

@@ -57,7 +57,7 @@ make_dirs(char *err, size_t errsz)
 		tmpdir[0] = '\0';
 		return -1;
 	}
-	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+	for (i = 0; i < nitems(subs); i++) {
 		snprintf(path, sizeof(path), "%s/%s", tmpdir, subs[i]);
 		/* mail and home are written by imap processes running as
 		 * nobody; the configuration says so. */

@@ -9,18 +9,18 @@
 
 #include "addr.h"
 #include "ready.h"
+#include "sock.h"
 #include "spawn.h"
 
 #define READY_POLL_MS	20
 #define GREETING_MAX	512
 
-/* SO_LINGER {1,0}: the close sends RST and the port is free at once. */
+/* The close sends RST and the port is free at once.  Best effort: a
+ * probe that cannot reset still closes. */
 static void
 reset_close(int s)
 {
-	struct linger	lg = { 1, 0 };
-
-	setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	(void)sock_reset_on_close(s);
 	close(s);
 }
 

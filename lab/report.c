@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "arrivals.h"
+#include "cdefs.h"
 #include "csv.h"
 #include "model.h"
 #include "report.h"
@@ -41,7 +42,7 @@ fill_observed(struct observed *o, const char **names, const char **vals,
 	size_t	i;
 	const char *v;
 
-	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+	for (i = 0; i < nitems(need); i++)
 		if (field(names, vals, n, need[i]) == NULL) {
 			*missing = need[i];
 			return -1;

@@ -18,6 +18,7 @@
 #include <openssl/opensslv.h>
 
 #include "arrivals.h"
+#include "cdefs.h"
 #include "command.h"
 #include "config.h"
 #include "dovecot.h"
@@ -121,7 +122,7 @@ write_env(const struct scenario *sc, const struct lab_bins *bins,
 	fprintf(fp, "kernel_release=%s\nkernel_version=%s\n", u.release,
 	    u.version);
 	fprintf(fp, "namespace=%s\n", mode);
-	for (i = 0; i < sizeof(env_sysctls) / sizeof(env_sysctls[0]); i++) {
+	for (i = 0; i < nitems(env_sysctls); i++) {
 		if (kstat_sysctl_read(env_sysctls[i], val, sizeof(val)) == -1)
 			snprintf(val, sizeof(val), "(unavailable)");
 		fprintf(fp, "%s=%s\n", env_sysctls[i], val);
@@ -165,7 +166,7 @@ struct args {
 static void
 args_add(struct args *a, const char *s)
 {
-	if (a->n + 1 >= (int)(sizeof(a->v) / sizeof(a->v[0])))
+	if (a->n + 1 >= (int)(nitems(a->v)))
 		abort();	/* a programming error: the lists are fixed */
 	a->v[a->n++] = (char *)s;
 	a->v[a->n] = NULL;

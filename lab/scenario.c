@@ -12,6 +12,7 @@
 
 #include "addr.h"
 #include "arrivals.h"
+#include "cdefs.h"
 #include "cmdline.h"
 #include "log.h"
 #include "model.h"
@@ -19,7 +20,7 @@
 #include "steps.h"
 #include "units.h"
 
-#define NKEYS	(sizeof(keys) / sizeof(keys[0]))
+#define NKEYS	(nitems(keys))
 
 struct parse_ctx {
 	struct scenario	*sc;
@@ -431,7 +432,7 @@ static const struct key keys[] = {
 	    FIELD(expect_time_wait) },
 };
 
-_Static_assert(sizeof(keys) / sizeof(keys[0]) <=
+_Static_assert(nitems(keys) <=
     sizeof(((struct parse_ctx *)0)->key_line) /
     sizeof(((struct parse_ctx *)0)->key_line[0]), "key_line too short");
 
@@ -482,7 +483,7 @@ on_key(void *user, const char *section, const char *name, const char *value)
 	size_t			 i;
 	int			 known_section = 0;
 
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+	for (i = 0; i < nitems(keys); i++) {
 		if (strcmp(keys[i].section, section) != 0)
 			continue;
 		known_section = 1;

@@ -41,7 +41,7 @@ drain_poll(evutil_socket_t fd UNUSED, short events UNUSED, void *arg UNUSED)
 		fatalx("--drain: cannot read the TIME_WAIT count "
 		    "(/proc/net/sockstat)");
 	if ((uint64_t)tw < dr.below) {
-		log_info("drain: time_wait=%lld below %llu after %.3fs",
+		log_warnx("drain: time_wait=%lld below %llu after %.3fs",
 		    (long long)tw, (unsigned long long)dr.below,
 		    (double)(now - dr.start_us) / 1e6);
 		drain_done();

@@ -12,6 +12,7 @@
 #include "addr.h"
 #include "arrivals.h"
 #include "bind.h"
+#include "cdefs.h"
 #include "config.h"
 #include "log.h"
 #include "mailbox.h"
@@ -543,7 +544,7 @@ options_parse(struct config *cfg, int argc, char **argv)
 static const char *const opt_names[] = {
 	"schedule", "bind", "sources", "targets", "close", "options", "steps",
 };
-#define NOPTS	(int)(sizeof(opt_names) / sizeof(opt_names[0]))
+#define NOPTS	(int)(nitems(opt_names))
 #define OPT_STRLEN	(ARRIVAL_SPEC_STRLEN + 4096)
 
 static char	opt_buf[NOPTS][OPT_STRLEN];

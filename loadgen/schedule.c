@@ -70,11 +70,8 @@ schedule_due_boundary(uint64_t boundary)
 static void
 schedule_arm(uint64_t now, uint64_t when)
 {
-	struct timeval	tv;
-	uint64_t	delay = when > now ? when - now : 0;
+	struct timeval	tv = us_to_timeval(when > now ? when - now : 0);
 
-	tv.tv_sec = (time_t)(delay / 1000000);
-	tv.tv_usec = (suseconds_t)(delay % 1000000);
 	evtimer_add(sched.timer, &tv);
 }
 

@@ -25,6 +25,8 @@
 
 #include "addr.h"
 #include "bind.h"
+#include "cdefs.h"
+#include "clock.h"
 #include "commands.h"
 #include "errors.h"
 #include "imap.h"
@@ -32,9 +34,11 @@
 #include "log.h"
 #include "schedule.h"
 #include "session.h"
+#include "sock.h"
 #include "stats.h"
 #include "steps.h"
 #include "tls.h"
+#include "words.h"
 
 /* Longest response line we accept, without its CRLF. */
 #define SESSION_LINE_MAX	65536
@@ -357,12 +361,7 @@ static const char *const close_names[] = {
 int
 close_mode_parse(const char *s)
 {
-	size_t	i;
-
-	for (i = 0; i < sizeof(close_names) / sizeof(close_names[0]); i++)
-		if (strcmp(s, close_names[i]) == 0)
-			return (int)i;
-	return -1;
+	return WORD_INDEX(close_names, s);
 }
 
 const char *
@@ -403,14 +402,12 @@ session_timeout(evutil_socket_t fd UNUSED, short events UNUSED, void *arg)
 	session_free(s, REASON_ETIMEDOUT, 0, "step timeout");
 }
 
-/* Abortive close: SO_LINGER {1,0} makes close() send RST, so neither
- * side keeps TIME_WAIT (counted by the kernel as TCPAbortOnData). */
+/* Abortive close: the close sends RST, so neither side keeps TIME_WAIT
+ * (counted by the kernel as TCPAbortOnData). */
 static void
 session_reset(struct session *s)
 {
-	struct linger	l = { 1, 0 };
-
-	if (setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)) == -1) {
+	if (sock_reset_on_close(s->fd) == -1) {
 		session_fail_errno(s, errno, "SO_LINGER");
 		return;
 	}
@@ -785,8 +782,7 @@ idle_start_line(struct session *s, const struct imap_response *r)
 		return step_reply(s, r) == -1 ? -1 : 0;
 	}
 	session_enter_state(s, STATE_IDLING);
-	tv.tv_sec = (time_t)(st->us / 1000000);
-	tv.tv_usec = (suseconds_t)(st->us % 1000000);
+	tv = us_to_timeval(st->us);
 	evtimer_add(s->ev_timeout, &tv);
 	return 0;
 }
@@ -1265,8 +1261,7 @@ session_init(struct event_base *b, const struct session_params *p)
 {
 	base = b;
 	params = *p;
-	step_timeout.tv_sec = (time_t)(p->timeout_us / 1000000);
-	step_timeout.tv_usec = (suseconds_t)(p->timeout_us % 1000000);
+	step_timeout = us_to_timeval(p->timeout_us);
 	if ((step_tv = event_base_init_common_timeout(b, &step_timeout)) == NULL)
 		step_tv = &step_timeout;
 	commands_init(p->steps, p->user, p->password);

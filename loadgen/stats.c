@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cdefs.h"
 #include "csv.h"
 #include "errors.h"
 #include "histogram.h"
@@ -45,9 +46,9 @@ static const char *const stage_names[] = {
 	"starttls", "authenticate", "examine", "fetch", "noop", "tls",
 	"so_error",
 };
-#define NSTAGES		(int)(sizeof(stage_names) / sizeof(stage_names[0]))
+#define NSTAGES		(int)(nitems(stage_names))
 #define NSTAGES_FIRST	9
-_Static_assert(sizeof(stage_names) / sizeof(stage_names[0]) <=
+_Static_assert(nitems(stage_names) <=
     sizeof(((struct counters *)0)->stages) / sizeof(uint64_t),
     "room for every stage");
 
@@ -63,7 +64,7 @@ static const char *const latency_names[LAT_MAX] = {
 /* Percentiles of every latency, in column order. */
 static const double	 pcts[] = { 50, 90, 99, 99.9 };
 static const char *const pct_names[] = { "p50", "p90", "p99", "p999" };
-#define NPCTS	(int)(sizeof(pcts) / sizeof(pcts[0]))
+#define NPCTS	(int)(nitems(pcts))
 
 /* Kernel settings in force, as summary columns (common/kstat): the
  * sysctl's name, with its unit where it has one. */
@@ -78,7 +79,7 @@ static const struct {
 	{ "net/ipv4/tcp_fin_timeout", "tcp_fin_timeout_s" },
 	{ "net/ipv4/tcp_timestamps", "tcp_timestamps" },
 };
-#define NSYSCTLS	(int)(sizeof(sysctls) / sizeof(sysctls[0]))
+#define NSYSCTLS	(int)(nitems(sysctls))
 
 static const char *const reason_names[REASON_MAX] = {
 	[REASON_COMPLETED] = "completed",
@@ -201,7 +202,7 @@ side_header(struct csv_writer *w, const char *suffix)
 	char	name[64];
 	size_t	i;
 
-	for (i = 0; i < sizeof(side) / sizeof(side[0]); i++) {
+	for (i = 0; i < nitems(side); i++) {
 		snprintf(name, sizeof(name), "%s%s", side[i], suffix);
 		csv_str(w, name);
 	}
@@ -256,7 +257,7 @@ summary_tls_header(struct csv_writer *w)
 	};
 	size_t	i;
 
-	for (i = 0; i < sizeof(head) / sizeof(head[0]); i++)
+	for (i = 0; i < nitems(head); i++)
 		csv_str(w, head[i]);
 }
 
@@ -294,7 +295,7 @@ cache_header(struct csv_writer *w, const char *cached)
 	};
 	size_t	i;
 
-	for (i = 0; i < sizeof(head) / sizeof(head[0]); i++)
+	for (i = 0; i < nitems(head); i++)
 		csv_str(w, head[i]);
 	csv_str(w, cached);
 	csv_str(w, "requests_failed");
@@ -312,7 +313,7 @@ interval_header(void)
 	size_t	i;
 	int	r;
 
-	for (i = 0; i < sizeof(head) / sizeof(head[0]); i++)
+	for (i = 0; i < nitems(head); i++)
 		csv_str(&st.csv, head[i]);
 	for (r = REASON_FIRST_FAILURE; r <= REASON_LAST_FIRST_CUT; r++)
 		csv_str(&st.csv, reason_names[r]);
@@ -848,7 +849,7 @@ static const struct {
 	{ LAT_SESSION_ACTUAL, 2 },
 	{ LAT_LAG, 2 }, { LAT_LAG, -1 },
 };
-#define NSUMMARY_LAT	(int)(sizeof(summary_lat) / sizeof(summary_lat[0]))
+#define NSUMMARY_LAT	(int)(nitems(summary_lat))
 
 static void
 summary_latency_header(struct csv_writer *w)
@@ -974,11 +975,11 @@ summary_header(struct csv_writer *w)
 	size_t	i;
 	int	r;
 
-	for (i = 0; i < sizeof(head) / sizeof(head[0]); i++)
+	for (i = 0; i < nitems(head); i++)
 		csv_str(w, head[i]);
 	for (r = REASON_FIRST_FAILURE; r <= REASON_LAST_FIRST_CUT; r++)
 		csv_str(w, reason_names[r]);
-	for (i = 0; i < sizeof(tail) / sizeof(tail[0]); i++)
+	for (i = 0; i < nitems(tail); i++)
 		csv_str(w, tail[i]);
 	csv_str(w, "skipped");
 	csv_str(w, "connected");

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "cdefs.h"
 #include "check_main.h"
 
 static struct args	a;
@@ -53,7 +54,7 @@ START_TEST(malformed)
 	};
 	size_t	i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < nitems(bad); i++) {
 		start(bad[i], strlen(bad[i]));
 		ck_assert_msg(args_astring(&a, buf, sizeof(buf), &len) == -1,
 		    "'%s'", bad[i]);

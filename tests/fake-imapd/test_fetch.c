@@ -192,7 +192,7 @@ START_TEST(malformed_items)
 	struct fetch_request	req;
 	size_t			i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < nitems(bad); i++)
 		ck_assert_msg(parse(bad[i], &req) == -1, "'%s'", bad[i]);
 }
 END_TEST

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cdefs.h"
 #include "check_main.h"
 #include "mailbox.h"
 
@@ -77,7 +78,7 @@ START_TEST(headers_are_present)
 	char			*header = strndup(m->text, m->header_size);
 	size_t			 i;
 
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+	for (i = 0; i < nitems(fields); i++)
 		ck_assert_msg(strncmp(header, fields[i], strlen(fields[i])) ==
 		    0 || strstr(header, fields[i]) != NULL, "%s", fields[i]);
 	free(header);

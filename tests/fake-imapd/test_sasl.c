@@ -1,6 +1,7 @@
 /* test_sasl.c: base64 (RFC 4648) and SASL PLAIN messages (RFC 4616). */
 #include <string.h>
 
+#include "cdefs.h"
 #include "check_main.h"
 #include "sasl.h"
 
@@ -36,7 +37,7 @@ START_TEST(base64_malformed)
 	    "Zm9v!A==", "Zm 9", "Zm8=Zm9v" };
 	size_t	i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < nitems(bad); i++)
 		ck_assert_msg(dec(bad[i]) == -1, "'%s'", bad[i]);
 	/* Longer than the output buffer. */
 	ck_assert_int_eq(sasl_base64_decode("Zm9vYmFy", 8, out, 5), -1);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "cdefs.h"
 #include "check_main.h"
 #include "mailbox.h"
 #include "search.h"
@@ -124,7 +125,7 @@ START_TEST(malformed_criteria)
 	};
 	size_t	i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < nitems(bad); i++)
 		ck_assert_msg(parse_only(bad[i]) == SEARCH_BAD, "'%s'",
 		    bad[i]);
 	ck_assert_int_eq(parse_only("CHARSET KOI8-R ALL"), SEARCH_BADCHARSET);

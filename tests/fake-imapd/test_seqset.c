@@ -1,4 +1,5 @@
 /* test_seqset.c: RFC 3501 sequence sets: grammar, "*", order, merging. */
+#include "cdefs.h"
 #include "check_main.h"
 #include "seqset.h"
 
@@ -109,7 +110,7 @@ START_TEST(malformed_sets_are_refused)
 	const char	*rest;
 	size_t		 i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < nitems(bad); i++) {
 		ck_assert_msg(parse(bad[i], &set, &rest) == -1, "'%s'", bad[i]);
 		seqset_free(&set);
 	}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "arrivals.h"
+#include "cdefs.h"
 #include "check_main.h"
 
 static struct arrival_spec	spec;
@@ -68,7 +69,7 @@ START_TEST(parse_refuses)
 	    "ramp:a-b/1s" };
 	size_t		i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < nitems(bad); i++)
 		ck_assert_msg(arrival_parse(bad[i], &spec) != NULL,
 		    "'%s' was accepted", bad[i]);
 }

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "cdefs.h"
 #include "check_main.h"
 #include "mailbox.h"
 
@@ -40,7 +41,7 @@ START_TEST(parse_refuses)
 	};
 	size_t	i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < nitems(bad); i++)
 		ck_assert_msg(mailbox_skew_parse(bad[i], &skew) != NULL,
 		    "accepted '%s'", bad[i]);
 }

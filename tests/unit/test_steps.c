@@ -2,6 +2,7 @@
  * [load] steps read them. */
 #include <string.h>
 
+#include "cdefs.h"
 #include "check_main.h"
 #include "steps.h"
 
@@ -59,7 +60,7 @@ START_TEST(format_round_trips)
 	struct step_list l, again;
 	char		 buf[512], buf2[512];
 
-	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+	for (size_t i = 0; i < nitems(lists); i++) {
 		ck_assert_ptr_null(steps_parse(lists[i], &l));
 		steps_format(&l, buf, sizeof(buf));
 		ck_assert_ptr_null(steps_parse(buf, &again));
@@ -88,7 +89,7 @@ START_TEST(refused)
 	    "012345678901234567890123") };
 	struct step_list l;
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (size_t i = 0; i < nitems(bad); i++)
 		ck_assert_msg(steps_parse(bad[i], &l) != NULL,
 		    "'%s' was accepted", bad[i]);
 }

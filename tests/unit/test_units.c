@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "cdefs.h"
 #include "check_main.h"
 #include "units.h"
 
@@ -36,7 +37,7 @@ START_TEST(bad_durations)
 	    "0x10", "inf", "1.5us", "1..2s", "nan" };
 	size_t		i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < nitems(bad); i++)
 		ck_assert_msg(parse_duration_us(bad[i], &us) != NULL,
 		    "'%s' was accepted", bad[i]);
 }
