@@ -171,7 +171,8 @@ session_state(const struct session *s)
 	return s->state;
 }
 
-void
+/* The one place the state changes. */
+static void
 session_enter_state(struct session *s, enum session_state new)
 {
 	log_debug("session id=%llu peer=%s event=state old=%s new=%s",
@@ -211,10 +212,28 @@ session_view(struct session *s)
 }
 
 void
-session_set_view(struct session *s, struct mailbox_view *v)
+session_select(struct session *s, struct mailbox_view *v)
 {
 	mailbox_view_free(s->view);
 	s->view = v;
+	session_enter_state(s, STATE_SELECTED);
+}
+
+void
+session_unselect(struct session *s)
+{
+	mailbox_view_free(s->view);
+	s->view = NULL;
+	if (s->state == STATE_SELECTED)
+		session_enter_state(s, STATE_AUTHENTICATED);
+}
+
+void
+session_logout(struct session *s)
+{
+	mailbox_view_free(s->view);
+	s->view = NULL;
+	session_enter_state(s, STATE_LOGOUT);
 }
 
 static void PRINTF_LIKE(2, 0)
@@ -430,12 +449,26 @@ session_login(struct session *s, const char *user, size_t ulen)
 	return SESSION_LOGIN_OK;
 }
 
-void
-session_continue(struct session *s, const char *tag, enum session_state st)
+/* A "+" continuation was sent: the next line belongs to command `tag`,
+ * read in state `st` (see session_continuation). */
+static void
+session_await(struct session *s, const char *tag, enum session_state st)
 {
 	if ((s->cont_tag = strdup(tag)) == NULL)
 		fatalx("session id=%llu: out of memory", s->id);
 	session_enter_state(s, st);
+}
+
+void
+session_idle(struct session *s, const char *tag)
+{
+	session_await(s, tag, STATE_IDLE);
+}
+
+void
+session_authenticate(struct session *s, const char *tag)
+{
+	session_await(s, tag, STATE_AUTHENTICATE);
 }
 
 /* RFC 2177 3: DONE ends IDLE; anything else is an error that ends it too. */

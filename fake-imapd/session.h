@@ -51,9 +51,8 @@ void	session_free_all(void);
 /* Admitted sessions now open (not those refused over the limit). */
 unsigned long long session_active(void);
 
-/* For the command handlers. */
+/* For the command handlers: what they may read of a session. */
 enum session_state session_state(const struct session *);
-void	session_enter_state(struct session *, enum session_state);
 void	session_reply(struct session *, const char *, ...) PRINTF_LIKE(2, 3);
 /* A BAD answer, tagged (or untagged when tag is NULL); counted towards
  * SESSION_BADS_MAX. */
@@ -67,14 +66,17 @@ int	session_starttls_offered(const struct session *);
 /* LOGIN and AUTHENTICATE may be used: not --login-disabled, or over TLS
  * (RFC 3501 6.2.3, LOGINDISABLED). */
 int	session_login_allowed(const struct session *);
-/* STARTTLS's tagged OK was just queued: once it is flushed, the handshake
- * starts; nothing read after the command is ever a command. */
-void	session_starttls(struct session *);
 /* Where replies go, for handlers that write literals themselves. */
 struct evbuffer *session_output(struct session *);
-/* The selected mailbox, or NULL; setting replaces (and frees) the old. */
+/* The selected mailbox: never NULL in SELECTED, always NULL outside it
+ * (and outside IDLE begun in it). */
 struct mailbox_view *session_view(struct session *);
-void	session_set_view(struct session *, struct mailbox_view *);
+
+/*
+ * What the command handlers ask of a session, each after queuing its
+ * replies.  Only session.c changes the state; these keep the open mailbox
+ * and the state in step, and each state's timer follows from the state.
+ */
 /* Log in as `user` (checked already): enter AUTHENTICATED, or not, when
  * --max-userip-connections are logged in as that user from that address. */
 enum session_login {
@@ -84,11 +86,20 @@ enum session_login {
 };
 enum session_login session_login(struct session *, const char *user,
 	    size_t ulen);
-
-/* A "+" continuation was sent: the next line belongs to command `tag`,
- * in `state` (STATE_IDLE: DONE; STATE_AUTHENTICATE: a SASL response,
- * handed to commands_continue). */
-void	session_continue(struct session *, const char *tag,
-	    enum session_state);
+/* SELECT or EXAMINE succeeded: SELECTED, in `v` (the session's now). */
+void	session_select(struct session *, struct mailbox_view *v);
+/* CLOSE, UNSELECT, or a SELECT that may fail: no mailbox open, and
+ * AUTHENTICATED when SELECTED. */
+void	session_unselect(struct session *);
+/* LOGOUT's BYE and tagged OK are queued: close as --logout-close says. */
+void	session_logout(struct session *);
+/* STARTTLS's tagged OK was just queued: once it is flushed, the handshake
+ * starts; nothing read after the command is ever a command. */
+void	session_starttls(struct session *);
+/* IDLE's "+" was sent: the next line, DONE, ends command `tag`. */
+void	session_idle(struct session *, const char *tag);
+/* AUTHENTICATE's "+ " was sent: the next line is the client's SASL
+ * response to command `tag`, handed to commands_continue. */
+void	session_authenticate(struct session *, const char *tag);
 
 #endif
