@@ -312,6 +312,34 @@ session_arm_autologout(struct session *s)
 	    autologout_unauth);
 }
 
+/*
+ * Everything a session holds, from a whole one down to one whose
+ * allocation stopped half way (NULL members are skipped).  Freeing the
+ * bufferevent closes the socket: a plain close(2); an RST, which skips
+ * the TIME_WAIT this program exists to place, only when session_abort
+ * asked for it.
+ */
+static void
+session_teardown(struct session *s)
+{
+	if (s->timer != NULL)
+		event_free(s->timer);
+	if (s->fin_watch != NULL)
+		event_free(s->fin_watch);
+	if (s->delay != NULL)
+		event_free(s->delay);
+	if (s->lifetime != NULL)
+		event_free(s->lifetime);
+	reader_free(&s->reader);
+	mailbox_view_free(s->view);
+	free(s->cont_tag);
+	if (s->userip != NULL)
+		userip_release(s->userip);
+	if (s->bev != NULL)
+		bufferevent_free(s->bev);
+	free(s);
+}
+
 /* The one place a session ends; `reason` goes to the log and the counters. */
 static void
 session_free(struct session *s, enum close_reason reason)
@@ -331,26 +359,10 @@ session_free(struct session *s, enum close_reason reason)
 		break;
 	}
 	TAILQ_REMOVE(&sessions, s, entry);
-	event_free(s->timer);
-	if (s->fin_watch != NULL)
-		event_free(s->fin_watch);
-	if (s->delay != NULL)
-		event_free(s->delay);
-	if (s->lifetime != NULL)
-		event_free(s->lifetime);
-	reader_free(&s->reader);
-	mailbox_view_free(s->view);
-	free(s->cont_tag);
-	if (s->userip != NULL)
-		userip_release(s->userip);
-	/* Closes the socket: a plain close(2); an RST, which skips the
-	 * TIME_WAIT this program exists to place, only when session_abort
-	 * asked for it. */
-	bufferevent_free(s->bev);
 	if (s->admitted && --active < conf->max_connections &&
 	    conf->overload == OVERLOAD_BACKLOG)
 		listener_set_accepting(1);
-	free(s);
+	session_teardown(s);
 }
 
 void
@@ -1006,6 +1018,26 @@ session_attach(struct session *s, struct bufferevent *bev)
 	return 0;
 }
 
+/* The socket's bufferevent, or NULL with the socket closed. */
+static struct bufferevent *
+session_transport(struct event_base *base, int fd, int tls)
+{
+	struct bufferevent	*bev;
+
+	if (tls) {
+		/* On failure libevent may have closed fd already: not again. */
+		if ((bev = tls_accept(base, fd)) == NULL)
+			log_warnx("accept: cannot make a TLS session");
+		return bev;
+	}
+	if ((bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE)) ==
+	    NULL) {
+		log_warnx("accept: cannot make a session's bufferevent");
+		close(fd);
+	}
+	return bev;
+}
+
 static struct session *
 session_alloc(struct event_base *base, int fd, const struct sockaddr *sa,
     int tls)
@@ -1017,36 +1049,20 @@ session_alloc(struct event_base *base, int fd, const struct sockaddr *sa,
 		close(fd);
 		return NULL;
 	}
-	if (tls)
-		s->bev = tls_accept(base, fd);
-	else
-		s->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
-	if (s->bev == NULL && tls) {
-		/* libevent may have closed fd already: not again. */
-		log_warnx("accept: cannot make a TLS session");
-		free(s);
+	reader_init(&s->reader);
+	if ((s->bev = session_transport(base, fd, tls)) == NULL) {
+		session_teardown(s);
 		return NULL;
 	}
-	if (s->bev == NULL || session_make_events(s, base) == -1 ||
+	if (session_make_events(s, base) == -1 ||
 	    session_attach(s, s->bev) == -1) {
 		log_warnx("accept: cannot make a session's events");
-		if (s->bev != NULL)
-			bufferevent_free(s->bev);
-		else
-			close(fd);
-		if (s->timer != NULL)
-			event_free(s->timer);
-		if (s->delay != NULL)
-			event_free(s->delay);
-		if (s->lifetime != NULL)
-			event_free(s->lifetime);
-		free(s);
+		session_teardown(s);
 		return NULL;
 	}
 	s->id = next_id++;
 	s->tls = tls;
 	s->state = tls ? STATE_TLS_HANDSHAKE : STATE_GREETING;
-	reader_init(&s->reader);
 	endpoint_format(sa, s->peer, sizeof(s->peer));
 	TAILQ_INSERT_TAIL(&sessions, s, entry);
 	return s;
