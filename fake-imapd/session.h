@@ -16,19 +16,24 @@ struct session;
 #define SESSION_BADS_MAX	10
 
 /*
- * RFC 3501 3: the connection states, plus our own around them.  GREETING
- * waits out --greeting-delay.  IDLE is RFC 2177's, from "+ idling" to
- * DONE; AUTHENTICATE waits for the client's SASL response after "+ ".  LOGOUT lasts from the LOGOUT command until the socket closes.
- * CLOSING frees the session once the output is flushed.  DRAINING is a
- * close we start (after BYE): FIN once flushed, then discard input until
- * the client's FIN, since closing with unread input would send an RST
- * instead (RFC 1122 4.2.2.13) and the client could lose our BYE.
- * TLS_HANDSHAKE waits for the client's handshake: before the greeting on
- * a TLS listener, after STARTTLS (RFC 3501 6.2.1) otherwise; STARTTLS
- * lasts from that command until its tagged OK is flushed, discarding
- * whatever the client sent after it.
+ * RFC 3501 3: the connection states, plus our own around them.  NEW is a
+ * connection accepted and not yet admitted.  GREETING waits out
+ * --greeting-delay.  IDLE is RFC 2177's, from "+ idling" to DONE;
+ * AUTHENTICATE waits for the client's SASL response after "+ ".  LOGOUT
+ * lasts from the LOGOUT command until its replies are flushed; then,
+ * with --logout-close client or never, LOGOUT_WAIT waits for the
+ * client's FIN.  CLOSING frees the session once the output is flushed.
+ * BYE and DRAINING are a close we start: BYE until our BYE is flushed,
+ * then our FIN, then DRAINING discards input until the client's FIN,
+ * since closing with unread input would send an RST instead (RFC 1122
+ * 4.2.2.13) and the client could lose our BYE.  TLS_HANDSHAKE waits for
+ * the client's handshake: before the greeting on a TLS listener, after
+ * STARTTLS (RFC 3501 6.2.1) otherwise; STARTTLS lasts from that command
+ * until its tagged OK is flushed, discarding whatever the client sent
+ * after it.  Each state has at most one timeout, set on entering it.
  */
 enum session_state {
+	STATE_NEW,
 	STATE_TLS_HANDSHAKE,
 	STATE_STARTTLS,
 	STATE_GREETING,
@@ -38,9 +43,12 @@ enum session_state {
 	STATE_IDLE,
 	STATE_AUTHENTICATE,
 	STATE_LOGOUT,
+	STATE_LOGOUT_WAIT,
 	STATE_CLOSING,
+	STATE_BYE,
 	STATE_DRAINING,
 };
+#define STATE_COUNT	(STATE_DRAINING + 1)
 #define STATE_BIT(st)	(1u << (st))
 
 void	session_setup(struct event_base *, const struct config *);
