@@ -41,7 +41,7 @@
  * more, so line_take can always tell "too long" from "not yet complete". */
 #define SESSION_INPUT_MAX		(READER_LINE_MAX_AUTH + 64)
 
-/* How long CLOSING and DRAINING wait for the client (to read our last
+/* How long CLOSING, BYE and DRAINING wait for the client (to read our last
  * bytes, to send its FIN) before closing anyway. */
 #define SESSION_DRAIN_TIMEOUT_SEC	5
 
@@ -139,7 +139,7 @@ struct session {
 	unsigned long long	 id;
 	char			 peer[ENDPOINT_STRLEN];
 	enum session_state	 state;
-	enum close_reason	 close_reason;	/* CLOSING and DRAINING */
+	enum close_reason	 close_reason;	/* CLOSING, BYE, DRAINING */
 	int			 admitted;	/* counted in `active` */
 	int			 tls;		/* TLS is on */
 	int			 starttls;	/* ... since STARTTLS */
