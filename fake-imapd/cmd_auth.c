@@ -138,7 +138,7 @@ cmd_authenticate(struct session *s, struct cmd *c)
 	if (args_at_end(&c->args)) {
 		/* No initial response: ask for it with an empty challenge. */
 		session_reply(s, "+ ");
-		session_continue(s, c->tag, STATE_AUTHENTICATE);
+		session_authenticate(s, c->tag);
 		return;
 	}
 	if (args_sp(&c->args) == -1 ||

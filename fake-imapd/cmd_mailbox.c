@@ -34,9 +34,7 @@ cmd_select(struct session *s, struct cmd *c)
 	if (!check_mailbox_arg(s, c, name) || !cmd_check_end(s, c))
 		return;
 	/* Even a failed SELECT leaves the old mailbox (RFC 3501 6.3.1). */
-	session_set_view(s, NULL);
-	if (session_state(s) == STATE_SELECTED)
-		session_enter_state(s, STATE_AUTHENTICATED);
+	session_unselect(s);
 	if ((mb = mailbox_find(name)) == NULL) {
 		session_reply(s, "%s NO [NONEXISTENT] no such mailbox", c->tag);
 		return;
@@ -58,8 +56,7 @@ cmd_select(struct session *s, struct cmd *c)
 	session_reply(s, "* OK [UIDVALIDITY %u] UIDs valid", mb->uidvalidity);
 	session_reply(s, "* OK [UIDNEXT %u] predicted next UID",
 	    mailbox_uidnext(mb));
-	session_set_view(s, v);
-	session_enter_state(s, STATE_SELECTED);
+	session_select(s, v);
 	session_reply(s, "%s OK [%s] %s completed", c->tag,
 	    ro ? "READ-ONLY" : "READ-WRITE", c->name);
 }

@@ -144,8 +144,7 @@ cmd_logout(struct session *s, struct cmd *c)
 {
 	session_reply(s, "* BYE fake-imapd logging out");
 	session_reply(s, "%s OK LOGOUT completed", c->tag);
-	session_set_view(s, NULL);
-	session_enter_state(s, STATE_LOGOUT);
+	session_logout(s);
 }
 
 /* Nothing after the arguments a handler has read. */
@@ -164,7 +163,7 @@ static void
 cmd_idle(struct session *s, struct cmd *c)
 {
 	session_reply(s, "+ idling");
-	session_continue(s, c->tag, STATE_IDLE);
+	session_idle(s, c->tag);
 }
 
 /* RFC 3501 6.4.1 and 6.4.2 (RFC 3691 UNSELECT): nothing is expunged,
@@ -172,8 +171,7 @@ cmd_idle(struct session *s, struct cmd *c)
 static void
 cmd_close(struct session *s, struct cmd *c)
 {
-	session_set_view(s, NULL);
-	session_enter_state(s, STATE_AUTHENTICATED);
+	session_unselect(s);
 	session_reply(s, "%s OK %s completed", c->tag, c->name);
 }
 

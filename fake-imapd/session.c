@@ -41,7 +41,7 @@
  * more, so line_take can always tell "too long" from "not yet complete". */
 #define SESSION_INPUT_MAX		(READER_LINE_MAX_AUTH + 64)
 
-/* How long CLOSING and DRAINING wait for the client (to read our last
+/* How long CLOSING, BYE and DRAINING wait for the client (to read our last
  * bytes, to send its FIN) before closing anyway. */
 #define SESSION_DRAIN_TIMEOUT_SEC	5
 
@@ -90,35 +90,65 @@ static const struct {
 	[CLOSE_TLS_TIMEOUT] =		{ "tls-timeout", BY_SERVER },
 };
 
-static const char *state_names[] = {
-	[STATE_TLS_HANDSHAKE] =		"TLS_HANDSHAKE",
-	[STATE_STARTTLS] =		"STARTTLS",
-	[STATE_GREETING] =		"GREETING",
-	[STATE_NOT_AUTHENTICATED] =	"NOT_AUTHENTICATED",
-	[STATE_AUTHENTICATED] =		"AUTHENTICATED",
-	[STATE_SELECTED] =		"SELECTED",
-	[STATE_IDLE] =			"IDLE",
-	[STATE_AUTHENTICATE] =		"AUTHENTICATE",
-	[STATE_LOGOUT] =		"LOGOUT",
-	[STATE_CLOSING] =		"CLOSING",
-	[STATE_DRAINING] =		"DRAINING",
+/* What a state's timer waits for; it is set on entering the state. */
+enum state_timer {
+	TIMER_NONE,
+	TIMER_UNAUTH,	/* --autologout-unauth: a client not logged in (its
+			 * next command, its TLS handshake) */
+	TIMER_AUTH,	/* --autologout: a logged-in client's next command */
+	TIMER_LOGOUT,	/* --logout-timeout: the client's FIN after LOGOUT */
+	TIMER_DRAIN,	/* the client reading our last bytes, or its FIN */
 };
+#define TIMER_COUNT	(TIMER_DRAIN + 1)
+
+/* State flags: commands are read (RFC 3501 3's states, and the
+ * continuation lines in them); the client is logged in. */
+#define SF_COMMANDS	0x1
+#define SF_LOGGED_IN	0x2
+
+static const struct {
+	const char		*name;
+	enum state_timer	 timer;
+	unsigned int		 flags;
+} states[] = {
+	[STATE_NEW] =		{ "NEW",		TIMER_NONE,	0 },
+	[STATE_TLS_HANDSHAKE] =	{ "TLS_HANDSHAKE",	TIMER_UNAUTH,	0 },
+	[STATE_STARTTLS] =	{ "STARTTLS",		TIMER_UNAUTH,	0 },
+	[STATE_GREETING] =	{ "GREETING",		TIMER_NONE,	0 },
+	[STATE_NOT_AUTHENTICATED] = { "NOT_AUTHENTICATED", TIMER_UNAUTH,
+				    SF_COMMANDS },
+	[STATE_AUTHENTICATED] =	{ "AUTHENTICATED",	TIMER_AUTH,
+				    SF_COMMANDS | SF_LOGGED_IN },
+	[STATE_SELECTED] =	{ "SELECTED",		TIMER_AUTH,
+				    SF_COMMANDS | SF_LOGGED_IN },
+	[STATE_IDLE] =		{ "IDLE",		TIMER_AUTH,
+				    SF_COMMANDS | SF_LOGGED_IN },
+	[STATE_AUTHENTICATE] =	{ "AUTHENTICATE",	TIMER_UNAUTH,
+				    SF_COMMANDS },
+	/* --logout-timeout counts from when the BYE and the tagged OK are
+	 * out (LOGOUT_WAIT); until then LOGOUT has no timer. */
+	[STATE_LOGOUT] =	{ "LOGOUT",		TIMER_NONE,	0 },
+	[STATE_LOGOUT_WAIT] =	{ "LOGOUT_WAIT",	TIMER_LOGOUT,	0 },
+	[STATE_CLOSING] =	{ "CLOSING",		TIMER_DRAIN,	0 },
+	[STATE_BYE] =		{ "BYE",		TIMER_DRAIN,	0 },
+	[STATE_DRAINING] =	{ "DRAINING",		TIMER_DRAIN,	0 },
+};
+_Static_assert(nitems(states) == STATE_COUNT, "a row for every state");
 
 struct session {
 	unsigned long long	 id;
 	char			 peer[ENDPOINT_STRLEN];
 	enum session_state	 state;
-	enum close_reason	 close_reason;	/* CLOSING and DRAINING */
+	enum close_reason	 close_reason;	/* CLOSING, BYE, DRAINING */
 	int			 admitted;	/* counted in `active` */
 	int			 tls;		/* TLS is on */
 	int			 starttls;	/* ... since STARTTLS */
-	int			 shut_wr;	/* our FIN is sent */
 	struct bufferevent	*bev;
 	/* TLS has ended (close_notify or a bare FIN): the raw socket is
 	 * watched for the TCP FIN, see session_tls_eof. */
 	struct event		*fin_watch;
-	/* Autologout while reading commands, then LOGOUT's and DRAINING's
-	 * deadline: one purpose at a time, decided by the state. */
+	/* The state's timeout: what it means follows from the state
+	 * (states[]), and it is set only by session_arm_timer. */
 	struct event		*timer;
 	struct event		*delay;		/* greeting and command delay */
 	struct event		*lifetime;	/* --max-lifetime */
@@ -136,8 +166,9 @@ static TAILQ_HEAD(, session)	 sessions = TAILQ_HEAD_INITIALIZER(sessions);
 static const struct config	*conf;
 static unsigned long long	 next_id = 1;
 static unsigned long long	 active;
-/* libevent common timeouts: O(1) re-arming of the same durations. */
-static const struct timeval	*autologout_unauth, *autologout_auth;
+/* Each state_timer's duration (NULL: none).  The autologouts are libevent
+ * common timeouts: O(1) re-arming after every command. */
+static const struct timeval	*timeouts[TIMER_COUNT];
 
 static void	session_read_cb(struct bufferevent *, void *);
 static void	session_write_cb(struct bufferevent *, void *);
@@ -145,18 +176,23 @@ static void	session_event_cb(struct bufferevent *, short, void *);
 static void	session_free(struct session *, enum close_reason);
 static void	session_read_lines(struct session *, unsigned int);
 static void	session_start(struct session *);
-static void	session_drain_flushed(struct session *);
+static void	session_shutdown(struct session *);
 static void	session_tls_begin(struct session *);
 
 void
 session_setup(struct event_base *base, const struct config *c)
 {
+	static const struct timeval	 drain = { SESSION_DRAIN_TIMEOUT_SEC, 0 };
+
 	conf = c;
-	autologout_unauth = event_base_init_common_timeout(base,
+	timeouts[TIMER_UNAUTH] = event_base_init_common_timeout(base,
 	    &c->autologout_unauth);
-	autologout_auth = event_base_init_common_timeout(base, &c->autologout);
-	if (autologout_unauth == NULL || autologout_auth == NULL)
+	timeouts[TIMER_AUTH] = event_base_init_common_timeout(base,
+	    &c->autologout);
+	if (timeouts[TIMER_UNAUTH] == NULL || timeouts[TIMER_AUTH] == NULL)
 		fatalx("cannot set up the autologout timers");
+	timeouts[TIMER_LOGOUT] = &c->logout_timeout;
+	timeouts[TIMER_DRAIN] = &drain;
 }
 
 unsigned long long
@@ -171,12 +207,28 @@ session_state(const struct session *s)
 	return s->state;
 }
 
-void
+/* The one place the state timer is set, from the state alone: on
+ * entering the state, and after each command (RFC 3501 5.4: autologout
+ * counts inactivity). */
+static void
+session_arm_timer(struct session *s)
+{
+	const struct timeval	*tv = timeouts[states[s->state].timer];
+
+	if (tv == NULL)
+		evtimer_del(s->timer);
+	else
+		evtimer_add(s->timer, tv);
+}
+
+/* The one place the state changes, and with it the timer's meaning. */
+static void
 session_enter_state(struct session *s, enum session_state new)
 {
 	log_debug("session id=%llu peer=%s event=state old=%s new=%s",
-	    s->id, s->peer, state_names[s->state], state_names[new]);
+	    s->id, s->peer, states[s->state].name, states[new].name);
 	s->state = new;
+	session_arm_timer(s);
 }
 
 int
@@ -211,10 +263,28 @@ session_view(struct session *s)
 }
 
 void
-session_set_view(struct session *s, struct mailbox_view *v)
+session_select(struct session *s, struct mailbox_view *v)
 {
 	mailbox_view_free(s->view);
 	s->view = v;
+	session_enter_state(s, STATE_SELECTED);
+}
+
+void
+session_unselect(struct session *s)
+{
+	mailbox_view_free(s->view);
+	s->view = NULL;
+	if (s->state == STATE_SELECTED)
+		session_enter_state(s, STATE_AUTHENTICATED);
+}
+
+void
+session_logout(struct session *s)
+{
+	mailbox_view_free(s->view);
+	s->view = NULL;
+	session_enter_state(s, STATE_LOGOUT);
 }
 
 static void PRINTF_LIKE(2, 0)
@@ -271,26 +341,48 @@ delay_draw(const struct delay *d)
 static int
 session_reads_commands(const struct session *s)
 {
-	return s->state == STATE_NOT_AUTHENTICATED ||
-	    s->state == STATE_AUTHENTICATED || s->state == STATE_SELECTED ||
-	    s->state == STATE_IDLE || s->state == STATE_AUTHENTICATE;
+	return (states[s->state].flags & SF_COMMANDS) != 0;
 }
 
 static int
 session_logged_in(const struct session *s)
 {
-	return s->state == STATE_AUTHENTICATED || s->state == STATE_SELECTED ||
-	    s->state == STATE_IDLE;
+	return (states[s->state].flags & SF_LOGGED_IN) != 0;
 }
 
-/* RFC 3501 5.4: the inactivity autologout, shorter before login. */
-static void
-session_arm_autologout(struct session *s)
+/* A close we started after a BYE: see STATE_BYE. */
+static int
+session_closing_ours(const struct session *s)
 {
-	if (!session_reads_commands(s))
-		return;
-	evtimer_add(s->timer, session_logged_in(s) ? autologout_auth :
-	    autologout_unauth);
+	return s->state == STATE_BYE || s->state == STATE_DRAINING;
+}
+
+/*
+ * Everything a session holds, from a whole one down to one whose
+ * allocation stopped half way (NULL members are skipped).  Freeing the
+ * bufferevent closes the socket: a plain close(2); an RST, which skips
+ * the TIME_WAIT this program exists to place, only when session_abort
+ * asked for it.
+ */
+static void
+session_teardown(struct session *s)
+{
+	if (s->timer != NULL)
+		event_free(s->timer);
+	if (s->fin_watch != NULL)
+		event_free(s->fin_watch);
+	if (s->delay != NULL)
+		event_free(s->delay);
+	if (s->lifetime != NULL)
+		event_free(s->lifetime);
+	reader_free(&s->reader);
+	mailbox_view_free(s->view);
+	free(s->cont_tag);
+	if (s->userip != NULL)
+		userip_release(s->userip);
+	if (s->bev != NULL)
+		bufferevent_free(s->bev);
+	free(s);
 }
 
 /* The one place a session ends; `reason` goes to the log and the counters. */
@@ -312,26 +404,10 @@ session_free(struct session *s, enum close_reason reason)
 		break;
 	}
 	TAILQ_REMOVE(&sessions, s, entry);
-	event_free(s->timer);
-	if (s->fin_watch != NULL)
-		event_free(s->fin_watch);
-	if (s->delay != NULL)
-		event_free(s->delay);
-	if (s->lifetime != NULL)
-		event_free(s->lifetime);
-	reader_free(&s->reader);
-	mailbox_view_free(s->view);
-	free(s->cont_tag);
-	if (s->userip != NULL)
-		userip_release(s->userip);
-	/* Closes the socket: a plain close(2); an RST, which skips the
-	 * TIME_WAIT this program exists to place, only when session_abort
-	 * asked for it. */
-	bufferevent_free(s->bev);
 	if (s->admitted && --active < conf->max_connections &&
 	    conf->overload == OVERLOAD_BACKLOG)
 		listener_set_accepting(1);
-	free(s);
+	session_teardown(s);
 }
 
 void
@@ -341,14 +417,6 @@ session_free_all(void)
 
 	while ((s = TAILQ_FIRST(&sessions)) != NULL)
 		session_free(s, CLOSE_SHUTDOWN);
-}
-
-static void
-session_arm_drain_timer(struct session *s)
-{
-	static const struct timeval	 tv = { SESSION_DRAIN_TIMEOUT_SEC, 0 };
-
-	evtimer_add(s->timer, &tv);
 }
 
 /*
@@ -365,27 +433,18 @@ session_close(struct session *s, enum close_reason reason)
 		return;
 	}
 	s->close_reason = reason;
+	/* Its timer: a client that reads nothing must not hold us for ever. */
 	session_enter_state(s, STATE_CLOSING);
 	bufferevent_disable(s->bev, EV_READ);
-	/* A client that reads nothing must not hold us for ever. */
-	session_arm_drain_timer(s);
 }
 
-/* We close first, after the BYE just queued: see STATE_DRAINING. */
-static void
-session_drain(struct session *s, enum close_reason reason)
-{
-	s->close_reason = reason;
-	session_enter_state(s, STATE_DRAINING);
-	session_arm_drain_timer(s);
-}
-
-/* "* BYE ..." and our close: RFC 3501 7.1.5. */
+/* "* BYE ..." and our close once it is flushed: RFC 3501 7.1.5. */
 static void
 session_bye(struct session *s, enum close_reason reason, const char *text)
 {
 	session_reply(s, "* BYE %s", text);
-	session_drain(s, reason);
+	s->close_reason = reason;
+	session_enter_state(s, STATE_BYE);
 }
 
 static void
@@ -403,7 +462,6 @@ session_greet(struct session *s)
 		session_reply(s, "* OK [CAPABILITY %s] fake-imapd ready",
 		    commands_capability(s));
 	}
-	session_arm_autologout(s);
 }
 
 enum session_login
@@ -430,12 +488,26 @@ session_login(struct session *s, const char *user, size_t ulen)
 	return SESSION_LOGIN_OK;
 }
 
-void
-session_continue(struct session *s, const char *tag, enum session_state st)
+/* A "+" continuation was sent: the next line belongs to command `tag`,
+ * read in state `st` (see session_continuation). */
+static void
+session_await(struct session *s, const char *tag, enum session_state st)
 {
 	if ((s->cont_tag = strdup(tag)) == NULL)
 		fatalx("session id=%llu: out of memory", s->id);
 	session_enter_state(s, st);
+}
+
+void
+session_idle(struct session *s, const char *tag)
+{
+	session_await(s, tag, STATE_IDLE);
+}
+
+void
+session_authenticate(struct session *s, const char *tag)
+{
+	session_await(s, tag, STATE_AUTHENTICATE);
 }
 
 /* RFC 2177 3: DONE ends IDLE; anything else is an error that ends it too. */
@@ -494,9 +566,8 @@ session_after_command(struct session *s)
 		    "configured number of commands");
 		return;
 	}
-	if (s->state == STATE_LOGOUT)
-		evtimer_del(s->timer);	/* re-armed once the BYE is out */
-	session_arm_autologout(s);
+	if (session_reads_commands(s))
+		session_arm_timer(s);	/* inactivity counts from here */
 	if (s->delay != NULL && session_reads_commands(s) &&
 	    (conf->command_delay.base_us > 0 ||
 	    conf->command_delay.jitter_us > 0))
@@ -600,7 +671,7 @@ session_read_cb(struct bufferevent *bev UNUSED, void *arg)
 	session_read_lines(arg, SESSION_LINES_PER_WAKEUP);
 }
 
-/* Autologout, LOGOUT's wait for the client, or DRAINING's: by state. */
+/* The state's timeout (states[]): what it ends depends on the state. */
 static void
 session_timeout_cb(evutil_socket_t fd UNUSED, short what UNUSED, void *arg)
 {
@@ -615,7 +686,7 @@ session_timeout_cb(evutil_socket_t fd UNUSED, short what UNUSED, void *arg)
 		stats.autologout++;
 		session_bye(s, CLOSE_AUTOLOGOUT, "autologout");
 		break;
-	case STATE_LOGOUT:
+	case STATE_LOGOUT_WAIT:
 		session_free(s, CLOSE_LOGOUT_TIMEOUT);
 		break;
 	case STATE_TLS_HANDSHAKE:
@@ -626,11 +697,15 @@ session_timeout_cb(evutil_socket_t fd UNUSED, short what UNUSED, void *arg)
 	case STATE_STARTTLS:
 		session_free(s, CLOSE_TLS_TIMEOUT);
 		break;
-	case STATE_GREETING:
 	case STATE_CLOSING:
+	case STATE_BYE:
 	case STATE_DRAINING:
 		session_free(s, s->close_reason);
 		break;
+	case STATE_NEW:
+	case STATE_GREETING:
+	case STATE_LOGOUT:
+		break;		/* no timer in these states */
 	}
 }
 
@@ -677,8 +752,8 @@ session_logout_flushed(struct session *s)
 			 * own; reaching a closed socket, that would be
 			 * answered with an RST, erasing our TIME_WAIT.  So
 			 * half-close and read on, as after a BYE. */
-			session_drain(s, CLOSE_LOGOUT);
-			session_drain_flushed(s);
+			s->close_reason = CLOSE_LOGOUT;
+			session_shutdown(s);
 			return;
 		}
 		session_free(s, CLOSE_LOGOUT);
@@ -691,8 +766,7 @@ session_logout_flushed(struct session *s)
 		break;
 	}
 	/* KB 319502: let the client close first so the TIME_WAIT is its. */
-	log_debug("session id=%llu peer=%s event=logout-wait", s->id, s->peer);
-	evtimer_add(s->timer, &conf->logout_timeout);
+	session_enter_state(s, STATE_LOGOUT_WAIT);
 }
 
 /*
@@ -700,17 +774,13 @@ session_logout_flushed(struct session *s)
  * our close_notify goes first: the polite close (RFC 8446 6.1), and it
  * tells the client that the BYE was all, not a truncation; it is sent
  * only here, when we close first, never after the client's FIN (see
- * session_tls_eof).
+ * session_tls_eof).  Once, on leaving BYE: a TLS bufferevent may report
+ * an empty output more than once, and a second SSL_shutdown would read,
+ * and might swallow, the client's close_notify.
  */
 static void
-session_drain_flushed(struct session *s)
+session_shutdown(struct session *s)
 {
-	/* A TLS bufferevent may report an empty output more than once; a
-	 * second SSL_shutdown would read, and might swallow, the client's
-	 * close_notify. */
-	if (s->shut_wr)
-		return;
-	s->shut_wr = 1;
 	log_debug("session id=%llu peer=%s event=shutdown-write", s->id,
 	    s->peer);
 	if (s->tls)
@@ -719,7 +789,7 @@ session_drain_flushed(struct session *s)
 		session_free(s, s->close_reason);
 		return;
 	}
-	session_arm_drain_timer(s);
+	session_enter_state(s, STATE_DRAINING);
 }
 
 /* Called whenever the output buffer has drained (low watermark 0). */
@@ -735,14 +805,17 @@ session_write_cb(struct bufferevent *bev, void *arg)
 	case STATE_LOGOUT:
 		session_logout_flushed(s);
 		break;
-	case STATE_DRAINING:
-		session_drain_flushed(s);
+	case STATE_BYE:
+		session_shutdown(s);
 		break;
 	case STATE_STARTTLS:
 		session_tls_begin(s);
 		break;
+	case STATE_NEW:
 	case STATE_TLS_HANDSHAKE:
 	case STATE_GREETING:
+	case STATE_LOGOUT_WAIT:
+	case STATE_DRAINING:
 		break;
 	case STATE_NOT_AUTHENTICATED:
 	case STATE_AUTHENTICATED:
@@ -760,7 +833,7 @@ session_write_cb(struct bufferevent *bev, void *arg)
 static void
 session_peer_eof(struct session *s)
 {
-	if (s->state == STATE_LOGOUT &&
+	if ((s->state == STATE_LOGOUT || s->state == STATE_LOGOUT_WAIT) &&
 	    conf->logout_close == LOGOUT_CLOSE_NEVER) {
 		/* Hold our side open: the client's port stays in
 		 * FIN_WAIT_2 until the logout timer closes us. */
@@ -769,7 +842,7 @@ session_peer_eof(struct session *s)
 		bufferevent_disable(s->bev, EV_READ);
 		return;
 	}
-	if (s->state == STATE_DRAINING) {
+	if (session_closing_ours(s)) {
 		/* The close was ours; flush the BYE if still queued. */
 		session_close(s, s->close_reason);
 		return;
@@ -777,7 +850,7 @@ session_peer_eof(struct session *s)
 	/* A half-closing client (nc -N) still reads: answer what
 	 * came before its FIN, then close once that is flushed. */
 	session_read_lines(s, UINT_MAX);
-	if (s->state == STATE_DRAINING)
+	if (session_closing_ours(s))
 		session_close(s, s->close_reason);
 	else
 		session_close(s, CLOSE_CLIENT_EOF);
@@ -877,13 +950,11 @@ session_tls_ready(struct session *s)
 	    s->peer, tls_version(s->bev));
 	if (s->state != STATE_TLS_HANDSHAKE)
 		return;		/* a BYE (over the limit) is on its way */
-	evtimer_del(s->timer);
 	if (!s->starttls) {
 		session_start(s);
 		return;
 	}
 	session_enter_state(s, STATE_NOT_AUTHENTICATED);
-	session_arm_autologout(s);
 }
 
 static void
@@ -973,6 +1044,26 @@ session_attach(struct session *s, struct bufferevent *bev)
 	return 0;
 }
 
+/* The socket's bufferevent, or NULL with the socket closed. */
+static struct bufferevent *
+session_transport(struct event_base *base, int fd, int tls)
+{
+	struct bufferevent	*bev;
+
+	if (tls) {
+		/* On failure libevent may have closed fd already: not again. */
+		if ((bev = tls_accept(base, fd)) == NULL)
+			log_warnx("accept: cannot make a TLS session");
+		return bev;
+	}
+	if ((bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE)) ==
+	    NULL) {
+		log_warnx("accept: cannot make a session's bufferevent");
+		close(fd);
+	}
+	return bev;
+}
+
 static struct session *
 session_alloc(struct event_base *base, int fd, const struct sockaddr *sa,
     int tls)
@@ -984,36 +1075,20 @@ session_alloc(struct event_base *base, int fd, const struct sockaddr *sa,
 		close(fd);
 		return NULL;
 	}
-	if (tls)
-		s->bev = tls_accept(base, fd);
-	else
-		s->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
-	if (s->bev == NULL && tls) {
-		/* libevent may have closed fd already: not again. */
-		log_warnx("accept: cannot make a TLS session");
-		free(s);
+	reader_init(&s->reader);
+	if ((s->bev = session_transport(base, fd, tls)) == NULL) {
+		session_teardown(s);
 		return NULL;
 	}
-	if (s->bev == NULL || session_make_events(s, base) == -1 ||
+	if (session_make_events(s, base) == -1 ||
 	    session_attach(s, s->bev) == -1) {
 		log_warnx("accept: cannot make a session's events");
-		if (s->bev != NULL)
-			bufferevent_free(s->bev);
-		else
-			close(fd);
-		if (s->timer != NULL)
-			event_free(s->timer);
-		if (s->delay != NULL)
-			event_free(s->delay);
-		if (s->lifetime != NULL)
-			event_free(s->lifetime);
-		free(s);
+		session_teardown(s);
 		return NULL;
 	}
 	s->id = next_id++;
 	s->tls = tls;
-	s->state = tls ? STATE_TLS_HANDSHAKE : STATE_GREETING;
-	reader_init(&s->reader);
+	s->state = STATE_NEW;
 	endpoint_format(sa, s->peer, sizeof(s->peer));
 	TAILQ_INSERT_TAIL(&sessions, s, entry);
 	return s;
@@ -1046,20 +1121,12 @@ session_start(struct session *s)
 	struct timeval	 tv;
 
 	if (delay_configured(&conf->greeting_delay)) {
-		if (s->state != STATE_GREETING)
-			session_enter_state(s, STATE_GREETING);
+		session_enter_state(s, STATE_GREETING);
 		tv = delay_draw(&conf->greeting_delay);
 		evtimer_add(s->delay, &tv);
 		return;
 	}
 	session_greet(s);
-}
-
-/* The handshake has this long, as a client that has not logged in. */
-static void
-session_arm_handshake(struct session *s)
-{
-	evtimer_add(s->timer, autologout_unauth);
 }
 
 void
@@ -1085,11 +1152,10 @@ session_new(struct event_base *base, int fd, const struct sockaddr *sa,
 	    s->peer, tls ? "yes" : "no");
 	if (!session_admit(s))
 		return;
-	if (tls) {
-		session_arm_handshake(s);	/* greeted once it is done */
-		return;
-	}
-	session_start(s);
+	if (tls)	/* greeted once it is done */
+		session_enter_state(s, STATE_TLS_HANDSHAKE);
+	else
+		session_start(s);
 }
 
 void
@@ -1137,5 +1203,4 @@ session_tls_begin(struct session *s)
 	s->tls = 1;
 	s->starttls = 1;
 	session_enter_state(s, STATE_TLS_HANDSHAKE);
-	session_arm_handshake(s);
 }
