@@ -1,8 +1,7 @@
-/* options.c: loadgen's options: getopt_long table, defaults, parsing,
+/* options.c: loadgen's options: the option table, defaults, its parsers,
  * checks across options, and the options as summary columns. */
 #include <sys/socket.h>
 
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,9 +12,9 @@
 #include "arrivals.h"
 #include "bind.h"
 #include "cdefs.h"
-#include "config.h"
 #include "log.h"
 #include "mailbox.h"
+#include "optable.h"
 #include "options.h"
 #include "session.h"
 #include "steps.h"
@@ -25,159 +24,7 @@
  * line limits of real servers (Dovecot: 64k, others 8k). */
 #define CRED_MAX	1024
 
-enum {
-	OPT_RATE = 256,
-	OPT_DURATION,
-	OPT_COUNT,
-	OPT_INTERVAL,
-	OPT_TIMEOUT,
-	OPT_USER,
-	OPT_PASSWORD,
-	OPT_CSV,
-	OPT_SUMMARY_CSV,
-	OPT_CLOSE,
-	OPT_SCHEDULE,
-	OPT_DRAIN,
-	OPT_DRAIN_TIMEOUT,
-	OPT_LATENCY_CSV,
-	OPT_SEED,
-	OPT_STOP_ON_FAILURE,
-	OPT_MAX_FAILURES,
-	OPT_MAX_IN_FLIGHT,
-	OPT_BIND,
-	OPT_SOURCE,
-	OPT_TARGET,
-	OPT_MAILBOXES,
-	OPT_CACHE_TTL,
-	OPT_MAILBOX_SKEW,
-	OPT_STEPS,
-	OPT_TLS,
-	OPT_TLS_CA,
-	OPT_TLS_SERVERNAME,
-	OPT_DEBUG,
-	OPT_HELP,
-	OPT_VERSION,
-};
-
-static const struct option longopts[] = {
-	{ "rate",		required_argument, NULL, OPT_RATE },
-	{ "duration",		required_argument, NULL, OPT_DURATION },
-	{ "count",		required_argument, NULL, OPT_COUNT },
-	{ "interval",		required_argument, NULL, OPT_INTERVAL },
-	{ "timeout",		required_argument, NULL, OPT_TIMEOUT },
-	{ "user",		required_argument, NULL, OPT_USER },
-	{ "password",		required_argument, NULL, OPT_PASSWORD },
-	{ "csv",		required_argument, NULL, OPT_CSV },
-	{ "summary-csv",	required_argument, NULL, OPT_SUMMARY_CSV },
-	{ "close",		required_argument, NULL, OPT_CLOSE },
-	{ "schedule",		required_argument, NULL, OPT_SCHEDULE },
-	{ "drain",		required_argument, NULL, OPT_DRAIN },
-	{ "drain-timeout",	required_argument, NULL, OPT_DRAIN_TIMEOUT },
-	{ "latency-csv",	required_argument, NULL, OPT_LATENCY_CSV },
-	{ "seed",		required_argument, NULL, OPT_SEED },
-	{ "stop-on-failure",	no_argument, NULL, OPT_STOP_ON_FAILURE },
-	{ "max-failures",	required_argument, NULL, OPT_MAX_FAILURES },
-	{ "max-in-flight",	required_argument, NULL, OPT_MAX_IN_FLIGHT },
-	{ "bind",		required_argument, NULL, OPT_BIND },
-	{ "source",		required_argument, NULL, OPT_SOURCE },
-	{ "target",		required_argument, NULL, OPT_TARGET },
-	{ "mailboxes",		required_argument, NULL, OPT_MAILBOXES },
-	{ "cache-ttl",		required_argument, NULL, OPT_CACHE_TTL },
-	{ "mailbox-skew",	required_argument, NULL, OPT_MAILBOX_SKEW },
-	{ "steps",		required_argument, NULL, OPT_STEPS },
-	{ "tls",		no_argument, NULL, OPT_TLS },
-	{ "tls-ca",		required_argument, NULL, OPT_TLS_CA },
-	{ "tls-servername",	required_argument, NULL, OPT_TLS_SERVERNAME },
-	{ "debug",		no_argument, NULL, OPT_DEBUG },
-	{ "help",		no_argument, NULL, OPT_HELP },
-	{ "version",		no_argument, NULL, OPT_VERSION },
-	{ NULL,			0, NULL, 0 },
-};
-
-static __attribute__((noreturn)) void
-usage(void)
-{
-	printf("usage: loadgen [options] ADDR:PORT\n"
-	    "ADDR is numeric (127.0.0.1, [::1]): no DNS, so a run targets\n"
-	    "exactly the address it was given.\n"
-	    "Open-loop IMAP connection churn: connect, greeting, the --steps\n"
-	    "(LOGIN, SELECT INBOX, LOGOUT by default), read the whole reply,\n"
-	    "then close first (so TIME_WAIT is ours).\n"
-	    "\n"
-	    "  --rate N            new connections per second (100)\n"
-	    "  --schedule SPEC     instead of --rate: const:200, poisson:200,\n"
-	    "                      ramp:50-2000/60s, steps:100/10s,200/10s;\n"
-	    "                      poisson: before any shape for random gaps\n"
-	    "  --seed N            seed of poisson schedules (1)\n"
-	    "  --max-in-flight N   arrivals beyond N sessions in flight are\n"
-	    "                      skipped (counted), never delayed\n"
-	    "  --stop-on-failure   stop arrivals at the first failure (exit 3)\n"
-	    "  --max-failures N    stop arrivals after N failures (exit 3)\n"
-	    "  --bind MODE         source side: none (default), addr,\n"
-	    "                      addr-no-port, range:LO-HI, explicit:LO-HI\n"
-	    "                      or explicit:LO-HI,reuseaddr\n"
-	    "  --source ADDR       source address (repeatable, round-robin)\n"
-	    "  --target ADDR:PORT  another destination (repeatable,\n"
-	    "                      round-robin with the argument)\n"
-	    "  --drain N           first wait until the namespace has fewer\n"
-	    "                      than N TIME_WAIT sockets\n"
-	    "  --drain-timeout D   give up (exit 1) after D (120s)\n"
-	    "  --duration D        arrivals during D (10s)\n"
-	    "  --count N           stop arrivals after N connections\n"
-	    "  --interval D        per-interval CSV row period (1s)\n"
-	    "  --timeout D         limit on each step: connect, greeting,\n"
-	    "                      each reply (10s)\n"
-	    "  --steps LIST        the session between greeting and close,\n"
-	    "                      in order, comma-separated: login,\n"
-	    "                      authenticate (PLAIN), select[=MAILBOX],\n"
-	    "                      examine[=MAILBOX], fetch=N (messages 1:N,\n"
-	    "                      bodies), noop, idle=DURATION, logout\n"
-	    "                      (" STEPS_DEFAULT "); starttls first\n"
-	    "                      upgrades the connection (RFC 3501 6.2.1)\n"
-	    "  --tls               TLS right after connect (port 993 style)\n"
-	    "  --tls-ca FILE       verify the server's chain against these PEM\n"
-	    "                      CAs, and its name. WITHOUT --tls-ca THE\n"
-	    "                      SERVER IS NOT VERIFIED AT ALL (any\n"
-	    "                      certificate is accepted), as load\n"
-	    "                      generators usually do\n"
-	    "  --tls-servername N  SNI, and the name the certificate must\n"
-	    "                      carry with --tls-ca; default: no SNI, and\n"
-	    "                      the target's IP address must be one of\n"
-	    "                      the certificate's IP SANs\n"
-	    "  --user U            LOGIN and AUTHENTICATE user (user)\n"
-	    "  --password P        their password (password)\n"
-	    "  --csv FILE          per-interval CSV\n"
-	    "  --summary-csv FILE  whole-run CSV, one row\n"
-	    "  --latency-csv FILE  whole-run latency percentiles, a row each\n"
-	    "  --close client|server  after LOGOUT: client sends the first FIN\n"
-	    "                      (TIME_WAIT on the client; default), or\n"
-	    "                      wait for the server's FIN\n"
-	    "  --close rst         after LOGOUT, SO_LINGER {1,0}: RST, no\n"
-	    "                      TIME_WAIT anywhere\n"
-	    "  --close no-logout   as client, without the list's logout step\n"
-	    "                      (close first right after the last reply)\n"
-	    "  --mailboxes N       KB 319502's mailbox cache: each arrival is\n"
-	    "                      a request (the list's steps after login:\n"
-	    "                      SELECT INBOX by default) for one of N\n"
-	    "                      mailboxes, on its cached connection if idle\n"
-	    "                      and younger than --cache-ttl, else on a\n"
-	    "                      new one that is then cached\n"
-	    "  --cache-ttl D       MailboxCacheTTL: a connection is closed\n"
-	    "                      (LOGOUT, --close) at age D; 0: one\n"
-	    "                      connection per request\n"
-	    "  --mailbox-skew K    uniform (default), zipf:S (0 < S <= 10) or\n"
-	    "                      round-robin (request i: mailbox i mod N)\n"
-	    "  --debug             log every session state change\n"
-	    "  --help, --version\n"
-	    "\n"
-	    "SIGINT/SIGTERM: stop arrivals, give sessions in flight 2s, write\n"
-	    "the summary, exit 0; a second signal exits 1 at once.\n"
-	    "Exit status: 0 the run ran (failures are measurements), 3 the\n"
-	    "same but --stop-on-failure or --max-failures stopped it, 1 it\n"
-	    "could not run (--drain-timeout, a system error), 2 bad input.\n"
-	    "Columns: loadgen/CSV.md.\n");
-	exit(0);
-}
+#define FIELD(f)	offsetof(struct config, f)
 
 static void
 config_defaults(struct config *cfg)
@@ -197,248 +44,268 @@ config_defaults(struct config *cfg)
 		fatalx("STEPS_DEFAULT does not parse");
 }
 
-/* Name of a long option by its value, for error messages. */
+/* A period of at least 1ms: zero would spin the timers. */
 static const char *
-option_name(int val)
+opt_period(void *cfg, const struct opt *o, const char *arg)
 {
-	const struct option	*o;
+	const char	*expected;
 
-	for (o = longopts; o->name != NULL; o++)
-		if (o->val == val)
-			return o->name;
-	return "?";
-}
-
-static void
-check(int val, const char *arg, const char *expected)
-{
-	if (expected != NULL)
-		usage_error("--%s: expected %s, got '%s'", option_name(val),
-		    expected, arg);
-}
-
-/* A duration that must be at least 1ms: zero would spin the timers. */
-static uint64_t
-opt_duration(int val, const char *arg)
-{
-	uint64_t	us = 0;
-
-	check(val, arg, parse_duration_us(arg, &us));
-	if (us < 1000)
-		check(val, arg,
-		    "a duration of at least 1ms, such as 500ms or 2s");
-	return us;
-}
-
-/* RFC 3501 9: a quoted string holds 7-bit TEXT-CHARs, no CR or LF. */
-static const char *
-opt_credential(int val, const char *arg)
-{
-	const unsigned char	*p;
-
-	/* Name the option, never echo the value: it may be a password. */
-	for (p = (const unsigned char *)arg; *p != '\0'; p++)
-		if (*p == '\r' || *p == '\n' || *p >= 0x80)
-			usage_error("--%s: expected text without CR, LF or "
-			    "8-bit bytes", option_name(val));
-	if (p - (const unsigned char *)arg > CRED_MAX)
-		usage_error("--%s: expected at most %d bytes", option_name(val),
-		    CRED_MAX);
-	return arg;
-}
-
-/* A DNS name for SNI (RFC 6066 3): letters, digits, '-' and '.'. */
-static const char *
-servername_check(const char *s)
-{
-	const char	*p;
-
-	if (*s == '\0' || strlen(s) > 253)
-		return "a host name of 1 to 253 characters";
-	for (p = s; *p != '\0'; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.'))
-			return "a host name (letters, digits, '-' and '.')";
+	if ((expected = opt_duration(cfg, o, arg)) != NULL)
+		return expected;
+	if (*OPT_FIELD(cfg, o, uint64_t) < 1000)
+		return "a duration of at least 1ms, such as 500ms or 2s";
 	return NULL;
 }
 
 /* A count of at least 1, such as 500 or 2k. */
-static uint64_t
-opt_positive(int val, const char *arg)
+static const char *
+opt_positive(void *cfg, const struct opt *o, const char *arg)
 {
-	uint64_t	n = 0;
-
-	check(val, arg, parse_count(arg, UINT32_MAX, &n));
-	if (n == 0)
-		check(val, arg, "a whole number of at least 1");
-	return n;
-}
-
-static void
-add_target(struct config *cfg, const char *what, const char *arg)
-{
+	uint64_t	*n = OPT_FIELD(cfg, o, uint64_t);
 	const char	*expected;
 
-	if (cfg->ntargets == TARGETS_MAX)
-		usage_error("%s: expected at most %d destinations", what,
-		    TARGETS_MAX);
-	if ((expected = endpoint_parse(arg, 0,
-	    &cfg->targets[cfg->ntargets])) != NULL)
-		usage_error("%s: expected %s, got '%s'", what, expected, arg);
-	cfg->ntargets++;
+	if ((expected = parse_count(arg, UINT32_MAX, n)) != NULL)
+		return expected;
+	if (*n == 0)
+		return "a whole number of at least 1";
+	return NULL;
 }
 
-static void	parse_option2(struct config *, int, char **);
-
-static void
-bad_option(int c, char **argv)
+/* RFC 3501 9: a quoted string holds 7-bit TEXT-CHARs, no CR or LF. */
+static const char *
+opt_credential(void *cfg, const struct opt *o, const char *arg)
 {
-	if (c == ':')
-		usage_error("--%s: expected an argument", option_name(optopt));
-	if (optopt >= OPT_RATE)
-		usage_error("--%s: takes no argument", option_name(optopt));
-	if (optopt != 0)
-		usage_error("unknown option '-%c' (see --help)", optopt);
-	usage_error("unknown or ambiguous option '%s' (see --help)",
-	    argv[optind - 1]);
+	const unsigned char	*p;
+	char			 why[64];
+
+	/* Name the option, never echo the value: it may be a password. */
+	for (p = (const unsigned char *)arg; *p != '\0'; p++)
+		if (*p == '\r' || *p == '\n' || *p >= 0x80)
+			optable_refuse(o, "text without CR, LF or 8-bit bytes",
+			    NULL);
+	if (p - (const unsigned char *)arg > CRED_MAX) {
+		snprintf(why, sizeof(why), "at most %d bytes", CRED_MAX);
+		optable_refuse(o, why, NULL);
+	}
+	return opt_string(cfg, o, arg);
 }
 
-static void
-parse_option(struct config *cfg, int c, char **argv)
+static const char *
+opt_seed(void *cfg, const struct opt *o, const char *arg)
+{
+	return parse_count(arg, UINT64_MAX, OPT_FIELD(cfg, o, uint64_t));
+}
+
+static const char *
+opt_rate(void *cfg, const struct opt *o, const char *arg)
+{
+	return parse_rate(arg, OPT_FIELD(cfg, o, double));
+}
+
+static const char *
+opt_schedule(void *cfg, const struct opt *o, const char *arg)
+{
+	return arrival_parse(arg, OPT_FIELD(cfg, o, struct arrival_spec));
+}
+
+static const char *
+opt_close(void *cfg, const struct opt *o, const char *arg)
 {
 	int	mode;
 
-	switch (c) {
-	case OPT_DURATION:
-		cfg->duration_us = opt_duration(c, optarg);
-		break;
-	case OPT_COUNT:
-		cfg->count = opt_positive(c, optarg);
-		break;
-	case OPT_RATE:
-		check(c, optarg, parse_rate(optarg, &cfg->rate));
-		cfg->rate_set = 1;
-		break;
-	case OPT_INTERVAL:
-		cfg->interval_us = opt_duration(c, optarg);
-		break;
-	case OPT_TIMEOUT:
-		cfg->timeout_us = opt_duration(c, optarg);
-		break;
-	case OPT_USER:
-		cfg->user = opt_credential(c, optarg);
-		break;
-	case OPT_PASSWORD:
-		cfg->password = opt_credential(c, optarg);
-		break;
-	case OPT_CSV:
-		cfg->csv_path = optarg;
-		break;
-	case OPT_SUMMARY_CSV:
-		cfg->summary_path = optarg;
-		break;
-	case OPT_CLOSE:
-		if ((mode = close_mode_parse(optarg)) == -1)
-			check(c, optarg, "client or server, rst or no-logout");
-		cfg->close = (enum close_mode)mode;
-		break;
-	case OPT_DEBUG:
-		cfg->debug = 1;
-		break;
-	default:
-		parse_option2(cfg, c, argv);
-	}
+	if ((mode = close_mode_parse(arg)) == -1)
+		return "client or server, rst or no-logout";
+	*OPT_FIELD(cfg, o, enum close_mode) = (enum close_mode)mode;
+	return NULL;
 }
 
-/* Options added after the first cut: schedules, stops, the source side. */
-static void
-parse_option2(struct config *cfg, int c, char **argv)
+static const char *
+opt_steps(void *cfg, const struct opt *o, const char *arg)
 {
-	switch (c) {
-	case OPT_SCHEDULE:
-		check(c, optarg, arrival_parse(optarg, &cfg->spec));
-		cfg->schedule_set = 1;
-		break;
-	case OPT_DRAIN:
-		cfg->drain_below = opt_positive(c, optarg);
-		break;
-	case OPT_DRAIN_TIMEOUT:
-		cfg->drain_timeout_us = opt_duration(c, optarg);
-		break;
-	case OPT_LATENCY_CSV:
-		cfg->latency_path = optarg;
-		break;
-	case OPT_SEED:
-		check(c, optarg, parse_count(optarg, UINT64_MAX, &cfg->seed));
-		break;
-	case OPT_STOP_ON_FAILURE:
-		cfg->stop_on_failure = 1;
-		break;
-	case OPT_MAX_FAILURES:
-		cfg->max_failures = opt_positive(c, optarg);
-		break;
-	case OPT_MAX_IN_FLIGHT:
-		cfg->max_in_flight = opt_positive(c, optarg);
-		break;
-	case OPT_BIND:
-		check(c, optarg, bind_parse_mode(optarg, &cfg->bind));
-		break;
-	case OPT_SOURCE:
-		check(c, optarg, bind_add_source(optarg, &cfg->bind));
-		break;
-	case OPT_TARGET:
-		add_target(cfg, "--target", optarg);
-		break;
-	case OPT_MAILBOXES:
-		check(c, optarg, parse_count(optarg, MAILBOXES_MAX,
-		    &cfg->mailboxes));
-		cfg->mailboxes_set = 1;
-		break;
-	case OPT_CACHE_TTL:
-		check(c, optarg, parse_duration_us(optarg, &cfg->cache_ttl_us));
-		cfg->cache_ttl_set = 1;
-		break;
-	case OPT_MAILBOX_SKEW:
-		check(c, optarg, mailbox_skew_parse(optarg, &cfg->skew));
-		cfg->skew_set = 1;
-		break;
-	case OPT_STEPS:
-		check(c, optarg, steps_parse(optarg, &cfg->steps));
-		break;
-	case OPT_TLS:
-		cfg->tls = 1;
-		break;
-	case OPT_TLS_CA:
-		cfg->tls_ca = optarg;
-		break;
-	case OPT_TLS_SERVERNAME:
-		check(c, optarg, servername_check(optarg));
-		cfg->tls_servername = optarg;
-		break;
-	case OPT_HELP:
-		usage();
-	case OPT_VERSION:
-		printf("loadgen %s\n", EPHEMERA_VERSION);
-		exit(0);
-	default:
-		bad_option(c, argv);
-	}
+	return steps_parse(arg, OPT_FIELD(cfg, o, struct step_list));
 }
 
+static const char *
+opt_bind(void *cfg, const struct opt *o, const char *arg)
+{
+	return bind_parse_mode(arg, OPT_FIELD(cfg, o, struct bind_config));
+}
+
+static const char *
+opt_source(void *cfg, const struct opt *o, const char *arg)
+{
+	return bind_add_source(arg, OPT_FIELD(cfg, o, struct bind_config));
+}
+
+/* --target and the argument, which options_parse then moves first. */
+static const char *
+add_target(struct config *cfg, const char *arg)
+{
+	static char	 too_many[64];
+	const char	*expected;
+
+	if (cfg->ntargets == TARGETS_MAX) {
+		snprintf(too_many, sizeof(too_many),
+		    "at most %d destinations", TARGETS_MAX);
+		return too_many;
+	}
+	if ((expected = endpoint_parse(arg, 0,
+	    &cfg->targets[cfg->ntargets])) != NULL)
+		return expected;
+	cfg->ntargets++;
+	return NULL;
+}
+
+static const char *
+opt_target(void *cfg, const struct opt *o UNUSED, const char *arg)
+{
+	return add_target(cfg, arg);
+}
+
+static const char *
+opt_mailboxes(void *cfg, const struct opt *o, const char *arg)
+{
+	return parse_count(arg, MAILBOXES_MAX, OPT_FIELD(cfg, o, uint64_t));
+}
+
+static const char *
+opt_skew(void *cfg, const struct opt *o, const char *arg)
+{
+	return mailbox_skew_parse(arg, OPT_FIELD(cfg, o, struct mailbox_skew));
+}
+
+/* A DNS name for SNI (RFC 6066 3): letters, digits, '-' and '.'. */
+static const char *
+opt_servername(void *cfg, const struct opt *o, const char *arg)
+{
+	const char	*p;
+
+	if (*arg == '\0' || strlen(arg) > 253)
+		return "a host name of 1 to 253 characters";
+	for (p = arg; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.'))
+			return "a host name (letters, digits, '-' and '.')";
+	return opt_string(cfg, o, arg);
+}
+
+static const struct opt opts[] = {
+	{ "rate", "N", opt_rate, FIELD(rate),
+	    "new connections per second (100)" },
+	{ "schedule", "SPEC", opt_schedule, FIELD(spec),
+	    "instead of --rate: const:200, poisson:200, ramp:50-2000/60s, "
+	    "steps:100/10s,200/10s; poisson: before any shape for random "
+	    "gaps" },
+	{ "seed", "N", opt_seed, FIELD(seed),
+	    "seed of poisson schedules (1)" },
+	{ "duration", "D", opt_period, FIELD(duration_us),
+	    "arrivals during D (10s)" },
+	{ "count", "N", opt_positive, FIELD(count),
+	    "stop arrivals after N connections" },
+	{ "max-in-flight", "N", opt_positive, FIELD(max_in_flight),
+	    "arrivals beyond N sessions in flight are skipped (counted), "
+	    "never delayed" },
+	{ "stop-on-failure", NULL, opt_flag, FIELD(stop_on_failure),
+	    "stop arrivals at the first failure (exit 3)" },
+	{ "max-failures", "N", opt_positive, FIELD(max_failures),
+	    "stop arrivals after N failures (exit 3)" },
+	{ "steps", "LIST", opt_steps, FIELD(steps),
+	    "the session between greeting and close, in order, "
+	    "comma-separated: login, authenticate (PLAIN), select[=MAILBOX], "
+	    "examine[=MAILBOX], fetch=N (messages 1:N, bodies), noop, "
+	    "idle=DURATION, logout (" STEPS_DEFAULT "); starttls first "
+	    "upgrades the connection (RFC 3501 6.2.1)" },
+	{ "close", "MODE", opt_close, FIELD(close),
+	    "after the session: client sends the first FIN (TIME_WAIT on the "
+	    "client; default); server waits for the server's FIN; rst: "
+	    "SO_LINGER {1,0}, an RST, no TIME_WAIT anywhere; no-logout: as "
+	    "client, without the list's logout step (close first right after "
+	    "the last reply)" },
+	{ "timeout", "D", opt_period, FIELD(timeout_us),
+	    "limit on each step: connect, greeting, each reply (10s)" },
+	{ "tls", NULL, opt_flag, FIELD(tls),
+	    "TLS right after connect (port 993 style)" },
+	{ "tls-ca", "FILE", opt_string, FIELD(tls_ca),
+	    "verify the server's chain against these PEM CAs, and its name. "
+	    "WITHOUT --tls-ca THE SERVER IS NOT VERIFIED AT ALL (any "
+	    "certificate is accepted), as load generators usually do" },
+	{ "tls-servername", "NAME", opt_servername, FIELD(tls_servername),
+	    "SNI, and the name the certificate must carry with --tls-ca; "
+	    "default: no SNI, and the target's IP address must be one of the "
+	    "certificate's IP SANs" },
+	{ "user", "U", opt_credential, FIELD(user),
+	    "LOGIN and AUTHENTICATE user (user)" },
+	{ "password", "P", opt_credential, FIELD(password),
+	    "their password (password)" },
+	{ "bind", "MODE", opt_bind, FIELD(bind),
+	    "source side: none (default), addr, addr-no-port, range:LO-HI, "
+	    "explicit:LO-HI or explicit:LO-HI,reuseaddr" },
+	{ "source", "ADDR", opt_source, FIELD(bind),
+	    "source address (repeatable, round-robin)" },
+	{ "target", "ADDR:PORT", opt_target, 0,
+	    "another destination (repeatable, round-robin with the "
+	    "argument)" },
+	{ "drain", "N", opt_positive, FIELD(drain_below),
+	    "first wait until the namespace has fewer than N TIME_WAIT "
+	    "sockets" },
+	{ "drain-timeout", "D", opt_period, FIELD(drain_timeout_us),
+	    "give up (exit 1) after D (120s)" },
+	{ "interval", "D", opt_period, FIELD(interval_us),
+	    "per-interval CSV row period (1s)" },
+	{ "csv", "FILE", opt_string, FIELD(csv_path),
+	    "per-interval CSV" },
+	{ "summary-csv", "FILE", opt_string, FIELD(summary_path),
+	    "whole-run CSV, one row" },
+	{ "latency-csv", "FILE", opt_string, FIELD(latency_path),
+	    "whole-run latency percentiles, a row each" },
+	{ "mailboxes", "N", opt_mailboxes, FIELD(mailboxes),
+	    "KB 319502's mailbox cache: each arrival is a request (the list's "
+	    "steps after login: SELECT INBOX by default) for one of N "
+	    "mailboxes, on its cached connection if idle and younger than "
+	    "--cache-ttl, else on a new one that is then cached" },
+	/* 0 too: one connection per request. */
+	{ "cache-ttl", "D", opt_duration, FIELD(cache_ttl_us),
+	    "MailboxCacheTTL: a connection is closed (LOGOUT, --close) at "
+	    "age D; 0: one connection per request" },
+	{ "mailbox-skew", "K", opt_skew, FIELD(skew),
+	    "uniform (default), zipf:S (0 < S <= 10) or round-robin "
+	    "(request i: mailbox i mod N)" },
+	{ "debug", NULL, opt_flag, FIELD(debug),
+	    "log every session state change" },
+};
+
+static const struct optable optable = {
+	"loadgen",
+	"usage: loadgen [options] ADDR:PORT\n"
+	"ADDR is numeric (127.0.0.1, [::1]): no DNS, so a run targets\n"
+	"exactly the address it was given.\n"
+	"Open-loop IMAP connection churn: connect, greeting, the --steps\n"
+	"(LOGIN, SELECT INBOX, LOGOUT by default), read the whole reply,\n"
+	"then close first (so TIME_WAIT is ours).\n"
+	"\n",
+	"\n"
+	"SIGINT/SIGTERM: stop arrivals, give sessions in flight 2s, write\n"
+	"the summary, exit 0; a second signal exits 1 at once.\n"
+	"Exit status: 0 the run ran (failures are measurements), 3 the\n"
+	"same but --stop-on-failure or --max-failures stopped it, 1 it\n"
+	"could not run (--drain-timeout, a system error), 2 bad input.\n"
+	"Columns: loadgen/CSV.md.\n",
+	opts, nitems(opts),
+};
 /* The mailbox cache's options go together. */
 static void
 check_cache(const struct config *cfg)
 {
 	if (cfg->mailboxes == 0) {
-		if (cfg->cache_ttl_set)
+		if (optable_given(&optable, "cache-ttl"))
 			usage_error("--cache-ttl: expected --mailboxes N "
 			    "(N >= 1) too");
-		if (cfg->skew_set)
+		if (optable_given(&optable, "mailbox-skew"))
 			usage_error("--mailbox-skew: expected --mailboxes N "
 			    "(N >= 1) too");
 		return;
 	}
-	if (!cfg->cache_ttl_set)
+	if (!optable_given(&optable, "cache-ttl"))
 		usage_error("--mailboxes: expected --cache-ttl too, such as "
 		    "--cache-ttl 0 or --cache-ttl 60s");
 	/* A request is the list's mailbox steps, after the login. */
@@ -475,9 +342,6 @@ check_config(struct config *cfg)
 	const char	*why;
 	int		 family = cfg->targets[0].ss.ss_family, i;
 
-	if (cfg->ntargets > TARGETS_MAX)
-		usage_error("--target: expected at most %d destinations",
-		    TARGETS_MAX);
 	if (cfg->latency_path != NULL &&
 	    ((cfg->csv_path != NULL &&
 	    strcmp(cfg->latency_path, cfg->csv_path) == 0) ||
@@ -485,10 +349,11 @@ check_config(struct config *cfg)
 	    strcmp(cfg->latency_path, cfg->summary_path) == 0)))
 		usage_error("--latency-csv: expected a file other than --csv "
 		    "and --summary-csv, got '%s'", cfg->latency_path);
-	if (cfg->rate_set && cfg->schedule_set)
+	if (optable_given(&optable, "rate") &&
+	    optable_given(&optable, "schedule"))
 		usage_error("--schedule: expected either --rate or --schedule, "
 		    "not both");
-	if (!cfg->schedule_set)
+	if (!optable_given(&optable, "schedule"))
 		arrival_const(&cfg->spec, cfg->rate);
 	for (i = 0; i < cfg->ntargets; i++)
 		if (cfg->targets[i].ss.ss_family != family)
@@ -507,29 +372,35 @@ check_config(struct config *cfg)
 	check_cache(cfg);
 }
 
+
+/* The argument: the first destination, before every --target. */
+static void
+add_operand(struct config *cfg, const char *arg)
+{
+	struct endpoint	 ep;
+	const char	*expected;
+
+	if ((expected = add_target(cfg, arg)) != NULL)
+		usage_error("ADDR:PORT: expected %s, got '%s'", expected, arg);
+	ep = cfg->targets[cfg->ntargets - 1];
+	memmove(&cfg->targets[1], &cfg->targets[0],
+	    sizeof(ep) * (size_t)(cfg->ntargets - 1));
+	cfg->targets[0] = ep;
+}
+
 void
 options_parse(struct config *cfg, int argc, char **argv)
 {
-	const char	*expected;
-	int		 c;
+	int	first;
 
 	config_defaults(cfg);
-	opterr = 0;	/* our own one-line messages */
-	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1)
-		parse_option(cfg, c, argv);
+	first = optable_parse(&optable, cfg, argc, argv);
 	/* More destinations come with --target; the argument is the first. */
-	if (argc - optind > 1 || (argc - optind == 0 && cfg->ntargets == 0))
+	if (argc - first > 1 || (argc - first == 0 && cfg->ntargets == 0))
 		usage_error("expected one ADDR:PORT argument, got %d (see "
-		    "--help)", argc - optind);
-	if (argc - optind == 1) {
-		memmove(&cfg->targets[1], &cfg->targets[0],
-		    sizeof(cfg->targets[0]) * (size_t)cfg->ntargets);
-		cfg->ntargets++;
-		if ((expected = endpoint_parse(argv[optind], 0,
-		    &cfg->targets[0])) != NULL)
-			usage_error("ADDR:PORT: expected %s, got '%s'",
-			    expected, argv[optind]);
-	}
+		    "--help)", argc - first);
+	if (argc - first == 1)
+		add_operand(cfg, argv[first]);
 	endpoint_format((struct sockaddr *)&cfg->targets[0].ss,
 	    cfg->target_str, sizeof(cfg->target_str));
 	check_config(cfg);

@@ -19,9 +19,7 @@ struct config {
 	int		 ntargets;
 	char		 target_str[ENDPOINT_STRLEN];	/* the first */
 	double		 rate;
-	int		 rate_set;
 	struct arrival_spec spec;
-	int		 schedule_set;
 	uint64_t	 seed;
 	uint64_t	 max_in_flight;	/* 0: no cap */
 	uint64_t	 max_failures;	/* 0: no limit */
@@ -41,11 +39,8 @@ struct config {
 	uint64_t	 drain_below;	/* --drain: 0 when off */
 	uint64_t	 drain_timeout_us;
 	uint64_t	 mailboxes;	/* --mailboxes: 0 when off */
-	int		 mailboxes_set;
 	uint64_t	 cache_ttl_us;	/* --cache-ttl */
-	int		 cache_ttl_set;
 	struct mailbox_skew skew;	/* --mailbox-skew */
-	int		 skew_set;
 	int		 tls;		/* --tls */
 	const char	*tls_ca;
 	const char	*tls_servername;
