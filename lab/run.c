@@ -107,8 +107,6 @@ static void
 write_env(const struct scenario *sc, const struct lab_bins *bins,
     const char *dir, const char *mode)
 {
-	static const char *const kinds[] = { "fake-imapd", "dovecot",
-	    "command" };
 	struct utsname	u;
 	char		path[LAB_PATH_MAX], val[128];
 	FILE		*fp;
@@ -137,7 +135,7 @@ write_env(const struct scenario *sc, const struct lab_bins *bins,
 	fprintf(fp, "inih_build_version=%s\n", INIH_BUILD_VERSION);
 	fprintf(fp, "libmnl_build_version=%s\n", LIBMNL_BUILD_VERSION);
 	env_program(fp, "gnuplot_version", "gnuplot", "--version");
-	fprintf(fp, "server_kind=%s\n", kinds[sc->kind]);
+	fprintf(fp, "server_kind=%s\n", server_kind_name(sc->kind));
 	if (sc->kind == SERVER_DOVECOT)
 		env_program(fp, "dovecot_version", "dovecot", "--version");
 	fclose(fp);
@@ -190,7 +188,7 @@ start_server(const struct scenario *sc, const char *dir,
 		args_add(&a, sc->listen[i]);
 	}
 	args_add(&a, "--logout-close");
-	args_add(&a, sc->logout_close);
+	args_add(&a, logout_close_name(sc->logout_close));
 	args_add(&a, "--ready-fd");
 	args_add(&a, "3");
 	/* The scenario's own options last; fake-imapd itself refuses bad
@@ -257,7 +255,7 @@ start_loadgen(const struct scenario *sc, const struct lab_plan *plan,
 	args_add(&a, "--summary-csv");
 	args_add(&a, sum);
 	args_add(&a, "--close");
-	args_add(&a, sc->close);
+	args_add(&a, close_mode_name(sc->close));
 	if (sc->mailboxes > 0) {
 		/* The article's MailboxCacheTTL, scaled like every duration. */
 		snprintf(mailboxes, sizeof(mailboxes), "%llu",

@@ -53,7 +53,7 @@ START_TEST(full_scenario)
 	ck_assert_int_eq(scenario_load(path, &sc, err, sizeof(err)), 0);
 	ck_assert_str_eq(sc.description, "small");
 	ck_assert_uint_eq(scenario_ports(&sc), 100);
-	ck_assert_str_eq(sc.logout_close, "server");
+	ck_assert_int_eq(sc.logout_close, LOGOUT_CLOSE_SERVER);
 	ck_assert_double_eq(sc.rate, 200);
 	ck_assert_uint_eq(sc.duration_us, 2000000);
 	ck_assert_uint_eq(sc.timeout_us, 500000);
@@ -80,7 +80,8 @@ START_TEST(defaults_are_linux)
 	ck_assert_uint_eq(sc.port_hi, 60999);
 	ck_assert_int_eq(sc.nlisten, 1);
 	ck_assert_str_eq(sc.listen[0], "127.0.0.1:1143");
-	ck_assert_str_eq(sc.logout_close, "client");
+	ck_assert_int_eq(sc.logout_close, LOGOUT_CLOSE_CLIENT);
+	ck_assert_int_eq(sc.close, CLOSE_CLIENT);
 	ck_assert_int_eq(sc.expect, OUTCOME_ANY);
 	ck_assert_int_eq(sc.expect_completed, -1);
 }
