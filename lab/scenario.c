@@ -15,7 +15,6 @@
 #include "cdefs.h"
 #include "cmdline.h"
 #include "log.h"
-#include "model.h"
 #include "scenario.h"
 #include "steps.h"
 #include "units.h"
@@ -627,11 +626,11 @@ scenario_check_keys(const struct parse_ctx *ctx, int *line)
 	return NULL;
 }
 
-/* Checks that need every key: combinations that cannot work. */
+/* Checks that need every key: combinations that cannot work.  Those
+ * that need the model are model_check()'s. */
 static const char *
 scenario_check(const struct scenario *sc)
 {
-	struct lab_plan	plan;
 	struct endpoint	ep;
 	unsigned	port;
 	int		i, j;
@@ -674,16 +673,7 @@ scenario_check(const struct scenario *sc)
 	if (sc->expect == OUTCOME_HOLDS && (sc->expect_errno[0] != '\0' ||
 	    sc->expect_first_failure.kind != EXPECT_OFF))
 		return "[expect] a first failure contradicts outcome = holds";
-	if (sc->expect_first_failure.kind == EXPECT_PREDICTED &&
-	    model_first_failure_s(sc) < 0)
-		return "[expect] first_failure = predicted, but the model "
-		    "predicts no failure for this load";
-	if (sc->expect_time_wait.kind == EXPECT_PREDICTED &&
-	    model_time_wait_end(sc) < 0)
-		return "[expect] time_wait = predicted, but the model has no "
-		    "prediction here (the server closes first, or tcp_tw_reuse "
-		    "recycles more than the even ports)";
-	return model_plan(sc, &plan);
+	return NULL;
 }
 
 int

@@ -7,6 +7,10 @@
 
 #include "arrivals.h"
 
+/* Linux keeps a closed connection in TIME_WAIT for a fixed 60 s
+ * (TCP_TIMEWAIT_LEN): a scenario's default, the model's native case. */
+#define LINUX_TIME_WAIT_US	60000000ULL
+
 enum server_kind {
 	SERVER_FAKE_IMAPD,	/* the bundled server, started with --ready-fd */
 	SERVER_DOVECOT,		/* Debian's Dovecot with a configuration of ours */
@@ -51,8 +55,8 @@ struct expect_number {
 
 /*
  * A scenario as written: every time and rate is the MODELLED system's
- * (the article's 240 s TIME_WAIT, 16 connections/s).  model.h maps them
- * onto the lab's kernel.
+ * (the article's 240 s TIME_WAIT, 16 connections/s).  model_check()
+ * maps them onto the lab's kernel.
  */
 struct scenario {
 	char		 path[512];
@@ -104,7 +108,8 @@ struct scenario {
 	struct expect_number	 expect_time_wait;	/* sockets at the end */
 };
 
-/* Parse `path`.  On error returns -1 with "file:line: what" in err. */
+/* Parse `path` and check what needs no model (model_check does the
+ * rest).  On error returns -1 with "file:line: what" in err. */
 int	scenario_load(const char *path, struct scenario *sc, char *err,
 	    size_t errsz);
 
