@@ -245,10 +245,10 @@ even_ports(unsigned lo, unsigned hi)
 	return hi / 2 - (lo - 1) / 2;
 }
 
-/* The kernel's TIME_WAIT count at the end of the run in the lab `plan`
- * (NULL: the scenario has none), or -1 (struct plan). */
+/* The kernel's TIME_WAIT count at the end of the run in `lab` (NULL:
+ * the scenario cannot run there), or -1 (struct plan). */
 static int64_t
-time_wait_end(const struct scenario *sc, const struct lab_plan *plan)
+time_wait_end(const struct scenario *sc, const struct lab_plan *lab)
 {
 	double	tw, cap;
 
@@ -258,27 +258,27 @@ time_wait_end(const struct scenario *sc, const struct lab_plan *plan)
 		return 0;
 	/* With the cache, when connections close depends on the TTL timers:
 	 * not modelled here. */
-	if (!scenario_client_closes(sc) || cache_on(sc) || plan == NULL)
+	if (!scenario_client_closes(sc) || cache_on(sc) || lab == NULL)
 		return -1;
 	/* The kernel keeps every TIME_WAIT socket 60 s unless a reuse takes
 	 * its port, so its count is the ports touched in the last 60 s of
 	 * lab time: Little's law, capped by the range. */
-	cap = sc->nlisten * (double)(plan->port_hi - plan->port_lo + 1);
-	if (plan->tw_reuse != 0) {
+	cap = sc->nlisten * (double)(lab->port_hi - lab->port_lo + 1);
+	if (lab->tw_reuse != 0) {
 		/* With reuse, connect() takes an old TIME_WAIT even port before
 		 * any odd one: while the modelled occupancy fits in the even
 		 * ports, the odd ones are never touched. */
-		cap = sc->nlisten * (double)even_ports(plan->port_lo,
-		    plan->port_hi);
-		if (plan->rate * plan->time_wait_us / 1e6 >= cap)
+		cap = sc->nlisten * (double)even_ports(lab->port_lo,
+		    lab->port_hi);
+		if (lab->rate * lab->time_wait_us / 1e6 >= cap)
 			return -1;
 	}
 	/* Past tcp_max_tw_buckets the kernel destroys a new TIME_WAIT
 	 * socket at once (TCPTimeWaitOverflow), and its port is free. */
-	if (plan->max_tw_buckets >= 0 && plan->max_tw_buckets < cap)
-		cap = (double)plan->max_tw_buckets;
+	if (lab->max_tw_buckets >= 0 && lab->max_tw_buckets < cap)
+		cap = (double)lab->max_tw_buckets;
 	/* The connections of the run's last 60 s (all of a shorter run). */
-	tw = window_count(&plan->schedule, LINUX_TIME_WAIT_US, plan->duration_us);
+	tw = window_count(&lab->schedule, LINUX_TIME_WAIT_US, lab->duration_us);
 	return (int64_t)llround(tw < cap ? tw : cap);
 }
 

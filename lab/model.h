@@ -43,7 +43,9 @@ struct plan {
 	/* the first time t at which the connections opened in the last
 	 * TIME_WAIT, N(t) - N(t - TW) with N the schedule's expected
 	 * arrivals, exceed the ports of every destination: ports / r for a
-	 * constant rate r above capacity; model seconds, -1: none in the run */
+	 * constant rate r above capacity; found exactly (to 1e-6 model
+	 * seconds or better) in a bounded number of steps; model seconds,
+	 * -1: none in the run */
 	double		 first_failure_s;
 	/* the kernel's TIME_WAIT socket count at the end of the run; -1: no
 	 * simple prediction (the server closes first, or reuse recycles

@@ -96,8 +96,7 @@ write_script(const struct scenario *sc, const struct plan *plan,
 	int		model;
 
 	snprintf(csv, sizeof(csv), "%s/loadgen.csv", dir);
-	if (find_columns(csv, &c) == -1 ||
-	    (fp = fopen(path, "w")) == NULL)
+	if (find_columns(csv, &c) == -1 || (fp = fopen(path, "w")) == NULL)
 		return -1;
 	fprintf(fp, "# plot.gp: made by ephemera for %s; gnuplot plot.gp\n"
 	    "set datafile separator ','\n"

@@ -657,7 +657,8 @@ scenario_check(const struct scenario *sc)
 	if (sc->logout_close == LOGOUT_CLOSE_NEVER && sc->close != CLOSE_CLIENT)
 		return "[server] logout_close = never needs [load] close = "
 		    "client: the client's FIN is what the server then ignores";
-	if (sc->kind == SERVER_DOVECOT && sc->logout_close != LOGOUT_CLOSE_SERVER)
+	if (sc->kind == SERVER_DOVECOT &&
+	    sc->logout_close != LOGOUT_CLOSE_SERVER)
 		return "[server] kind = dovecot closes first after LOGOUT, as "
 		    "RFC 3501 says: set logout_close = server";
 	if (sc->kind == SERVER_DOVECOT && sc->server_options[0] != '\0')
