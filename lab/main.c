@@ -203,7 +203,8 @@ tally_add(struct tally *t, const struct scenario *sc,
 
 /* The spread of repeated runs against the model (--repeat). */
 static void
-tally_print(const struct scenario *scs, const struct tally *ts, int n)
+tally_print(const struct scenario *scs, const struct plan *plans,
+    const struct tally *ts, int n)
 {
 	double	pred;
 	int	i;
@@ -214,7 +215,7 @@ tally_print(const struct scenario *scs, const struct tally *ts, int n)
 		const struct tally	*t = &ts[i];
 		char			 first[32] = "-", err[16] = "-";
 
-		pred = model_first_failure_s(&scs[i]);
+		pred = plans[i].first_failure_s;
 		if (t->failed_runs > 0)
 			snprintf(first, sizeof(first), "%.3f..%.3fs",
 			    t->first_min, t->first_max);
@@ -231,7 +232,8 @@ tally_print(const struct scenario *scs, const struct tally *ts, int n)
 /* One scenario: run it, judge it, print its row.  Returns an exit code. */
 static int
 run_one(const struct config *cf, const struct lab_bins *bins,
-    const struct scenario *sc, int *interrupted, struct tally *t)
+    const struct scenario *sc, const struct plan *plan, int *interrupted,
+    struct tally *t)
 {
 	struct observed	 obs;
 	enum run_status	 st;
@@ -243,7 +245,7 @@ run_one(const struct config *cf, const struct lab_bins *bins,
 	snprintf(path, sizeof(path), "%s/scenario.ini", dir);
 	if (copy_file(sc->path, path) == -1)
 		log_warn("copy %s to %s", sc->path, path);
-	st = run_scenario(sc, dir, bins, err, sizeof(err));
+	st = run_scenario(sc, plan, dir, bins, err, sizeof(err));
 	if (st == RUN_ERROR) {
 		log_warnx("%s: %s", sc->name, err);
 		return EXIT_ERROR;
@@ -254,18 +256,18 @@ run_one(const struct config *cf, const struct lab_bins *bins,
 		log_warnx("%s: %s", sc->name, err);
 		return EXIT_ERROR;
 	}
-	held = report_judge(sc, &obs, why, sizeof(why));
+	held = report_judge(sc, plan, &obs, why, sizeof(why));
 	if (!*interrupted)
 		tally_add(t, sc, &obs, held);
-	report_table_row(stdout, sc, &obs, *interrupted ? "interrupted" :
+	report_table_row(stdout, sc, plan, &obs, *interrupted ? "interrupted" :
 	    held ? "held" : "NOT HELD");
 	if (!held)
 		printf("  why: %s\n", why);
-	report_notes(stdout, sc);
+	report_notes(stdout, sc, plan);
 	printf("  results: %s/\n", dir);
 	fflush(stdout);
-	report_write(dir, sc, &obs, held, why);
-	if (plot_run(sc, dir, err, sizeof(err)) == -1)
+	report_write(dir, sc, plan, &obs, held, why);
+	if (plot_run(sc, plan, dir, err, sizeof(err)) == -1)
 		log_warnx("%s: no plot: %s", sc->name, err);
 	else
 		printf("  plot: %s/plot.png\n", dir);
@@ -274,15 +276,21 @@ run_one(const struct config *cf, const struct lab_bins *bins,
 	return held ? EXIT_HELD : EXIT_NOT_HELD;
 }
 
+/* Every scenario and its plan, computed here once for every run, table
+ * and plot of it. */
 static int
-load_all(char **paths, int n, struct scenario *scs)
+load_all(char **paths, int n, struct scenario *scs, struct plan *plans)
 {
-	char	err[512];
-	int	i, bad = 0;
+	char		 err[512];
+	const char	*why;
+	int		 i, bad = 0;
 
 	for (i = 0; i < n; i++)
 		if (scenario_load(paths[i], &scs[i], err, sizeof(err)) == -1) {
 			log_warnx("%s", err);
+			bad++;
+		} else if ((why = model_check(&scs[i], &plans[i])) != NULL) {
+			log_warnx("%s: %s", paths[i], why);
 			bad++;
 		}
 	return bad ? -1 : 0;
@@ -292,16 +300,19 @@ static int
 cmd_run(const struct config *cf, char **paths, int n)
 {
 	struct scenario	*scs;
+	struct plan	*plans;
 	struct tally	*ts;
 	struct lab_bins	 bins;
 	char		 self[LAB_PATH_MAX];
 	int		 i, k, rc, worst = EXIT_HELD, interrupted = 0;
 
 	if ((scs = calloc((size_t)n, sizeof(*scs))) == NULL ||
+	    (plans = calloc((size_t)n, sizeof(*plans))) == NULL ||
 	    (ts = calloc((size_t)n, sizeof(*ts))) == NULL)
 		fatal("calloc");
-	if (load_all(paths, n, scs) == -1) {
+	if (load_all(paths, n, scs, plans) == -1) {
 		free(scs);
+		free(plans);
 		free(ts);
 		return EXIT_ERROR;
 	}
@@ -312,15 +323,17 @@ cmd_run(const struct config *cf, char **paths, int n)
 	report_table_header(stdout);
 	for (k = 0; k < cf->repeat && !interrupted; k++)
 		for (i = 0; i < n && !interrupted; i++) {
-			rc = run_one(cf, &bins, &scs[i], &interrupted, &ts[i]);
+			rc = run_one(cf, &bins, &scs[i], &plans[i],
+			    &interrupted, &ts[i]);
 			if (rc > worst)
 				worst = rc;
 		}
 	if (interrupted)
 		log_warnx("interrupted: later runs were not made");
 	if (cf->repeat > 1)
-		tally_print(scs, ts, n);
+		tally_print(scs, plans, ts, n);
 	free(scs);
+	free(plans);
 	free(ts);
 	return worst;
 }
@@ -329,21 +342,23 @@ static int
 cmd_check(char **paths, int n)
 {
 	struct scenario	*scs;
+	struct plan	*plans;
 	int		 i, rc;
 
 	if (n == 0)
 		usage_error("check: expected at least one SCENARIO.ini");
-	if ((scs = calloc((size_t)n, sizeof(*scs))) == NULL)
+	if ((scs = calloc((size_t)n, sizeof(*scs))) == NULL ||
+	    (plans = calloc((size_t)n, sizeof(*plans))) == NULL)
 		fatal("calloc");
-	rc = load_all(paths, n, scs);
+	rc = load_all(paths, n, scs, plans);
 	for (i = 0; rc == 0 && i < n; i++) {
 		char	cap[48], offered[ARRIVAL_SPEC_STRLEN];
 
-		if (model_capacity(&scs[i]) < 0)
+		if (plans[i].capacity < 0)
 			snprintf(cap, sizeof(cap), "unbounded");
 		else
 			snprintf(cap, sizeof(cap), "%.1f/s",
-			    model_capacity(&scs[i]));
+			    plans[i].capacity);
 		if (scs[i].has_schedule)
 			arrival_format(&scs[i].schedule, offered,
 			    sizeof(offered));
@@ -354,6 +369,7 @@ cmd_check(char **paths, int n)
 		    paths[i], scenario_ports(&scs[i]), cap, offered);
 	}
 	free(scs);
+	free(plans);
 	return rc == 0 ? EXIT_HELD : EXIT_ERROR;
 }
 

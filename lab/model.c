@@ -7,12 +7,18 @@
 #include "arrivals.h"
 #include "model.h"
 
+/* tcp_tw_reuse_delay may shorten Linux's TIME_WAIT (LINUX_TIME_WAIT_US)
+ * to 1 ms. */
+#define TW_REUSE_DELAY_MIN_MS	1
+#define TW_REUSE_DELAY_MAX_MS	60000
+
 /* Where the window count may change its formula: the schedule's own
  * edges, each of them one TIME_WAIT later, and the run's end. */
 #define MAX_BREAKS	(2 * (ARRIVAL_STEPS_MAX + 2) + 1)
 
-double
-model_capacity(const struct scenario *sc)
+/* ports / TIME_WAIT for each destination, or -1 (struct plan). */
+static double
+capacity(const struct scenario *sc)
 {
 	/* A client that holds no TIME_WAIT, or TIME_WAIT past the bucket
 	 * limit, keeps no port: no such limit. */
@@ -26,18 +32,19 @@ model_capacity(const struct scenario *sc)
 	    (sc->time_wait_us / 1e6);
 }
 
-int
-model_cache_on(const struct scenario *sc)
+static int
+cache_on(const struct scenario *sc)
 {
 	return sc->mailboxes > 0 && sc->cache_ttl_us > 0;
 }
 
-double
-model_connection_rate(const struct scenario *sc)
+/* New connections per model second (struct plan). */
+static double
+connection_rate(const struct scenario *sc)
 {
 	double	gap, ttl, period;
 
-	if (!model_cache_on(sc))
+	if (!cache_on(sc))
 		return sc->rate;
 	/* Each mailbox is asked every N / rate seconds; its connection is
 	 * reused until it is T old, then the next request opens a new one:
@@ -55,8 +62,8 @@ model_connection_rate(const struct scenario *sc)
 static void
 connection_schedule(const struct scenario *sc, struct arrival_spec *sp)
 {
-	if (model_cache_on(sc))
-		arrival_const(sp, model_connection_rate(sc));
+	if (cache_on(sc))
+		arrival_const(sp, connection_rate(sc));
 	else
 		*sp = sc->schedule;
 }
@@ -194,8 +201,9 @@ first_excess(const struct arrival_spec *sp, uint64_t tw, double cap,
 	return -1;
 }
 
-double
-model_first_failure_s(const struct scenario *sc)
+/* The first failure in model seconds, or -1 (struct plan). */
+static double
+first_failure_s(const struct scenario *sc)
 {
 	struct arrival_spec	sp;
 	double			t;
@@ -203,7 +211,7 @@ model_first_failure_s(const struct scenario *sc)
 	/* Only the side that closes first holds TIME_WAIT; a client that
 	 * waits for the server's close keeps no port.  Past the bucket limit
 	 * TIME_WAIT sockets vanish and their ports with them. */
-	if (!scenario_client_closes(sc) || model_capacity(sc) < 0)
+	if (!scenario_client_closes(sc) || capacity(sc) < 0)
 		return -1;
 	/* No port comes back within one TIME_WAIT: the range runs out when
 	 * the connections of the last TIME_WAIT outnumber the ports (each
@@ -237,11 +245,12 @@ even_ports(unsigned lo, unsigned hi)
 	return hi / 2 - (lo - 1) / 2;
 }
 
-int64_t
-model_time_wait_end(const struct scenario *sc)
+/* The kernel's TIME_WAIT count at the end of the run in `lab` (NULL:
+ * the scenario cannot run there), or -1 (struct plan). */
+static int64_t
+time_wait_end(const struct scenario *sc, const struct lab_plan *lab)
 {
-	struct lab_plan	plan;
-	double		tw, cap;
+	double	tw, cap;
 
 	/* The server's TIME_WAIT sockets are recycled by SYNs from reused
 	 * client ports: their count is no simple function of the load. */
@@ -249,28 +258,27 @@ model_time_wait_end(const struct scenario *sc)
 		return 0;
 	/* With the cache, when connections close depends on the TTL timers:
 	 * not modelled here. */
-	if (!scenario_client_closes(sc) || model_cache_on(sc) ||
-	    model_plan(sc, &plan) != NULL)
+	if (!scenario_client_closes(sc) || cache_on(sc) || lab == NULL)
 		return -1;
 	/* The kernel keeps every TIME_WAIT socket 60 s unless a reuse takes
 	 * its port, so its count is the ports touched in the last 60 s of
 	 * lab time: Little's law, capped by the range. */
-	cap = sc->nlisten * (double)(plan.port_hi - plan.port_lo + 1);
-	if (plan.tw_reuse != 0) {
+	cap = sc->nlisten * (double)(lab->port_hi - lab->port_lo + 1);
+	if (lab->tw_reuse != 0) {
 		/* With reuse, connect() takes an old TIME_WAIT even port before
 		 * any odd one: while the modelled occupancy fits in the even
 		 * ports, the odd ones are never touched. */
-		cap = sc->nlisten * (double)even_ports(plan.port_lo,
-		    plan.port_hi);
-		if (plan.rate * plan.time_wait_us / 1e6 >= cap)
+		cap = sc->nlisten * (double)even_ports(lab->port_lo,
+		    lab->port_hi);
+		if (lab->rate * lab->time_wait_us / 1e6 >= cap)
 			return -1;
 	}
 	/* Past tcp_max_tw_buckets the kernel destroys a new TIME_WAIT
 	 * socket at once (TCPTimeWaitOverflow), and its port is free. */
-	if (plan.max_tw_buckets >= 0 && plan.max_tw_buckets < cap)
-		cap = (double)plan.max_tw_buckets;
+	if (lab->max_tw_buckets >= 0 && lab->max_tw_buckets < cap)
+		cap = (double)lab->max_tw_buckets;
 	/* The connections of the run's last 60 s (all of a shorter run). */
-	tw = window_count(&plan.schedule, LINUX_TIME_WAIT_US, plan.duration_us);
+	tw = window_count(&lab->schedule, LINUX_TIME_WAIT_US, lab->duration_us);
 	return (int64_t)llround(tw < cap ? tw : cap);
 }
 
@@ -298,8 +306,9 @@ scale_schedule(const struct arrival_spec *in, double mul, double s,
 	return 0;
 }
 
-const char *
-model_plan(const struct scenario *sc, struct lab_plan *plan)
+/* The scenario in the lab (model_check in model.h), or why it cannot be. */
+static const char *
+map_to_lab(const struct scenario *sc, struct lab_plan *plan)
 {
 	static char	why[160];
 	double		s = sc->time_scale;
@@ -358,4 +367,27 @@ model_plan(const struct scenario *sc, struct lab_plan *plan)
 	plan->tw_reuse = sc->tw_reuse < 0 ? 1 : sc->tw_reuse;
 	plan->tw_reuse_delay_ms = (unsigned)(plan->time_wait_us / 1000);
 	return NULL;
+}
+
+const char *
+model_check(const struct scenario *sc, struct plan *plan)
+{
+	const char	*unplanned;
+
+	unplanned = map_to_lab(sc, &plan->lab);
+	plan->capacity = capacity(sc);
+	plan->connection_rate = connection_rate(sc);
+	plan->first_failure_s = first_failure_s(sc);
+	plan->time_wait_end = time_wait_end(sc, unplanned == NULL ?
+	    &plan->lab : NULL);
+	if (sc->expect_first_failure.kind == EXPECT_PREDICTED &&
+	    plan->first_failure_s < 0)
+		return "[expect] first_failure = predicted, but the model "
+		    "predicts no failure for this load";
+	if (sc->expect_time_wait.kind == EXPECT_PREDICTED &&
+	    plan->time_wait_end < 0)
+		return "[expect] time_wait = predicted, but the model has no "
+		    "prediction here (the server closes first, or tcp_tw_reuse "
+		    "recycles more than the even ports)";
+	return unplanned;
 }

@@ -8,12 +8,6 @@
 
 #include "scenario.h"
 
-/* Linux keeps a closed connection in TIME_WAIT for a fixed 60 s
- * (TCP_TIMEWAIT_LEN); tcp_tw_reuse_delay may shorten it to 1 ms. */
-#define LINUX_TIME_WAIT_US	60000000ULL
-#define TW_REUSE_DELAY_MIN_MS	1
-#define TW_REUSE_DELAY_MAX_MS	60000
-
 /* What the lab sets and runs for a scenario. */
 struct lab_plan {
 	unsigned	 port_lo, port_hi;	/* ip_local_port_range */
@@ -30,35 +24,39 @@ struct lab_plan {
 	uint64_t	 cache_ttl_us;		/* lab time */
 };
 
-/* The model: capacity (ports / TIME_WAIT, connections per model second;
- * -1 when the client holds no TIME_WAIT or tcp_max_tw_buckets frees ports
- * before TIME_WAIT ends);
- * the first failure's time in model seconds (-1: none in the run); the
- * kernel's TIME_WAIT socket count at the end of the run (-1: no simple
- * prediction, when the server closes first). */
-double	model_capacity(const struct scenario *sc);
-/* New connections per model second: the request rate, or with a mailbox
- * cache (MailboxCacheTTL T over N mailboxes, round-robin) one connection
- * per mailbox per T, rounded up to whole request gaps. */
-double	model_connection_rate(const struct scenario *sc);
-int	model_cache_on(const struct scenario *sc);
 /*
- * The first failure under any schedule: the first time t at which the
- * connections opened in the last TIME_WAIT, N(t) - N(t - TW) with N the
- * schedule's expected arrivals, exceed the ports of every destination;
- * for a constant rate r above capacity that is ports / r.  Found exactly
- * (to 1e-6 model seconds or better) in a bounded number of steps.
+ * A scenario's plan: what the model predicts for it, in model time, and
+ * what the lab sets and runs for it.  model_check() computes it once when
+ * the scenario is loaded; the run, the judging, the table and the plot
+ * read it instead of asking the model again.
  */
-double	model_first_failure_s(const struct scenario *sc);
-/* The ports the client holds in TIME_WAIT at model time t (seconds), in
- * the model: the connections of the last TIME_WAIT, N(t) - N(t - TW), at
- * most the ports of every destination.  -1 when the client keeps none
- * (the server closes first). */
-double	model_held(const struct scenario *sc, double t_s);
-int64_t	model_time_wait_end(const struct scenario *sc);
+struct plan {
+	/* ports / TIME_WAIT, connections per model second (times the
+	 * destinations); -1 when the client holds no TIME_WAIT or
+	 * tcp_max_tw_buckets frees ports before TIME_WAIT ends */
+	double		 capacity;
+	/* new connections per model second: the request rate, or with a
+	 * mailbox cache (MailboxCacheTTL T over N mailboxes, round-robin)
+	 * one connection per mailbox per T, rounded up to whole request
+	 * gaps */
+	double		 connection_rate;
+	/* the first time t at which the connections opened in the last
+	 * TIME_WAIT, N(t) - N(t - TW) with N the schedule's expected
+	 * arrivals, exceed the ports of every destination: ports / r for a
+	 * constant rate r above capacity; found exactly (to 1e-6 model
+	 * seconds or better) in a bounded number of steps; model seconds,
+	 * -1: none in the run */
+	double		 first_failure_s;
+	/* the kernel's TIME_WAIT socket count at the end of the run; -1: no
+	 * simple prediction (the server closes first, or reuse recycles
+	 * more than the even ports) */
+	int64_t		 time_wait_end;
+	struct lab_plan	 lab;
+};
 
 /*
- * Map the scenario onto the lab.  The time scale s divides every duration
+ * The checks of a scenario that need the model, and its plan.  Maps the
+ * scenario onto the lab: the time scale s divides every duration
  * (TIME_WAIT, the run) and then either multiplies the rate by s (scale_by
  * = time, the default: the port range stays the model's) or divides the
  * port count by s (scale_by = ports: the rate stays the model's).  Either
@@ -69,8 +67,15 @@ int64_t	model_time_wait_end(const struct scenario *sc);
  * multiplies it by s where dividing the range divides it by s.
  * A lab TIME_WAIT of exactly 60 s is the kernel's own (tcp_tw_reuse=0);
  * anything from 1 ms to 60 s is tcp_tw_reuse=1 with tcp_tw_reuse_delay.
- * Returns NULL, or what makes the scenario impossible.
+ * Returns NULL, or what makes the scenario impossible: a lab it cannot
+ * map to, or an [expect] = predicted where the model predicts nothing.
  */
-const char	*model_plan(const struct scenario *sc, struct lab_plan *plan);
+const char	*model_check(const struct scenario *sc, struct plan *plan);
+
+/* The ports the client holds in TIME_WAIT at model time t (seconds), in
+ * the model: the connections of the last TIME_WAIT, N(t) - N(t - TW), at
+ * most the ports of every destination.  -1 when the client keeps none
+ * (the server closes first).  The plot's curve. */
+double	model_held(const struct scenario *sc, double t_s);
 
 #endif

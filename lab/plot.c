@@ -74,9 +74,9 @@ write_model(FILE *fp, const struct scenario *sc, const struct lab_plan *plan)
 }
 
 static void
-write_marker(FILE *fp, const struct scenario *sc)
+write_marker(FILE *fp, const struct plan *plan)
 {
-	double	first = model_first_failure_s(sc);
+	double	first = plan->first_failure_s;
 
 	if (first >= 0)
 		fprintf(fp, "set arrow 2 from first %.3f, graph 0 to first %.3f, "
@@ -87,17 +87,16 @@ write_marker(FILE *fp, const struct scenario *sc)
 }
 
 static int
-write_script(const struct scenario *sc, const char *dir, const char *path)
+write_script(const struct scenario *sc, const struct plan *plan,
+    const char *dir, const char *path)
 {
-	struct lab_plan	plan;
 	struct columns	c;
 	char		csv[LAB_PATH_MAX];
 	FILE		*fp;
 	int		model;
 
 	snprintf(csv, sizeof(csv), "%s/loadgen.csv", dir);
-	if (model_plan(sc, &plan) != NULL || find_columns(csv, &c) == -1 ||
-	    (fp = fopen(path, "w")) == NULL)
+	if (find_columns(csv, &c) == -1 || (fp = fopen(path, "w")) == NULL)
 		return -1;
 	fprintf(fp, "# plot.gp: made by ephemera for %s; gnuplot plot.gp\n"
 	    "set datafile separator ','\n"
@@ -110,8 +109,8 @@ write_script(const struct scenario *sc, const char *dir, const char *path)
 	    "set y2range [0:*]\nset key left center\nset grid\n",
 	    sc->name, sc->name, sc->description, sc->kind == SERVER_COMMAND ?
 	    "\\n(server: a command line; no server counters)" : "");
-	write_marker(fp, sc);
-	model = write_model(fp, sc, &plan);
+	write_marker(fp, plan);
+	model = write_model(fp, sc, &plan->lab);
 	fprintf(fp, "S = %.9g\n"
 	    "do for [t in 'pngcairo svg'] {\n"
 	    "  set terminal t size 1000,600 noenhanced\n"
@@ -139,7 +138,8 @@ write_script(const struct scenario *sc, const char *dir, const char *path)
 }
 
 int
-plot_run(const struct scenario *sc, const char *dir, char *err, size_t errsz)
+plot_run(const struct scenario *sc, const struct plan *plan, const char *dir,
+    char *err, size_t errsz)
 {
 	struct proc	 gp;
 	char		 script[LAB_PATH_MAX], log[LAB_PATH_MAX];
@@ -148,7 +148,7 @@ plot_run(const struct scenario *sc, const char *dir, char *err, size_t errsz)
 
 	snprintf(script, sizeof(script), "%s/plot.gp", dir);
 	snprintf(log, sizeof(log), "%s/plot.log", dir);
-	if (write_script(sc, dir, script) == -1) {
+	if (write_script(sc, plan, dir, script) == -1) {
 		snprintf(err, errsz, "cannot write %s", script);
 		return -1;
 	}

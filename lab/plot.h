@@ -6,6 +6,8 @@
 
 #include "scenario.h"
 
+struct plan;
+
 /*
  * Write dir/plot.gp and run gnuplot on it: TIME_WAIT sockets and failures
  * per interval against model time, with the modelled plateau and the
@@ -13,7 +15,7 @@
  * Returns -1 with a message in err (gnuplot missing or failing); the
  * run's numbers are unaffected.
  */
-int	plot_run(const struct scenario *sc, const char *dir, char *err,
-	    size_t errsz);
+int	plot_run(const struct scenario *sc, const struct plan *plan,
+	    const char *dir, char *err, size_t errsz);
 
 #endif

@@ -98,15 +98,15 @@ near(double observed, double expected, double tolerance)
 }
 
 static void
-judge_first_failure(const struct scenario *sc, const struct observed *o,
-    char *why, size_t whysz)
+judge_first_failure(const struct scenario *sc, const struct plan *plan,
+    const struct observed *o, char *why, size_t whysz)
 {
 	const struct expect_number	*e = &sc->expect_first_failure;
 	double				 want, got;
 
 	if (e->kind == EXPECT_OFF)
 		return;
-	want = e->kind == EXPECT_PREDICTED ? model_first_failure_s(sc) :
+	want = e->kind == EXPECT_PREDICTED ? plan->first_failure_s :
 	    e->value;
 	got = o->first_failure_s * sc->time_scale;
 	if (o->first_failure_s < 0)
@@ -118,15 +118,15 @@ judge_first_failure(const struct scenario *sc, const struct observed *o,
 }
 
 static void
-judge_time_wait(const struct scenario *sc, const struct observed *o,
-    char *why, size_t whysz)
+judge_time_wait(const struct scenario *sc, const struct plan *plan,
+    const struct observed *o, char *why, size_t whysz)
 {
 	const struct expect_number	*e = &sc->expect_time_wait;
 	double				 want;
 
 	if (e->kind == EXPECT_OFF)
 		return;
-	want = e->kind == EXPECT_PREDICTED ? (double)model_time_wait_end(sc) :
+	want = e->kind == EXPECT_PREDICTED ? (double)plan->time_wait_end :
 	    e->value;
 	if (o->time_wait_end < 0)
 		snprintf(why, whysz, "TIME_WAIT count unknown, expected %.0f",
@@ -138,8 +138,8 @@ judge_time_wait(const struct scenario *sc, const struct observed *o,
 }
 
 int
-report_judge(const struct scenario *sc, const struct observed *o, char *why,
-    size_t whysz)
+report_judge(const struct scenario *sc, const struct plan *plan,
+    const struct observed *o, char *why, size_t whysz)
 {
 	why[0] = '\0';
 	if (sc->expect == OUTCOME_FAILS && o->failed == 0)
@@ -158,9 +158,9 @@ report_judge(const struct scenario *sc, const struct observed *o, char *why,
 		    (unsigned long long)o->completed,
 		    (long long)sc->expect_completed);
 	if (why[0] == '\0')
-		judge_first_failure(sc, o, why, whysz);
+		judge_first_failure(sc, plan, o, why, whysz);
 	if (why[0] == '\0')
-		judge_time_wait(sc, o, why, whysz);
+		judge_time_wait(sc, plan, o, why, whysz);
 	return why[0] == '\0';
 }
 
@@ -193,23 +193,23 @@ fmt_count(int64_t n, char *buf, size_t bufsz)
 }
 
 void
-report_table_row(FILE *fp, const struct scenario *sc, const struct observed *o,
-    const char *verdict)
+report_table_row(FILE *fp, const struct scenario *sc, const struct plan *plan,
+    const struct observed *o, const char *verdict)
 {
 	char	tw[16], pred[32], obs[32], lab[32], twp[32], two[32], scale[32];
 	char	cap[32];
 
 	format_duration(sc->time_wait_us, tw, sizeof(tw));
-	fmt_seconds(model_first_failure_s(sc), pred, sizeof(pred));
+	fmt_seconds(plan->first_failure_s, pred, sizeof(pred));
 	fmt_seconds(o->first_failure_s < 0 ? -1 :
 	    o->first_failure_s * sc->time_scale, obs, sizeof(obs));
 	fmt_seconds(o->first_failure_s, lab, sizeof(lab));
-	fmt_count(model_time_wait_end(sc), twp, sizeof(twp));
+	fmt_count(plan->time_wait_end, twp, sizeof(twp));
 	fmt_count(o->time_wait_end, two, sizeof(two));
-	if (model_capacity(sc) < 0)
+	if (plan->capacity < 0)
 		snprintf(cap, sizeof(cap), "-");
 	else
-		snprintf(cap, sizeof(cap), "%.1f/s", model_capacity(sc));
+		snprintf(cap, sizeof(cap), "%.1f/s", plan->capacity);
 	if (sc->time_scale == 1)
 		snprintf(scale, sizeof(scale), "-");
 	else
@@ -233,30 +233,28 @@ schedule_text(const struct scenario *sc)
 }
 
 void
-report_notes(FILE *fp, const struct scenario *sc)
+report_notes(FILE *fp, const struct scenario *sc, const struct plan *plan)
 {
-	struct lab_plan	plan;
+	const struct lab_plan	*lab = &plan->lab;
 
-	if (model_plan(sc, &plan) != NULL)
-		return;
-	if (plan.tw_reuse != 0 && scenario_client_closes(sc))
+	if (lab->tw_reuse != 0 && scenario_client_closes(sc))
 		fprintf(fp, "  note: TIME_WAIT is modelled with tcp_tw_reuse "
 		    "(delay %u ms): the kernel still keeps each TIME_WAIT socket "
 		    "60 s and recycles it when connect() reaches its port, "
 		    "trying even ports first, so its count is not the modelled "
 		    "occupancy rate x TIME_WAIT = %.0f (model)\n",
-		    plan.tw_reuse_delay_ms,
-		    model_connection_rate(sc) * sc->time_wait_us / 1e6);
-	if ((plan.port_hi - plan.port_lo + 1) % 2 == 1 &&
+		    lab->tw_reuse_delay_ms,
+		    plan->connection_rate * sc->time_wait_us / 1e6);
+	if ((lab->port_hi - lab->port_lo + 1) % 2 == 1 &&
 	    scenario_client_closes(sc))
 		fprintf(fp, "  note: %u ports is odd: connect() walks an even "
 		    "number of them, so it may reach one port fewer\n",
-		    plan.port_hi - plan.port_lo + 1);
+		    lab->port_hi - lab->port_lo + 1);
 	if (sc->mailboxes > 0)
 		fprintf(fp, "  note: %llu mailboxes, MailboxCacheTTL %.0f s: "
 		    "%.2f new connections/s for %.6g requests/s (model time)\n",
 		    (unsigned long long)sc->mailboxes, sc->cache_ttl_us / 1e6,
-		    model_connection_rate(sc), sc->rate);
+		    plan->connection_rate, sc->rate);
 	if (scenario_tw_holder(sc) == TW_FIN_WAIT2)
 		fprintf(fp, "  note: the server never closes: the client's ports "
 		    "wait in FIN_WAIT_2 (loadgen's --timeout, then "
@@ -279,7 +277,8 @@ report_notes(FILE *fp, const struct scenario *sc)
 
 int
 report_write(const char *dir, const struct scenario *sc,
-    const struct observed *o, int held, const char *why)
+    const struct plan *plan, const struct observed *o, int held,
+    const char *why)
 {
 	char	path[4200];
 	FILE	*fp;
@@ -288,9 +287,9 @@ report_write(const char *dir, const struct scenario *sc,
 	if ((fp = fopen(path, "w")) == NULL)
 		return -1;
 	report_table_header(fp);
-	report_table_row(fp, sc, o, held ? "held" : "NOT HELD");
+	report_table_row(fp, sc, plan, o, held ? "held" : "NOT HELD");
 	if (!held)
 		fprintf(fp, "  why: %s\n", why);
-	report_notes(fp, sc);
+	report_notes(fp, sc, plan);
 	return fclose(fp);
 }

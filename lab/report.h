@@ -8,6 +8,8 @@
 
 #include "scenario.h"
 
+struct plan;
+
 /* What loadgen's summary.csv says happened. */
 struct observed {
 	uint64_t	started, completed, failed;
@@ -20,20 +22,24 @@ struct observed {
 int	report_read_summary(const char *path, struct observed *o, char *err,
 	    size_t errsz);
 
-/* 1 when every expectation held; otherwise 0 and why says which did not. */
-int	report_judge(const struct scenario *sc, const struct observed *o,
-	    char *why, size_t whysz);
+/* 1 when every expectation held; otherwise 0 and why says which did not.
+ * "predicted" is the plan's number. */
+int	report_judge(const struct scenario *sc, const struct plan *plan,
+	    const struct observed *o, char *why, size_t whysz);
 
 void	report_table_header(FILE *fp);
 void	report_table_row(FILE *fp, const struct scenario *sc,
-	    const struct observed *o, const char *verdict);
+	    const struct plan *plan, const struct observed *o,
+	    const char *verdict);
 
 /* Where the kernel makes a number differ from the model, say so: one
  * "note: ..." line each, to fp. */
-void	report_notes(FILE *fp, const struct scenario *sc);
+void	report_notes(FILE *fp, const struct scenario *sc,
+	    const struct plan *plan);
 
 /* report.txt in the run's directory: the same row plus why. */
 int	report_write(const char *dir, const struct scenario *sc,
-	    const struct observed *o, int held, const char *why);
+	    const struct plan *plan, const struct observed *o, int held,
+	    const char *why);
 
 #endif

@@ -107,8 +107,6 @@ static void
 write_env(const struct scenario *sc, const struct lab_bins *bins,
     const char *dir, const char *mode)
 {
-	static const char *const kinds[] = { "fake-imapd", "dovecot",
-	    "command" };
 	struct utsname	u;
 	char		path[LAB_PATH_MAX], val[128];
 	FILE		*fp;
@@ -137,7 +135,7 @@ write_env(const struct scenario *sc, const struct lab_bins *bins,
 	fprintf(fp, "inih_build_version=%s\n", INIH_BUILD_VERSION);
 	fprintf(fp, "libmnl_build_version=%s\n", LIBMNL_BUILD_VERSION);
 	env_program(fp, "gnuplot_version", "gnuplot", "--version");
-	fprintf(fp, "server_kind=%s\n", kinds[sc->kind]);
+	fprintf(fp, "server_kind=%s\n", server_kind_name(sc->kind));
 	if (sc->kind == SERVER_DOVECOT)
 		env_program(fp, "dovecot_version", "dovecot", "--version");
 	fclose(fp);
@@ -190,7 +188,7 @@ start_server(const struct scenario *sc, const char *dir,
 		args_add(&a, sc->listen[i]);
 	}
 	args_add(&a, "--logout-close");
-	args_add(&a, sc->logout_close);
+	args_add(&a, logout_close_name(sc->logout_close));
 	args_add(&a, "--ready-fd");
 	args_add(&a, "3");
 	/* The scenario's own options last; fake-imapd itself refuses bad
@@ -257,7 +255,7 @@ start_loadgen(const struct scenario *sc, const struct lab_plan *plan,
 	args_add(&a, "--summary-csv");
 	args_add(&a, sum);
 	args_add(&a, "--close");
-	args_add(&a, sc->close);
+	args_add(&a, close_mode_name(sc->close));
 	if (sc->mailboxes > 0) {
 		/* The article's MailboxCacheTTL, scaled like every duration. */
 		snprintf(mailboxes, sizeof(mailboxes), "%llu",
@@ -322,33 +320,27 @@ stop_server(const struct scenario *sc, struct proc *srv)
 
 /* Everything between entering the namespace and the last child reaped. */
 static enum run_status
-supervise(const struct scenario *sc, const char *dir,
-    const struct lab_bins *bins, char *err, size_t errsz)
+supervise(const struct scenario *sc, const struct lab_plan *plan,
+    const char *dir, const struct lab_bins *bins, char *err, size_t errsz)
 {
 	struct proc	 srv = { 0 }, lg = { 0 };
 	struct proc	*others[] = { &srv };
-	struct lab_plan	 plan;
-	const char	*why;
 	char		 mode[16], how[32];
 	int		 interrupted = 0, limit_ms;
 
-	if ((why = model_plan(sc, &plan)) != NULL) {
-		snprintf(err, errsz, "%s", why);
-		return RUN_ERROR;
-	}
 	if (netns_enter(mode, sizeof(mode), err, errsz) == -1 ||
-	    set_sysctls(&plan, err, errsz) == -1)
+	    set_sysctls(plan, err, errsz) == -1)
 		return RUN_ERROR;
 	write_env(sc, bins, dir, mode);
 	if (start_any_server(sc, dir, bins, &srv, err, errsz) == -1) {
 		stop_server(sc, &srv);
 		return RUN_ERROR;
 	}
-	if (start_loadgen(sc, &plan, dir, bins, &lg, err, errsz) == -1) {
+	if (start_loadgen(sc, plan, dir, bins, &lg, err, errsz) == -1) {
 		stop_server(sc, &srv);
 		return RUN_ERROR;
 	}
-	limit_ms = loadgen_limit_ms(sc, &plan);
+	limit_ms = loadgen_limit_ms(sc, plan);
 	if (proc_wait(&lg, limit_ms, others, 1, &interrupted, &lg) == -1) {
 		proc_stop(&lg, STOP_GRACE_MS);
 		stop_server(sc, &srv);
@@ -409,11 +401,10 @@ load_error(const char *dir, char *err, size_t errsz)
 }
 
 enum run_status
-run_scenario(const struct scenario *sc, const char *dir,
-    const struct lab_bins *bins, char *err, size_t errsz)
+run_scenario(const struct scenario *sc, const struct plan *plan,
+    const char *dir, const struct lab_bins *bins, char *err, size_t errsz)
 {
 	struct proc	sup = { .name = "run" };
-	struct lab_plan	plan;
 	char		path[LAB_PATH_MAX];
 	int		interrupted = 0, limit_ms;
 	enum run_status	st;
@@ -435,15 +426,14 @@ run_scenario(const struct scenario *sc, const char *dir,
 	if (sup.pid == 0) {
 		/* The namespace belongs to this child alone: the lab's own
 		 * process never leaves the host's namespace. */
-		st = supervise(sc, dir, bins, err, errsz);
+		st = supervise(sc, &plan->lab, dir, bins, err, errsz);
 		dovecot_cleanup();
 		if (st == RUN_ERROR)
 			save_error(dir, err);
 		_exit(st);
 	}
 	/* The supervisor's own bound: loadgen's, plus stopping everything. */
-	model_plan(sc, &plan);
-	limit_ms = loadgen_limit_ms(sc, &plan) + 3 * STOP_GRACE_MS + 5000;
+	limit_ms = loadgen_limit_ms(sc, &plan->lab) + 3 * STOP_GRACE_MS + 5000;
 	if (proc_wait(&sup, limit_ms, NULL, 0, &interrupted, &sup) == -1) {
 		proc_stop(&sup, STOP_GRACE_MS);
 		snprintf(err, errsz, "run did not finish within %d ms", limit_ms);

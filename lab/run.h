@@ -4,6 +4,8 @@
 
 #include "scenario.h"
 
+struct plan;
+
 /* Where the two programs are. */
 #include <limits.h>
 
@@ -23,12 +25,14 @@ enum run_status {
 };
 
 /*
- * Run `sc` with its results in `dir` (which exists): in a child process
- * that enters a private network namespace, sets the scenario's sysctls
- * there, starts fake-imapd and then loadgen, and stops both.  The host is
- * untouched.  Returns the child's run_status; on RUN_ERROR err says why.
+ * Run `sc` as its plan's lab part says, with its results in `dir` (which
+ * exists): in a child process that enters a private network namespace,
+ * sets the plan's sysctls there, starts fake-imapd and then loadgen, and
+ * stops both.  The host is untouched.  Returns the child's run_status; on
+ * RUN_ERROR err says why.
  */
-enum run_status	run_scenario(const struct scenario *sc, const char *dir,
+enum run_status	run_scenario(const struct scenario *sc,
+		    const struct plan *plan, const char *dir,
 		    const struct lab_bins *bins, char *err, size_t errsz);
 
 #endif

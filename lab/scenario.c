@@ -15,10 +15,10 @@
 #include "cdefs.h"
 #include "cmdline.h"
 #include "log.h"
-#include "model.h"
 #include "scenario.h"
 #include "steps.h"
 #include "units.h"
+#include "words.h"
 
 #define NKEYS	(nitems(keys))
 
@@ -43,17 +43,33 @@ struct key {
 #define FIELD(f)	offsetof(struct scenario, f)
 #define AT(sc, off, type)	((type *)(void *)((char *)(sc) + (off)))
 
-/* The position of v in a NULL-terminated list of words, or -1. */
-static int
-word_index(const char *v, const char *const *words)
-{
-	int	i;
+/* Each enum's words, indexed by its values: what a scenario says and
+ * what the tables print. */
+static const char *const kind_names[] = {
+	[SERVER_FAKE_IMAPD] = "fake-imapd",
+	[SERVER_DOVECOT] = "dovecot",
+	[SERVER_COMMAND] = "command",
+};
 
-	for (i = 0; words[i] != NULL; i++)
-		if (strcmp(v, words[i]) == 0)
-			return i;
-	return -1;
-}
+static const char *const logout_close_names[] = {
+	[LOGOUT_CLOSE_CLIENT] = "client",
+	[LOGOUT_CLOSE_SERVER] = "server",
+	[LOGOUT_CLOSE_NEVER] = "never",
+};
+
+static const char *const close_names[] = {
+	[CLOSE_CLIENT] = "client",
+	[CLOSE_SERVER] = "server",
+	[CLOSE_RST] = "rst",
+	[CLOSE_NO_LOGOUT] = "no-logout",
+};
+
+/* No word says "no expectation": it is what a missing key means. */
+static const char *const outcome_names[] = {
+	[OUTCOME_ANY] = NULL,
+	[OUTCOME_FAILS] = "fails",
+	[OUTCOME_HOLDS] = "holds",
+};
 
 static const char *
 parse_description(const char *v, struct scenario *sc, size_t off)
@@ -73,9 +89,9 @@ parse_range(const char *v, struct scenario *sc, size_t off UNUSED)
 static const char *
 parse_tw_reuse(const char *v, struct scenario *sc, size_t off UNUSED)
 {
-	static const char *const words[] = { "0", "1", "2", NULL };
+	static const char *const words[] = { "0", "1", "2" };
 
-	if ((sc->tw_reuse = word_index(v, words)) == -1)
+	if ((sc->tw_reuse = WORD_INDEX(words, v)) == -1)
 		return "0 (off), 1 (on) or 2 (loopback only)";
 	return NULL;
 }
@@ -151,11 +167,9 @@ parse_server_options(const char *v, struct scenario *sc, size_t off UNUSED)
 static const char *
 parse_kind(const char *v, struct scenario *sc, size_t off UNUSED)
 {
-	static const char *const words[] = { "fake-imapd", "dovecot",
-	    "command", NULL };
 	int	i;
 
-	if ((i = word_index(v, words)) == -1)
+	if ((i = WORD_INDEX(kind_names, v)) == -1)
 		return "fake-imapd, dovecot or command";
 	sc->kind = (enum server_kind)i;
 	return NULL;
@@ -227,24 +241,22 @@ parse_steps_key(const char *v, struct scenario *sc, size_t off UNUSED)
 static const char *
 parse_load_close(const char *v, struct scenario *sc, size_t off UNUSED)
 {
-	static const char *const words[] = { "client", "server", "rst",
-	    "no-logout", NULL };
+	int	i;
 
-	if (word_index(v, words) == -1)
+	if ((i = WORD_INDEX(close_names, v)) == -1)
 		return "client, server, rst or no-logout";
-	strcpy(sc->close, v);
+	sc->close = (enum close_mode)i;
 	return NULL;
 }
 
 static const char *
 parse_logout_close(const char *v, struct scenario *sc, size_t off UNUSED)
 {
-	static const char *const words[] = { "client", "server", "never",
-	    NULL };
+	int	i;
 
-	if (word_index(v, words) == -1)
+	if ((i = WORD_INDEX(logout_close_names, v)) == -1)
 		return "client, server or never";
-	strcpy(sc->logout_close, v);
+	sc->logout_close = (enum logout_close)i;
 	return NULL;
 }
 
@@ -270,18 +282,12 @@ parse_duration_key(const char *v, struct scenario *sc, size_t off)
 static const char *
 parse_outcome(const char *v, struct scenario *sc, size_t off UNUSED)
 {
-	static const char *const words[] = { "fails", "holds", NULL };
+	int	i;
 
-	switch (word_index(v, words)) {
-	case 0:
-		sc->expect = OUTCOME_FAILS;
-		return NULL;
-	case 1:
-		sc->expect = OUTCOME_HOLDS;
-		return NULL;
-	default:
+	if ((i = WORD_INDEX(outcome_names, v)) == -1)
 		return "fails or holds";
-	}
+	sc->expect = (enum outcome)i;
+	return NULL;
 }
 
 static const char *
@@ -321,9 +327,9 @@ parse_scale(const char *v, struct scenario *sc, size_t off UNUSED)
 static const char *
 parse_scale_by(const char *v, struct scenario *sc, size_t off UNUSED)
 {
-	static const char *const words[] = { "time", "ports", NULL };
+	static const char *const words[] = { "time", "ports" };
 
-	if ((sc->scale_ports = word_index(v, words)) == -1)
+	if ((sc->scale_ports = WORD_INDEX(words, v)) == -1)
 		return "time (multiply rates) or ports (divide the range)";
 	return NULL;
 }
@@ -448,8 +454,8 @@ scenario_defaults(struct scenario *sc)
 	sc->fin_timeout_s = -1;
 	strcpy(sc->listen[0], "127.0.0.1:1143");
 	sc->nlisten = 1;
-	strcpy(sc->logout_close, "client");
-	strcpy(sc->close, "client");
+	sc->logout_close = LOGOUT_CLOSE_CLIENT;
+	sc->close = CLOSE_CLIENT;
 	sc->duration_us = 10 * 1000000ULL;
 	sc->timeout_us = 10 * 1000000ULL;
 	sc->time_scale = 1;
@@ -611,7 +617,7 @@ scenario_check_keys(const struct parse_ctx *ctx, int *line)
 		    "after the login, so they need login (or authenticate) and "
 		    "select (or examine)";
 	}
-	if (steps && strcmp(sc->close, "server") == 0 &&
+	if (steps && sc->close == CLOSE_SERVER &&
 	    !scenario_logs_out(sc)) {
 		*line = steps;
 		return "[load] close = server waits for the server's close after "
@@ -620,11 +626,11 @@ scenario_check_keys(const struct parse_ctx *ctx, int *line)
 	return NULL;
 }
 
-/* Checks that need every key: combinations that cannot work. */
+/* Checks that need every key: combinations that cannot work.  Those
+ * that need the model are model_check()'s. */
 static const char *
 scenario_check(const struct scenario *sc)
 {
-	struct lab_plan	plan;
 	struct endpoint	ep;
 	unsigned	port;
 	int		i, j;
@@ -648,11 +654,11 @@ scenario_check(const struct scenario *sc)
 				return "[server] listen names the same ADDR:PORT "
 				    "twice";
 	}
-	if (strcmp(sc->logout_close, "never") == 0 &&
-	    strcmp(sc->close, "client") != 0)
+	if (sc->logout_close == LOGOUT_CLOSE_NEVER && sc->close != CLOSE_CLIENT)
 		return "[server] logout_close = never needs [load] close = "
 		    "client: the client's FIN is what the server then ignores";
-	if (sc->kind == SERVER_DOVECOT && strcmp(sc->logout_close, "server") != 0)
+	if (sc->kind == SERVER_DOVECOT &&
+	    sc->logout_close != LOGOUT_CLOSE_SERVER)
 		return "[server] kind = dovecot closes first after LOGOUT, as "
 		    "RFC 3501 says: set logout_close = server";
 	if (sc->kind == SERVER_DOVECOT && sc->server_options[0] != '\0')
@@ -660,24 +666,15 @@ scenario_check(const struct scenario *sc)
 		    "none";
 	if (sc->kind == SERVER_DOVECOT && sc->nlisten != 1)
 		return "[server] kind = dovecot takes one listen address";
-	if (strcmp(sc->close, "server") == 0 &&
-	    strcmp(sc->logout_close, "server") != 0)
+	if (sc->close == CLOSE_SERVER &&
+	    sc->logout_close != LOGOUT_CLOSE_SERVER)
 		return "[load] close = server waits for the server's close, "
 		    "which needs [server] logout_close = server: every session "
 		    "would time out";
 	if (sc->expect == OUTCOME_HOLDS && (sc->expect_errno[0] != '\0' ||
 	    sc->expect_first_failure.kind != EXPECT_OFF))
 		return "[expect] a first failure contradicts outcome = holds";
-	if (sc->expect_first_failure.kind == EXPECT_PREDICTED &&
-	    model_first_failure_s(sc) < 0)
-		return "[expect] first_failure = predicted, but the model "
-		    "predicts no failure for this load";
-	if (sc->expect_time_wait.kind == EXPECT_PREDICTED &&
-	    model_time_wait_end(sc) < 0)
-		return "[expect] time_wait = predicted, but the model has no "
-		    "prediction here (the server closes first, or tcp_tw_reuse "
-		    "recycles more than the even ports)";
-	return model_plan(sc, &plan);
+	return NULL;
 }
 
 int
@@ -735,20 +732,19 @@ scenario_ports(const struct scenario *sc)
 enum tw_holder
 scenario_tw_holder(const struct scenario *sc)
 {
-	if (strcmp(sc->close, "rst") == 0)
+	if (sc->close == CLOSE_RST)
 		return TW_NOBODY;
-	if (strcmp(sc->logout_close, "never") == 0 &&
-	    strcmp(sc->close, "client") == 0)
+	if (sc->logout_close == LOGOUT_CLOSE_NEVER && sc->close == CLOSE_CLIENT)
 		return TW_FIN_WAIT2;
 	/* Without LOGOUT the server waits for a command: the client's FIN
 	 * is always first. */
-	if (strcmp(sc->close, "no-logout") == 0 || !scenario_logs_out(sc))
+	if (sc->close == CLOSE_NO_LOGOUT || !scenario_logs_out(sc))
 		return TW_CLIENT;
-	if (strcmp(sc->close, "server") == 0)
+	if (sc->close == CLOSE_SERVER)
 		return TW_SERVER;
 	/* A client that closes as soon as it has read the tagged OK races a
 	 * server that closes as soon as it has sent it. */
-	return strcmp(sc->logout_close, "client") == 0 ? TW_CLIENT : TW_RACE;
+	return sc->logout_close == LOGOUT_CLOSE_CLIENT ? TW_CLIENT : TW_RACE;
 }
 
 int
@@ -758,14 +754,25 @@ scenario_client_closes(const struct scenario *sc)
 }
 
 const char *
+server_kind_name(enum server_kind k)
+{
+	return kind_names[k];
+}
+
+const char *
+logout_close_name(enum logout_close lc)
+{
+	return logout_close_names[lc];
+}
+
+const char *
+close_mode_name(enum close_mode m)
+{
+	return close_names[m];
+}
+
+const char *
 outcome_name(enum outcome o)
 {
-	switch (o) {
-	case OUTCOME_FAILS:
-		return "fails";
-	case OUTCOME_HOLDS:
-		return "holds";
-	default:
-		return "-";
-	}
+	return outcome_names[o] != NULL ? outcome_names[o] : "-";
 }

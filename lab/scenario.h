@@ -7,10 +7,30 @@
 
 #include "arrivals.h"
 
+/* Linux keeps a closed connection in TIME_WAIT for a fixed 60 s
+ * (TCP_TIMEWAIT_LEN): a scenario's default, the model's native case. */
+#define LINUX_TIME_WAIT_US	60000000ULL
+
 enum server_kind {
 	SERVER_FAKE_IMAPD,	/* the bundled server, started with --ready-fd */
 	SERVER_DOVECOT,		/* Debian's Dovecot with a configuration of ours */
 	SERVER_COMMAND,		/* any server, by its command line */
+};
+
+/* [server] logout_close: what the server does after LOGOUT, as
+ * fake-imapd's --logout-close says it. */
+enum logout_close {
+	LOGOUT_CLOSE_CLIENT,	/* waits for the client's FIN */
+	LOGOUT_CLOSE_SERVER,	/* closes first (RFC 3501 6.1.3) */
+	LOGOUT_CLOSE_NEVER,	/* never closes: the client's FIN is ignored */
+};
+
+/* [load] close: how each session ends, as loadgen's --close says it. */
+enum close_mode {
+	CLOSE_CLIENT,		/* after LOGOUT, our FIN first */
+	CLOSE_SERVER,		/* after LOGOUT, wait for the server's FIN */
+	CLOSE_RST,		/* after LOGOUT, RST (SO_LINGER {1,0}) */
+	CLOSE_NO_LOGOUT,	/* the steps without their logout, our FIN */
 };
 
 enum outcome {
@@ -35,8 +55,8 @@ struct expect_number {
 
 /*
  * A scenario as written: every time and rate is the MODELLED system's
- * (the article's 240 s TIME_WAIT, 16 connections/s).  model.h maps them
- * onto the lab's kernel.
+ * (the article's 240 s TIME_WAIT, 16 connections/s).  model_check()
+ * maps them onto the lab's kernel.
  */
 struct scenario {
 	char		 path[512];
@@ -60,7 +80,7 @@ struct scenario {
 	int		 nlisten;
 #define SCENARIO_MAX_SERVER_WORDS	16
 	char		 server_options[512];	/* more fake-imapd options */
-	char		 logout_close[16];	/* client | server | never */
+	enum logout_close logout_close;
 
 	/* [load]: loadgen */
 	double		 rate;			/* new connections per second; with
@@ -71,7 +91,7 @@ struct scenario {
 	char		 steps[512];		/* canonical step list, or "" */
 	uint64_t	 duration_us;
 	uint64_t	 timeout_us;		/* per step, lab time, not scaled */
-	char		 close[16];		/* loadgen --close */
+	enum close_mode	 close;			/* loadgen --close */
 	uint64_t	 mailboxes;		/* 0: one connection per arrival */
 	uint64_t	 cache_ttl_us;		/* MailboxCacheTTL, model time */
 	char		 mailbox_skew[32];	/* uniform | round-robin | zipf:S */
@@ -88,7 +108,8 @@ struct scenario {
 	struct expect_number	 expect_time_wait;	/* sockets at the end */
 };
 
-/* Parse `path`.  On error returns -1 with "file:line: what" in err. */
+/* Parse `path` and check what needs no model (model_check does the
+ * rest).  On error returns -1 with "file:line: what" in err. */
 int	scenario_load(const char *path, struct scenario *sc, char *err,
 	    size_t errsz);
 
@@ -107,6 +128,10 @@ enum tw_holder {
 enum tw_holder	scenario_tw_holder(const struct scenario *sc);
 int		scenario_client_closes(const struct scenario *sc);
 
+/* The words a scenario (and fake-imapd or loadgen) uses for them. */
+const char	*server_kind_name(enum server_kind k);
+const char	*logout_close_name(enum logout_close lc);
+const char	*close_mode_name(enum close_mode m);
 const char	*outcome_name(enum outcome o);
 
 #endif
