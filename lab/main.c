@@ -16,6 +16,7 @@
 
 #include "arrivals.h"
 #include "config.h"
+#include "html.h"
 #include "log.h"
 #include "units.h"
 #include "model.h"
@@ -23,6 +24,7 @@
 #include "report.h"
 #include "run.h"
 #include "scenario.h"
+#include "status.h"
 
 #define MAX_SCENARIOS	256
 
@@ -40,6 +42,22 @@ struct tally {
 	int	failed_runs;		/* runs with a failure */
 	double	first_min, first_max;	/* first failure, model seconds */
 	int64_t	tw_min, tw_max;		/* TIME_WAIT at the end */
+};
+
+/* One run as the HTML page shows it. */
+struct page_entry {
+	struct report_row	 row;
+	char			 verdict[16];
+	char			 why[512];
+	char			 dir[PATH_MAX];
+	char			*notes;		/* report_notes' lines */
+};
+
+/* Where a batch of runs is: for the status line and the page. */
+struct batch {
+	int			 done, total;
+	double			 left_s;	/* lab seconds of the runs to come */
+	struct page_entry	*page;
 };
 
 enum { EXIT_HELD = 0, EXIT_NOT_HELD = 1, EXIT_ERROR = 2 };
@@ -229,38 +247,105 @@ tally_print(const struct scenario *scs, const struct plan *plans,
 	}
 }
 
+/* report_notes' lines as one string, for the page. */
+static char *
+notes_text(const struct scenario *sc, const struct plan *plan)
+{
+	char	*text = NULL;
+	size_t	 len = 0;
+	FILE	*fp;
+
+	if ((fp = open_memstream(&text, &len)) == NULL)
+		fatal("open_memstream");
+	report_notes(fp, sc, plan);
+	if (fclose(fp) != 0)
+		fatal("open_memstream");
+	return text;
+}
+
+/* A run that gave no numbers still has its line on the page. */
+static void
+page_error(struct page_entry *pe, const struct scenario *sc, const char *dir,
+    const char *err)
+{
+	int	i;
+
+	for (i = 0; i < REPORT_COLUMNS; i++)
+		pe->row.cells[i] = "-";
+	pe->row.cells[0] = sc->name;
+	snprintf(pe->verdict, sizeof(pe->verdict), "error");
+	pe->row.cells[REPORT_COLUMNS - 1] = pe->verdict;
+	snprintf(pe->why, sizeof(pe->why), "%s", err);
+	snprintf(pe->dir, sizeof(pe->dir), "%s", dir);
+	pe->notes = NULL;
+}
+
+/* The run, with the terminal's status line while it lasts. */
+static enum run_status
+run_watched(const struct scenario *sc, const struct plan *plan,
+    const char *dir, const struct lab_bins *bins, struct batch *b, char *err,
+    size_t errsz)
+{
+	struct status_run	 sr;
+	char			 csv[LAB_PATH_MAX];
+	enum run_status		 st;
+
+	snprintf(csv, sizeof(csv), "%s/loadgen.csv", dir);
+	sr.k = b->done + 1;
+	sr.n = b->total;
+	sr.name = sc->name;
+	sr.lab_s = plan->lab.duration_us / 1e6;
+	sr.scale = sc->time_scale;
+	b->left_s -= sr.lab_s;
+	sr.later_s = b->left_s;
+	sr.csv = csv;
+	status_begin(&sr);
+	st = run_scenario(sc, plan, dir, bins, err, errsz);
+	status_end();
+	return st;
+}
+
 /* One scenario: run it, judge it, print its row.  Returns an exit code. */
 static int
 run_one(const struct config *cf, const struct lab_bins *bins,
     const struct scenario *sc, const struct plan *plan, int *interrupted,
-    struct tally *t)
+    struct tally *t, struct batch *b)
 {
-	struct observed	 obs;
-	enum run_status	 st;
-	char		 dir[PATH_MAX], path[LAB_PATH_MAX], err[512], why[256];
-	int		 held;
+	struct page_entry	*pe = &b->page[b->done];
+	struct observed		 obs;
+	enum run_status		 st;
+	char			 dir[PATH_MAX], path[LAB_PATH_MAX], err[512];
+	char			 why[256];
+	int			 held;
 
 	if (make_run_dir(cf->results, sc->name, dir, sizeof(dir)) == -1)
 		return EXIT_ERROR;
 	snprintf(path, sizeof(path), "%s/scenario.ini", dir);
 	if (copy_file(sc->path, path) == -1)
 		log_warn("copy %s to %s", sc->path, path);
-	st = run_scenario(sc, plan, dir, bins, err, sizeof(err));
+	st = run_watched(sc, plan, dir, bins, b, err, sizeof(err));
 	if (st == RUN_ERROR) {
 		log_warnx("%s: %s", sc->name, err);
+		page_error(pe, sc, dir, err);
 		return EXIT_ERROR;
 	}
 	*interrupted = (st == RUN_INTERRUPTED);
 	snprintf(path, sizeof(path), "%s/summary.csv", dir);
 	if (report_read_summary(path, &obs, err, sizeof(err)) == -1) {
 		log_warnx("%s: %s", sc->name, err);
+		page_error(pe, sc, dir, err);
 		return EXIT_ERROR;
 	}
 	held = report_judge(sc, plan, &obs, why, sizeof(why));
 	if (!*interrupted)
 		tally_add(t, sc, &obs, held);
-	report_table_row(stdout, sc, plan, &obs, *interrupted ? "interrupted" :
-	    held ? "held" : "NOT HELD");
+	snprintf(pe->verdict, sizeof(pe->verdict), "%s", *interrupted ?
+	    "interrupted" : held ? "held" : "NOT HELD");
+	snprintf(pe->why, sizeof(pe->why), "%s", held ? "" : why);
+	snprintf(pe->dir, sizeof(pe->dir), "%s", dir);
+	report_cells(sc, plan, &obs, pe->verdict, &pe->row);
+	pe->notes = notes_text(sc, plan);
+	report_table_row(stdout, sc, plan, &obs, pe->verdict);
 	if (!held)
 		printf("  why: %s\n", why);
 	report_notes(stdout, sc, plan);
@@ -274,6 +359,67 @@ run_one(const struct config *cf, const struct lab_bins *bins,
 	if (*interrupted)
 		return EXIT_ERROR;
 	return held ? EXIT_HELD : EXIT_NOT_HELD;
+}
+
+static void
+batch_init(struct batch *b, const struct plan *plans, int n, int repeat)
+{
+	int	i;
+
+	memset(b, 0, sizeof(*b));
+	b->total = n * repeat;
+	for (i = 0; i < n; i++)
+		b->left_s += repeat * plans[i].lab.duration_us / 1e6;
+	if ((b->page = calloc((size_t)b->total, sizeof(*b->page))) == NULL)
+		fatal("calloc");
+}
+
+static void
+batch_free(struct batch *b)
+{
+	int	i;
+
+	for (i = 0; i < b->total; i++)
+		free(b->page[i].notes);
+	free(b->page);
+}
+
+/* A run of several scenarios: one page, <results>/report-<stamp>.html,
+ * that gathers them (the runs' own folders keep everything else). */
+static void
+write_page(const struct config *cf, const struct batch *b)
+{
+	struct html_run	*runs;
+	const char	*header[REPORT_COLUMNS];
+	char		 path[PATH_MAX], stamp[32], err[PATH_MAX + 64];
+	time_t		 now = time(NULL);
+	int		 i, n = 0;
+
+	if ((runs = calloc((size_t)b->done, sizeof(*runs))) == NULL)
+		fatal("calloc");
+	for (i = 0; i < REPORT_COLUMNS; i++)
+		header[i] = report_column_name(i);
+	for (i = 0; i < b->done; i++) {
+		const struct page_entry	*pe = &b->page[i];
+
+		if (pe->verdict[0] == '\0')
+			continue;	/* no folder was made for it */
+		runs[n].name = pe->row.cells[0];
+		runs[n].verdict = pe->verdict;
+		runs[n].why = pe->why;
+		runs[n].dir = pe->dir;
+		runs[n].cells = pe->row.cells;
+		runs[n].notes = pe->notes != NULL ? pe->notes : "";
+		n++;
+	}
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&now));
+	snprintf(path, sizeof(path), "%s/report-%s.html", cf->results, stamp);
+	if (html_write(path, "ephemera run", header, REPORT_COLUMNS, runs, n,
+	    err, sizeof(err)) == -1)
+		log_warnx("no HTML report: %s", err);
+	else
+		printf("  report: %s\n", path);
+	free(runs);
 }
 
 /* Every scenario and its plan, computed here once for every run, table
@@ -303,6 +449,7 @@ cmd_run(const struct config *cf, char **paths, int n)
 	struct plan	*plans;
 	struct tally	*ts;
 	struct lab_bins	 bins;
+	struct batch	 b;
 	char		 self[LAB_PATH_MAX];
 	int		 i, k, rc, worst = EXIT_HELD, interrupted = 0;
 
@@ -320,11 +467,13 @@ cmd_run(const struct config *cf, char **paths, int n)
 	/* {bindir} in a [server] command: where fake-imapd was found. */
 	snprintf(self, sizeof(self), "%s", bins.fake_imapd);
 	snprintf(bins.bindir, sizeof(bins.bindir), "%s", dirname(self));
+	batch_init(&b, plans, n, cf->repeat);
 	report_table_header(stdout);
 	for (k = 0; k < cf->repeat && !interrupted; k++)
 		for (i = 0; i < n && !interrupted; i++) {
 			rc = run_one(cf, &bins, &scs[i], &plans[i],
-			    &interrupted, &ts[i]);
+			    &interrupted, &ts[i], &b);
+			b.done++;
 			if (rc > worst)
 				worst = rc;
 		}
@@ -332,6 +481,9 @@ cmd_run(const struct config *cf, char **paths, int n)
 		log_warnx("interrupted: later runs were not made");
 	if (cf->repeat > 1)
 		tally_print(scs, plans, ts, n);
+	if (b.total > 1)
+		write_page(cf, &b);
+	batch_free(&b);
 	free(scs);
 	free(plans);
 	free(ts);

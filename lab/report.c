@@ -164,14 +164,48 @@ report_judge(const struct scenario *sc, const struct plan *plan,
 	return why[0] == '\0';
 }
 
+/* The table's columns: name and width (negative: left-aligned).  The
+ * terminal's table, report.txt and the HTML page all come from here. */
+static const struct {
+	const char	*name;
+	int		 width;
+} table[REPORT_COLUMNS] = {
+	{ "scenario", -32 }, { "ports", 6 }, { "tw", 6 }, { "capacity", 10 },
+	{ "offered", 9 }, { "scale", -9 }, { "expected", -8 },
+	{ "observed", -8 }, { "completed", 9 }, { "fail_pred", 9 },
+	{ "fail_obs", 9 }, { "fail_lab", 9 }, { "errno", -13 },
+	{ "tw_pred", 7 }, { "tw_obs", 7 }, { "verdict", 0 },
+};
+
+const char *
+report_column_name(int i)
+{
+	return table[i].name;
+}
+
+static void
+print_cells(FILE *fp, const char *const *cells)
+{
+	int	i;
+
+	for (i = 0; i < REPORT_COLUMNS; i++) {
+		/* The verdict stands two spaces apart, unpadded. */
+		if (i > 0)
+			fputs(table[i].width == 0 ? "  " : " ", fp);
+		fprintf(fp, "%*s", table[i].width, cells[i]);
+	}
+	fputc('\n', fp);
+}
+
 void
 report_table_header(FILE *fp)
 {
-	fprintf(fp, "%-32s %6s %6s %10s %9s %-9s %-8s %-8s %9s %9s %9s %9s "
-	    "%-13s %7s %7s  %s\n", "scenario", "ports", "tw", "capacity",
-	    "offered", "scale", "expected", "observed", "completed",
-	    "fail_pred", "fail_obs", "fail_lab", "errno", "tw_pred", "tw_obs",
-	    "verdict");
+	const char	*names[REPORT_COLUMNS];
+	int		 i;
+
+	for (i = 0; i < REPORT_COLUMNS; i++)
+		names[i] = table[i].name;
+	print_cells(fp, names);
 }
 
 static void
@@ -192,37 +226,58 @@ fmt_count(int64_t n, char *buf, size_t bufsz)
 		snprintf(buf, bufsz, "%lld", (long long)n);
 }
 
+static void
+fmt_scale(const struct scenario *sc, char *buf, size_t bufsz)
+{
+	if (sc->time_scale == 1)
+		snprintf(buf, bufsz, "-");
+	else
+		snprintf(buf, bufsz, "%s/%g", sc->scale_ports ? "ports" : "time",
+		    sc->time_scale);
+}
+
+void
+report_cells(const struct scenario *sc, const struct plan *plan,
+    const struct observed *o, const char *verdict, struct report_row *r)
+{
+	char	(*c)[REPORT_CELL] = r->cell;
+	int	 i;
+
+	snprintf(c[0], REPORT_CELL, "%s", sc->name);
+	snprintf(c[1], REPORT_CELL, "%u", scenario_ports(sc));
+	format_duration(sc->time_wait_us, c[2], REPORT_CELL);
+	if (plan->capacity < 0)
+		snprintf(c[3], REPORT_CELL, "-");
+	else
+		snprintf(c[3], REPORT_CELL, "%.1f/s", plan->capacity);
+	snprintf(c[4], REPORT_CELL, "%.1f/s", sc->rate);
+	fmt_scale(sc, c[5], REPORT_CELL);
+	snprintf(c[6], REPORT_CELL, "%s", outcome_name(sc->expect));
+	snprintf(c[7], REPORT_CELL, "%s", o->failed > 0 ? "fails" : "holds");
+	snprintf(c[8], REPORT_CELL, "%llu", (unsigned long long)o->completed);
+	fmt_seconds(plan->first_failure_s, c[9], REPORT_CELL);
+	fmt_seconds(o->first_failure_s < 0 ? -1 :
+	    o->first_failure_s * sc->time_scale, c[10], REPORT_CELL);
+	fmt_seconds(o->first_failure_s, c[11], REPORT_CELL);
+	snprintf(c[12], REPORT_CELL, "%s", o->first_failure_errno[0] ?
+	    o->first_failure_errno : "-");
+	fmt_count(plan->time_wait_end, c[13], REPORT_CELL);
+	fmt_count(o->time_wait_end, c[14], REPORT_CELL);
+	snprintf(c[15], REPORT_CELL, "%s", verdict);
+	for (i = 0; i < REPORT_COLUMNS; i++)
+		r->cells[i] = c[i];
+}
+
 void
 report_table_row(FILE *fp, const struct scenario *sc, const struct plan *plan,
     const struct observed *o, const char *verdict)
 {
-	char	tw[16], pred[32], obs[32], lab[32], twp[32], two[32], scale[32];
-	char	cap[32];
+	struct report_row	r;
 
-	format_duration(sc->time_wait_us, tw, sizeof(tw));
-	fmt_seconds(plan->first_failure_s, pred, sizeof(pred));
-	fmt_seconds(o->first_failure_s < 0 ? -1 :
-	    o->first_failure_s * sc->time_scale, obs, sizeof(obs));
-	fmt_seconds(o->first_failure_s, lab, sizeof(lab));
-	fmt_count(plan->time_wait_end, twp, sizeof(twp));
-	fmt_count(o->time_wait_end, two, sizeof(two));
-	if (plan->capacity < 0)
-		snprintf(cap, sizeof(cap), "-");
-	else
-		snprintf(cap, sizeof(cap), "%.1f/s", plan->capacity);
-	if (sc->time_scale == 1)
-		snprintf(scale, sizeof(scale), "-");
-	else
-		snprintf(scale, sizeof(scale), "%s/%g", sc->scale_ports ?
-		    "ports" : "time", sc->time_scale);
-	fprintf(fp, "%-32s %6u %6s %10s %7.1f/s %-9s %-8s %-8s %9llu %9s %9s "
-	    "%9s %-13s %7s %7s  %s\n", sc->name, scenario_ports(sc), tw,
-	    cap, sc->rate, scale,
-	    outcome_name(sc->expect), o->failed > 0 ? "fails" : "holds",
-	    (unsigned long long)o->completed, pred, obs, lab,
-	    o->first_failure_errno[0] ? o->first_failure_errno : "-", twp, two,
-	    verdict);
+	report_cells(sc, plan, o, verdict, &r);
+	print_cells(fp, r.cells);
 }
+
 static const char *
 schedule_text(const struct scenario *sc)
 {

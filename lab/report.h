@@ -27,6 +27,20 @@ int	report_read_summary(const char *path, struct observed *o, char *err,
 int	report_judge(const struct scenario *sc, const struct plan *plan,
 	    const struct observed *o, char *why, size_t whysz);
 
+/* The table's columns, one row of them as text: the terminal's table,
+ * report.txt and the HTML page show the same cells. */
+#define REPORT_COLUMNS	16
+#define REPORT_CELL	80
+struct report_row {
+	char		 cell[REPORT_COLUMNS][REPORT_CELL];
+	const char	*cells[REPORT_COLUMNS];		/* into cell[] */
+};
+
+const char	*report_column_name(int i);
+void	report_cells(const struct scenario *sc, const struct plan *plan,
+	    const struct observed *o, const char *verdict,
+	    struct report_row *r);
+
 void	report_table_header(FILE *fp);
 void	report_table_row(FILE *fp, const struct scenario *sc,
 	    const struct plan *plan, const struct observed *o,

@@ -28,12 +28,14 @@
 #include "netns.h"
 #include "run.h"
 #include "spawn.h"
+#include "status.h"
 #include "textfile.h"
 #include "units.h"
 
 #define READY_TIMEOUT_MS	10000
 #define STOP_GRACE_MS		5000
 #define VERSION_TIMEOUT_MS	5000
+#define STATUS_TICK_MS		250	/* the status line's redraw period */
 
 /* Kernel settings a reader needs to interpret the numbers. */
 static const char *const env_sysctls[] = {
@@ -400,6 +402,22 @@ load_error(const char *dir, char *err, size_t errsz)
 	fclose(fp);
 }
 
+/* Wait for the run, bounded, redrawing the terminal's status line (a
+ * no-op off a terminal) between slices of the wait. */
+static int
+wait_supervisor(struct proc *sup, int limit_ms, int *interrupted)
+{
+	long	deadline = mono_ms() + limit_ms, left;
+
+	while ((left = deadline - mono_ms()) > 0) {
+		if (proc_wait(sup, left < STATUS_TICK_MS ? (int)left :
+		    STATUS_TICK_MS, NULL, 0, interrupted, sup) == 0)
+			return 0;
+		status_tick();
+	}
+	return -1;
+}
+
 enum run_status
 run_scenario(const struct scenario *sc, const struct plan *plan,
     const char *dir, const struct lab_bins *bins, char *err, size_t errsz)
@@ -434,7 +452,7 @@ run_scenario(const struct scenario *sc, const struct plan *plan,
 	}
 	/* The supervisor's own bound: loadgen's, plus stopping everything. */
 	limit_ms = loadgen_limit_ms(sc, &plan->lab) + 3 * STOP_GRACE_MS + 5000;
-	if (proc_wait(&sup, limit_ms, NULL, 0, &interrupted, &sup) == -1) {
+	if (wait_supervisor(&sup, limit_ms, &interrupted) == -1) {
 		proc_stop(&sup, STOP_GRACE_MS);
 		snprintf(err, errsz, "run did not finish within %d ms", limit_ms);
 		return RUN_ERROR;
