@@ -102,6 +102,11 @@ def inside(d, loadgen_args):
     return {"rc": r.returncode, "stdout": r.stdout, "stderr": r.stderr}
 
 
+# Rates: a quarter or less of what this Dovecot sustains on one CPU shared
+# with a busy loop (about 120 sessions/s measured on a 2-core VM; see
+# scenarios/dovecot-closes-first.ini), so that no verdict depends on the
+# machine's speed; every run is a few seconds long and the namespace has
+# the kernel's default 28232 ports.
 class Dovecot(unittest.TestCase):
     def setUp(self):
         self.assertTrue(os.access(DOVECOT, os.X_OK),
@@ -136,7 +141,7 @@ class Dovecot(unittest.TestCase):
         return read_csv(summary)[0], log
 
     def test_counts_match_dovecot_log_and_dovecot_closes_first(self):
-        s, log = self.run_load("--rate", "50", "--duration", "2s",
+        s, log = self.run_load("--rate", "25", "--duration", "4s",
                                "--close", "server")
         logins = len(re.findall(r"imap-login: Info: Login: user=<user>", log))
         logouts = len(re.findall(r"imap\(user\).*Disconnected: Logged out", log))
@@ -190,7 +195,7 @@ class Dovecot(unittest.TestCase):
 
     def test_wrong_password_is_imap_no(self):
         """A tagged NO from a real server is classified, not a crash."""
-        s, log = self.run_load("--rate", "20", "--duration", "1s",
+        s, log = self.run_load("--rate", "10", "--duration", "2s",
                                "--password", "wrong")
         self.assertEqual(int(s["started"]), 20)
         self.assertEqual(int(s["imap_no"]), 20)
@@ -219,7 +224,7 @@ class DovecotTls(Dovecot):
                               log))
 
     def test_implicit_tls_verified(self):
-        s, log = self.run_load("--rate", "20", "--duration", "1s", "--tls",
+        s, log = self.run_load("--rate", "10", "--duration", "2s", "--tls",
                                "--tls-ca", self.cert, "--close", "server",
                                port=TLS_PORT)
         self.assertEqual(int(s["completed"]), 20, log[-2000:])
@@ -230,7 +235,7 @@ class DovecotTls(Dovecot):
         self.assertEqual(int(s["abort_on_close"]), 0)
 
     def test_starttls_then_authenticate_verified(self):
-        s, log = self.run_load("--rate", "20", "--duration", "1s", "--steps",
+        s, log = self.run_load("--rate", "10", "--duration", "2s", "--steps",
                                "starttls,authenticate,select,logout",
                                "--tls-ca", self.cert, "--close", "server")
         self.assertEqual(int(s["completed"]), 20, log[-2000:])
