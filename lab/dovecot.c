@@ -28,9 +28,10 @@
 static char	tmpdir[64];
 
 /*
- * Every path in it is absolute (Dovecot's processes do not share the lab's
- * working directory: a relative log_path is opened by the log process from
- * base_dir, and fails).
+ * Dovecot's configuration.  Every path in it is absolute: Dovecot's
+ * processes do not run in the lab's working directory, so a relative
+ * log_path (under the default --results results) could not be opened, and
+ * the log process's failing restarts slowed every session.
  *
  * Tuned for throughput as Dovecot 2.3's documentation describes it, so that
  * a scenario's verdict does not hang on how fast the machine forks:
