@@ -1,7 +1,10 @@
 /* command.c: a server the lab knows only by its command line: started
  * like the others, ready when it greets, stopped with its whole process
  * group.  It writes no server.csv; the report says so. */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "addr.h"
@@ -51,13 +54,24 @@ command_start(const struct scenario *sc, const char *dir, const char *bindir,
 	char			 buf[SCENARIO_COMMAND_MAX + 4 * LAB_PATH_MAX];
 	char			*words[CMDLINE_MAX_WORDS + 1];
 	char			 out[LAB_PATH_MAX], log[LAB_PATH_MAX], why[256];
+	char			 absdir[PATH_MAX], absbin[PATH_MAX];
 	const char		*bad;
 
+	/* {dir} and {bindir} are absolute even when --results or --bindir
+	 * are not: the server may change its working directory, or hand the
+	 * path on.  A --bindir that does not exist stays as given; only a
+	 * command that uses it can fail, and says so. */
+	if (realpath(dir, absdir) == NULL) {
+		snprintf(err, errsz, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (realpath(bindir, absbin) == NULL)
+		snprintf(absbin, sizeof(absbin), "%s", bindir);
 	split_listen(sc->listen[0], addr, sizeof(addr), port, sizeof(port));
 	v.addr = addr;
 	v.port = port;
-	v.dir = dir;
-	v.bindir = bindir;
+	v.dir = absdir;
+	v.bindir = absbin;
 	if (cmdline_split(sc->command, &v, buf, sizeof(buf), words,
 	    CMDLINE_MAX_WORDS, &bad) == -1) {
 		snprintf(err, errsz, "[server] command: %s", bad);

@@ -216,6 +216,46 @@ class Cache(unittest.TestCase):
         self.assertEqual(total(rows, "scheduled"),
                          total(rows, "requests") + total(rows, "skipped"))
 
+    def test_one_connection_per_mailbox_with_slow_replies(self):
+        """Every reply 50 ms late (injected, not hoped for): 5 mailboxes
+        round-robin at 25/s, so each is asked every 200 ms.  A connection's
+        first request (LOGIN and SELECT) ends at 100 ms and every later one
+        (SELECT) 50 ms after it starts, so each request finds its mailbox's
+        connection idle: 5 connections carry 100 requests."""
+        rows, s = self.cache_run(self.round_robin(5, "1h", 25, "4s"),
+                                 server_args=["--command-delay", "50ms"])
+        self.assertEqual(int(s["requests"]), 100)
+        self.assertEqual(int(s["requests_done"]), 100)
+        self.assertEqual(int(s["opened"]), 5)
+        self.assertEqual(int(s["reused"]), 95)
+        self.assertEqual(int(s["replaced"]), 0)
+        self.assertEqual(int(s["completed"]), 5)
+        self.assertEqual(server_count(self.r, "accepted"), 5)
+
+    def test_capped_cache_counts_hold_at_any_speed(self):
+        """The load of test_dovecot.py's cache test (5 mailboxes, TTL 1h,
+        --max-in-flight 5, 20/s for 5 s), against a server that answers at
+        once and one that waits 1 s before the greeting and before every
+        reply: at both speeds exactly 5 connections, every arrival either
+        served or skipped, and some served on a cached connection."""
+        for delays in ([], ["--greeting-delay", "1s", "--command-delay",
+                            "1s"]):
+            rows, s = self.cache_run(
+                self.round_robin(5, "1h", 20, "5s", "--max-in-flight", "5",
+                                 "--close", "server"),
+                server_args=["--logout-close", "server"] + delays)
+            self.assertEqual(int(s["scheduled"]), 100, delays)
+            self.assertEqual(int(s["requests"]) + int(s["skipped"]), 100)
+            self.assertEqual(int(s["requests_done"]), int(s["requests"]))
+            self.assertEqual(int(s["opened"]), 5, delays)
+            self.assertEqual(int(s["reused"]), int(s["requests"]) - 5)
+            self.assertGreater(int(s["reused"]), 0, delays)
+            self.assertEqual(int(s["completed"]), 5, delays)
+            self.assertEqual(server_count(self.r, "accepted"), 5)
+            self.assertEqual(int(s["time_wait_server_end"]), 5)
+        # At 1 s a reply the connections are mostly busy: arrivals skipped.
+        self.assertGreater(int(s["skipped"]), 0)
+
     def test_server_closes_an_idle_connection(self):
         """fake-imapd logs an idle connection out after 300 ms: BYE and
         close while cached is a failure at stage idle; the next request

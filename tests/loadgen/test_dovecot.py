@@ -22,6 +22,13 @@ from tlscert import make_self_signed
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 PORT = 1143
 TLS_PORT = 1993
+# Dovecot 2.3 tuned for throughput as its documentation says, and as the
+# lab's lab/dovecot.c does: "high-performance mode" login processes
+# (LoginProcess.txt: service_count = 0, process_min_avail = CPU cores,
+# vsz_limit raised) and reused, warm imap processes (PerformanceTuning.txt:
+# raise service_count from 1 "to reduce forks").  Every user is one uid,
+# so a reused imap process never needs another.
+WARM = max(1, min(os.cpu_count() or 1, 64))
 CONF = """protocols = imap
 listen = 127.0.0.1
 base_dir = {d}/run
@@ -47,6 +54,17 @@ service imap-login {{
   inet_listener imaps {{
     port = {tls_port}
   }}
+  service_count = 0
+  client_limit = 1000
+  process_min_avail = {warm}
+  vsz_limit = 1G
+}}
+service imap {{
+  service_count = 1000
+  process_min_avail = {warm}
+}}
+service auth {{
+  client_limit = 4096
 }}
 """
 
@@ -84,6 +102,11 @@ def inside(d, loadgen_args):
     return {"rc": r.returncode, "stdout": r.stdout, "stderr": r.stderr}
 
 
+# Rates: a quarter or less of what this Dovecot sustains on one CPU shared
+# with a busy loop (about 120 sessions/s measured on a 2-core VM; see
+# scenarios/dovecot-closes-first.ini), so that no verdict depends on the
+# machine's speed; every run is a few seconds long and the namespace has
+# the kernel's default 28232 ports.
 class Dovecot(unittest.TestCase):
     def setUp(self):
         self.assertTrue(os.access(DOVECOT, os.X_OK),
@@ -102,7 +125,7 @@ class Dovecot(unittest.TestCase):
     def write_conf(self, ssl, tls_port):
         with open(os.path.join(self.d, "dovecot.conf"), "w") as f:
             f.write(CONF.format(d=self.d, port=PORT, ssl=ssl,
-                                tls_port=tls_port))
+                                tls_port=tls_port, warm=WARM))
 
     def run_load(self, *args, port=PORT):
         summary = os.path.join(self.d, "summary.csv")
@@ -118,7 +141,7 @@ class Dovecot(unittest.TestCase):
         return read_csv(summary)[0], log
 
     def test_counts_match_dovecot_log_and_dovecot_closes_first(self):
-        s, log = self.run_load("--rate", "50", "--duration", "2s",
+        s, log = self.run_load("--rate", "25", "--duration", "4s",
                                "--close", "server")
         logins = len(re.findall(r"imap-login: Info: Login: user=<user>", log))
         logouts = len(re.findall(r"imap\(user\).*Disconnected: Logged out", log))
@@ -132,27 +155,47 @@ class Dovecot(unittest.TestCase):
         self.assertEqual(int(s["time_wait_client_end"]), 0)
 
     def test_mailbox_cache_reuses_dovecot_connections(self):
-        """--mailboxes: 100 requests (SELECT INBOX) over 5 mailboxes with a
-        TTL longer than the run: Dovecot sees 5 logins and 5 logouts."""
-        s, log = self.run_load("--rate", "50", "--duration", "2s",
+        """--mailboxes: 100 arrivals (SELECT INBOX) over 5 mailboxes, a TTL
+        longer than the run, and --max-in-flight 5 (idle cached connections
+        count).  The verdict holds whether Dovecot answers in 1 ms or 1 s:
+        the first 5 arrivals open one connection per mailbox; none closes
+        before the end, so the cap allows no 6th.  A later arrival for a
+        mailbox whose connection is busy (or not yet logged in) is skipped,
+        not given a new connection, and one for an idle connection reuses
+        it: how many of each depends on Dovecot's speed, their sum does
+        not.  Dovecot logs exactly 5 logins and 5 logouts.  (Without the
+        cap a busy connection makes loadgen open another: that, and exactly
+        one connection per mailbox at a rate the replies keep up with, are
+        proven against fake-imapd with injected delays in test_cache.py.)"""
+        s, log = self.run_load("--rate", "20", "--duration", "5s",
                                "--mailboxes", "5", "--cache-ttl", "1h",
                                "--mailbox-skew", "round-robin",
-                               "--close", "server")
+                               "--max-in-flight", "5", "--close", "server")
         logins = len(re.findall(r"imap-login: Info: Login: user=<user>", log))
         logouts = len(re.findall(r"imap\(user\).*Disconnected: Logged out", log))
-        self.assertEqual(int(s["requests"]), 100)
-        self.assertEqual(int(s["requests_done"]), 100)
+        self.assertEqual(int(s["scheduled"]), 100)
+        self.assertEqual(int(s["requests"]) + int(s["skipped"]), 100)
+        self.assertEqual(int(s["requests_done"]), int(s["requests"]))
+        self.assertEqual(int(s["requests_failed"]), 0)
         self.assertEqual(int(s["opened"]), 5)
-        self.assertEqual(int(s["reused"]), 95)
+        self.assertEqual(int(s["reused"]), int(s["requests"]) - 5)
+        # Even at 1 s a reply (login and select done by about 3 s), a
+        # connection is idle before arrivals end at 5 s.
+        self.assertGreater(int(s["reused"]), 0)
+        self.assertEqual(int(s["evicted"]), 0)
+        self.assertEqual(int(s["replaced"]), 0)
+        self.assertEqual(int(s["started"]), 5)
         self.assertEqual(int(s["completed"]), 5)
         self.assertEqual(int(s["failed"]), 0)
         self.assertEqual(logins, 5, log[-2000:])
         self.assertEqual(logouts, 5, log[-2000:])
+        # Dovecot closes first after LOGOUT, cached connection or not.
         self.assertEqual(int(s["time_wait_server_end"]), 5)
+        self.assertEqual(int(s["time_wait_client_end"]), 0)
 
     def test_wrong_password_is_imap_no(self):
         """A tagged NO from a real server is classified, not a crash."""
-        s, log = self.run_load("--rate", "20", "--duration", "1s",
+        s, log = self.run_load("--rate", "10", "--duration", "2s",
                                "--password", "wrong")
         self.assertEqual(int(s["started"]), 20)
         self.assertEqual(int(s["imap_no"]), 20)
@@ -181,7 +224,7 @@ class DovecotTls(Dovecot):
                               log))
 
     def test_implicit_tls_verified(self):
-        s, log = self.run_load("--rate", "20", "--duration", "1s", "--tls",
+        s, log = self.run_load("--rate", "10", "--duration", "2s", "--tls",
                                "--tls-ca", self.cert, "--close", "server",
                                port=TLS_PORT)
         self.assertEqual(int(s["completed"]), 20, log[-2000:])
@@ -192,7 +235,7 @@ class DovecotTls(Dovecot):
         self.assertEqual(int(s["abort_on_close"]), 0)
 
     def test_starttls_then_authenticate_verified(self):
-        s, log = self.run_load("--rate", "20", "--duration", "1s", "--steps",
+        s, log = self.run_load("--rate", "10", "--duration", "2s", "--steps",
                                "starttls,authenticate,select,logout",
                                "--tls-ca", self.cert, "--close", "server")
         self.assertEqual(int(s["completed"]), 20, log[-2000:])
