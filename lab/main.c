@@ -314,12 +314,18 @@ run_one(const struct config *cf, const struct lab_bins *bins,
 	struct page_entry	*pe = &b->page[b->done];
 	struct observed		 obs;
 	enum run_status		 st;
-	char			 dir[PATH_MAX], path[LAB_PATH_MAX], err[512];
-	char			 why[256];
+	char			 shown[PATH_MAX], dir[PATH_MAX];
+	char			 path[LAB_PATH_MAX], err[512], why[256];
 	int			 held;
 
-	if (make_run_dir(cf->results, sc->name, dir, sizeof(dir)) == -1)
+	/* Printed as the user named it; everything handed on (servers'
+	 * configurations and options above all) is absolute. */
+	if (make_run_dir(cf->results, sc->name, shown, sizeof(shown)) == -1)
 		return EXIT_ERROR;
+	if (realpath(shown, dir) == NULL) {
+		log_warn("%s", shown);
+		return EXIT_ERROR;
+	}
 	snprintf(path, sizeof(path), "%s/scenario.ini", dir);
 	if (copy_file(sc->path, path) == -1)
 		log_warn("copy %s to %s", sc->path, path);
@@ -349,13 +355,13 @@ run_one(const struct config *cf, const struct lab_bins *bins,
 	if (!held)
 		printf("  why: %s\n", why);
 	report_notes(stdout, sc, plan);
-	printf("  results: %s/\n", dir);
+	printf("  results: %s/\n", shown);
 	fflush(stdout);
 	report_write(dir, sc, plan, &obs, held, why);
 	if (plot_run(sc, plan, dir, err, sizeof(err)) == -1)
 		log_warnx("%s: no plot: %s", sc->name, err);
 	else
-		printf("  plot: %s/plot.png\n", dir);
+		printf("  plot: %s/plot.png\n", shown);
 	if (*interrupted)
 		return EXIT_ERROR;
 	return held ? EXIT_HELD : EXIT_NOT_HELD;

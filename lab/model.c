@@ -307,6 +307,27 @@ scale_schedule(const struct arrival_spec *in, double mul, double s,
 }
 
 /* The scenario in the lab (model_check in model.h), or why it cannot be. */
+/*
+ * loadgen's row period for a run of `duration_us`: at least ROW_COUNT rows
+ * over the run, so that its plot has a curve rather than two samples, but
+ * never under ROW_MIN_US (each row costs loadgen a sock_diag dump of every
+ * TIME_WAIT socket, milliseconds for tens of thousands) nor over a second.
+ * Whole milliseconds.
+ */
+#define ROW_COUNT	100
+#define ROW_MIN_US	20000
+#define ROW_MAX_US	1000000
+
+static uint64_t
+row_period_us(uint64_t duration_us)
+{
+	uint64_t	us = duration_us / ROW_COUNT / 1000 * 1000;
+
+	if (us < ROW_MIN_US)
+		return ROW_MIN_US;
+	return us > ROW_MAX_US ? ROW_MAX_US : us;
+}
+
 static const char *
 map_to_lab(const struct scenario *sc, struct lab_plan *plan)
 {
@@ -332,6 +353,7 @@ map_to_lab(const struct scenario *sc, struct lab_plan *plan)
 		}
 	}
 	plan->duration_us = (uint64_t)llround(sc->duration_us / s);
+	plan->interval_us = row_period_us(plan->duration_us);
 	plan->cache_ttl_us = sc->cache_ttl_us == UINT64_MAX ? 0 :
 	    (uint64_t)llround(sc->cache_ttl_us / s);
 	plan->time_wait_us = (uint64_t)llround(sc->time_wait_us / s);

@@ -16,6 +16,7 @@ struct lab_plan {
 	struct arrival_spec schedule;	/* the scenario's, in lab time: what
 					 * loadgen --schedule runs */
 	uint64_t	 duration_us;	/* lab time */
+	uint64_t	 interval_us;	/* loadgen's row period, lab time */
 	uint64_t	 time_wait_us;	/* the effective TIME_WAIT in the lab */
 	int		 tw_reuse;	/* sysctl net.ipv4.tcp_tw_reuse */
 	unsigned	 tw_reuse_delay_ms;	/* 0: leave the default */

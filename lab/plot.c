@@ -78,12 +78,66 @@ write_marker(FILE *fp, const struct plan *plan)
 {
 	double	first = plan->first_failure_s;
 
+	/* On an opaque box: the label stays legible over the curves. */
 	if (first >= 0)
 		fprintf(fp, "set arrow 2 from first %.3f, graph 0 to first %.3f, "
 		    "graph 1 nohead dt 3 lc rgb '#d62728'\n"
-		    "set label 2 'predicted first failure %.1f s' at first %.3f, "
-		    "graph 0.95 offset 0.5,0 tc rgb '#d62728'\n",
+		    "set label 2 'predicted first failure %.3g s' at first %.3f, "
+		    "graph 0.5 offset 0.5,0 tc rgb '#d62728' boxed front\n",
 		    first, first, first, first);
+}
+
+/* Axes with units, the legend under the plot (never on the data), and
+ * headroom above the highest value: a curve that sits at its maximum, as
+ * TIME_WAIT does once the range is gone, would hide in the top border. */
+static void
+write_frame(FILE *fp, const struct scenario *sc)
+{
+	fprintf(fp, "set datafile separator ','\n"
+	    "set title \"%s\\n%s%s\"\n"
+	    "set xlabel 'model time (s)'\n"
+	    "set ylabel 'TIME_WAIT sockets in the lab (count)'\n"
+	    "set y2label 'failed connections per model second (1/s)'\n"
+	    "set ytics nomirror\nset y2tics\nset xrange [0:*]\n"
+	    "set yrange [0:*]\nset y2range [0:*]\n"
+	    "set offsets 0, 0, graph 0.1, 0\n"
+	    "set key tmargin center horizontal maxrows 2 samplen 3\nset grid\n"
+	    "set style textbox opaque noborder\n",
+	    sc->name, sc->description, sc->kind == SERVER_COMMAND ?
+	    "\\n(server: a command line; no server counters)" : "");
+}
+
+/*
+ * Drawn in this order, so that what the kernel measured lies on top: the
+ * model as a wide, pale band; TIME_WAIT by side, dashed; the kernel's
+ * total as a thin dark line with a dot per row; failures per second of
+ * model time as a step curve on the right axis: each row's count over the
+ * row period (the last row may be shorter, and a few arrivals over its
+ * own few milliseconds would draw a surge that never happened).
+ */
+static void
+write_plot(FILE *fp, const struct scenario *sc, const struct plan *plan,
+    const struct columns *c, int model)
+{
+	fprintf(fp, "S = %.9g\nI = %.6f\n"
+	    "do for [t in 'pngcairo svg'] {\n"
+	    "  set terminal t size 1000,600 noenhanced\n"
+	    "  set output 'plot.'.(t eq 'svg' ? 'svg' : 'png')\n"
+	    "  plot ", sc->time_scale, plan->lab.interval_us / 1e6);
+	if (model)
+		fprintf(fp, "$model using 1:2 with lines lw 8 lc rgb '#a6cee3' "
+		    "title 'model: ports held, N(t) - N(t - TW)', \\\n       ");
+	if (c->tw_client && c->tw_server)
+		fprintf(fp, "'loadgen.csv' skip 1 using ($%d*S):%d with lines "
+		    "dt 2 lw 2 lc rgb '#2ca02c' title 'TIME_WAIT, client side', "
+		    "\\\n       '' skip 1 using ($%d*S):%d with lines dt 3 lw 2 "
+		    "lc rgb '#9467bd' title 'TIME_WAIT, server side', \\\n       ",
+		    c->elapsed, c->tw_client, c->elapsed, c->tw_server);
+	fprintf(fp, "'loadgen.csv' skip 1 using ($%d*S):%d with linespoints "
+	    "lw 1.5 pt 7 ps 0.35 lc rgb '#08306b' title 'TIME_WAIT (kernel)', "
+	    "\\\n       '' skip 1 using ($%d*S):($%d / (I * S)) axes x1y2 "
+	    "with fsteps lw 2 lc rgb '#d62728' title 'failed per second'\n"
+	    "}\n", c->elapsed, c->time_wait, c->elapsed, c->failed);
 }
 
 static int
@@ -98,42 +152,12 @@ write_script(const struct scenario *sc, const struct plan *plan,
 	snprintf(csv, sizeof(csv), "%s/loadgen.csv", dir);
 	if (find_columns(csv, &c) == -1 || (fp = fopen(path, "w")) == NULL)
 		return -1;
-	fprintf(fp, "# plot.gp: made by ephemera for %s; gnuplot plot.gp\n"
-	    "set datafile separator ','\n"
-
-	    "set title \"%s\\n%s%s\"\n"
-	    "set xlabel 'model time (s)'\n"
-	    "set ylabel 'TIME_WAIT sockets (lab)'\n"
-	    "set y2label 'failed connections per interval'\n"
-	    "set ytics nomirror\nset y2tics\nset xrange [0:*]\nset yrange [0:*]\n"
-	    "set y2range [0:*]\nset key left center\nset grid\n",
-	    sc->name, sc->name, sc->description, sc->kind == SERVER_COMMAND ?
-	    "\\n(server: a command line; no server counters)" : "");
+	fprintf(fp, "# plot.gp: made by ephemera for %s; gnuplot plot.gp\n",
+	    sc->name);
+	write_frame(fp, sc);
 	write_marker(fp, plan);
 	model = write_model(fp, sc, &plan->lab);
-	fprintf(fp, "S = %.9g\n"
-	    "do for [t in 'pngcairo svg'] {\n"
-	    "  set terminal t size 1000,600 noenhanced\n"
-	    "  set output 'plot.'.(t eq 'svg' ? 'svg' : 'png')\n"
-	    "  plot 'loadgen.csv' skip 1 using ($%d*S):%d axes x1y2 "
-	    "with impulses lw 2 lc rgb '#d62728' title 'failed', \\\n"
-	    "       '' skip 1 using ($%d*S):%d with lines lw 2 "
-	    "lc rgb '#1f77b4' title 'TIME_WAIT (kernel)'",
-	    sc->time_scale, c.elapsed, c.failed, c.elapsed, c.time_wait);
-	/* Whose TIME_WAIT it is, from loadgen's socket diagnostics: the
-	 * only per-side count when the server writes no counters. */
-	if (c.tw_client && c.tw_server)
-		fprintf(fp, ", \\\n"
-		    "       '' skip 1 using ($%d*S):%d with lines dt 2 "
-		    "lc rgb '#2ca02c' title 'TIME_WAIT client side', \\\n"
-		    "       '' skip 1 using ($%d*S):%d with lines dt 3 "
-		    "lc rgb '#9467bd' title 'TIME_WAIT server side'",
-		    c.elapsed, c.tw_client, c.elapsed, c.tw_server);
-	if (model)
-		fprintf(fp, ", \\\n"
-		    "       $model using 1:2 with lines dt 2 lw 2 "
-		    "lc rgb '#1f77b4' title 'model: ports held, N(t) - N(t - TW)'");
-	fprintf(fp, "\n}\n");
+	write_plot(fp, sc, plan, &c, model);
 	return fclose(fp);
 }
 

@@ -223,6 +223,7 @@ start_loadgen(const struct scenario *sc, const struct lab_plan *plan,
 {
 	char		out[LAB_PATH_MAX], log[LAB_PATH_MAX], csv[LAB_PATH_MAX];
 	char		sum[LAB_PATH_MAX], rate[32], duration[32], timeout[32];
+	char		interval[32];
 	char		mailboxes[32], ttl[32], schedule[ARRIVAL_SPEC_STRLEN];
 	struct args	a = { .n = 0 };
 	int		i;
@@ -233,6 +234,7 @@ start_loadgen(const struct scenario *sc, const struct lab_plan *plan,
 	snprintf(sum, sizeof(sum), "%s/summary.csv", dir);
 	snprintf(rate, sizeof(rate), "%.6g", plan->rate);
 	format_duration(plan->duration_us, duration, sizeof(duration));
+	format_duration(plan->interval_us, interval, sizeof(interval));
 	format_duration(sc->timeout_us, timeout, sizeof(timeout));
 	args_add(&a, bins->loadgen);
 	if (sc->has_schedule) {
@@ -250,6 +252,8 @@ start_loadgen(const struct scenario *sc, const struct lab_plan *plan,
 	}
 	args_add(&a, "--duration");
 	args_add(&a, duration);
+	args_add(&a, "--interval");
+	args_add(&a, interval);
 	args_add(&a, "--timeout");
 	args_add(&a, timeout);
 	args_add(&a, "--csv");
