@@ -23,8 +23,8 @@
 #include "commands.h"
 #include "conn.h"
 #include "errors.h"
+#include "framing.h"
 #include "imap.h"
-#include "lineio.h"
 #include "log.h"
 #include "schedule.h"
 #include "session.h"
@@ -32,15 +32,9 @@
 #include "steps.h"
 #include "words.h"
 
-/* Longest response line we accept, without its CRLF. */
-#define SESSION_LINE_MAX	65536
 /* Longest command we send, tag and CRLF included (LOGIN of two 1k
  * credentials quoted, their base64). */
 #define SESSION_CMD_MAX		8192
-
-/* Literals ({N}) in replies are skipped, never held; past this size a
- * reply is not IMAP (RFC 3501 4.3 sets no limit, real servers do). */
-#define SESSION_LITERAL_MAX	(1ULL << 40)
 
 /* A state's stage is what a failure in it is reported as (CSV.md). */
 enum session_state {
@@ -76,9 +70,7 @@ struct session {
 	int			 bye;		/* "* BYE" seen (LOGOUT, idle) */
 	int			 preauth;	/* PREAUTH greeting: no LOGIN */
 	int			 sasl_ir;	/* the greeting offered SASL-IR */
-	int			 cont;		/* the next line continues a
-						 * reply after a literal */
-	uint64_t		 literal;	/* literal bytes still to skip */
+	struct framing		 framing;	/* where a response begins */
 	unsigned		 ntag;		/* commands tagged so far */
 	unsigned		 step;		/* index in the step list */
 	char			 tag[16];	/* of the command in flight */
@@ -160,7 +152,7 @@ static const struct timeval	*step_tv;
 static unsigned			 open_end, req_end;
 
 /* Sessions never interleave inside a callback: one buffer serves all. */
-static char			 line[SESSION_LINE_MAX + 1];
+static char			 line[FRAMING_LINE_MAX + 1];
 static char			 cmdbuf[SESSION_CMD_MAX];
 
 static void
@@ -673,47 +665,6 @@ cached_line(struct session *s, const struct imap_response *r)
 	return -1;
 }
 
-/*
- * A line ending in a literal's announcement, "{N}" (RFC 3501 4.3):
- * N bytes follow that may hold anything, CRLFs and tag-like lines
- * included, then the rest of the same response.  1 and *n if so.
- */
-static int
-literal_at_end(const char *l, size_t len, uint64_t *n)
-{
-	size_t		i;
-	uint64_t	v = 0;
-
-	if (len < 3 || l[len - 1] != '}')
-		return 0;
-	for (i = len - 1; i > 0 && l[i - 1] >= '0' && l[i - 1] <= '9'; i--)
-		;
-	if (i == 0 || i == len - 1 || l[i - 1] != '{')
-		return 0;
-	/* Past 13 digits it is over SESSION_LITERAL_MAX anyway. */
-	if (len - 1 - i > 13) {
-		*n = UINT64_MAX;
-		return 1;
-	}
-	for (; i < len - 1; i++)
-		v = v * 10 + (uint64_t)(l[i] - '0');
-	*n = v;
-	return 1;
-}
-
-/* Skip what is left of a literal; 1 while more is to come. */
-static int
-session_skip_literal(struct session *s, struct evbuffer *in)
-{
-	size_t	have = evbuffer_get_length(in);
-	size_t	n = have < s->literal ? have : (size_t)s->literal;
-
-	if (n > 0 && evbuffer_drain(in, n) == -1)
-		fatalx("evbuffer_drain");
-	s->literal -= n;
-	return s->literal > 0;
-}
-
 /* Every whole response line in `in`, each to the state's handler; -1
  * when the session ended or no longer reads from `in`. */
 static int
@@ -721,31 +672,21 @@ session_lines(struct session *s, struct evbuffer *in)
 {
 	struct imap_response	 r;
 	size_t			 len;
-	int			 cont;
 
 	for (;;) {
-		if (s->literal > 0 && session_skip_literal(s, in))
-			return 0;
-		switch (line_take(in, SESSION_LINE_MAX, line, sizeof(line),
+		switch (framing_next(&s->framing, in, line, sizeof(line),
 		    &len)) {
-		case LINE_MORE:
+		case FRAMING_MORE:
 			return 0;
-		case LINE_TOOLONG:
+		case FRAMING_TOOLONG:
 			session_free(s, REASON_PROTOCOL, 0, "line too long");
 			return -1;
-		case LINE_OK:
-			break;
-		}
-		cont = s->cont;
-		if ((s->cont = literal_at_end(line, len, &s->literal)) &&
-		    s->literal > SESSION_LITERAL_MAX) {
+		case FRAMING_LITERAL_TOOLONG:
 			session_free(s, REASON_PROTOCOL, 0, "literal too long");
 			return -1;
+		case FRAMING_LINE:
+			break;
 		}
-		/* The rest of a response after a literal is not a response:
-		 * only first lines are. */
-		if (cont)
-			continue;
 		imap_parse_response(line, &r);
 		if (states[s->state].on_line(s, &r) == -1)
 			return -1;
@@ -919,7 +860,7 @@ session_init(struct event_base *b, const struct session_params *p)
 	base = b;
 	params = *p;
 	/* Room for one maximal line and its CRLF, never more. */
-	conn_init(b, SESSION_LINE_MAX + 2);
+	conn_init(b, FRAMING_LINE_MAX + 2);
 	step_timeout = us_to_timeval(p->timeout_us);
 	if ((step_tv = event_base_init_common_timeout(b, &step_timeout)) == NULL)
 		step_tv = &step_timeout;
