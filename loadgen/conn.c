@@ -28,18 +28,18 @@
 #define CONN_READ_MAX	16384
 
 struct conn {
-	int			 fd;		/* ours to close, even with bev */
+	int			 fd;		/* ours to close, bev or not */
 	uint64_t		 id;		/* the session's, for the log */
 	const struct endpoint	*ep;
-	int			 tls_next;	/* --tls: handshake once connected */
+	int			 tls_next;	/* --tls: TLS once connected */
 	int			 connecting;	/* connect() said EINPROGRESS */
 	int			 handshaking;	/* TLS, not yet ready */
-	int			 closing;	/* conn_finish(): EOF is the FIN */
+	int			 closing;	/* after conn_finish() */
 	int			 err;		/* errno of our own send() */
 	const char		*error;		/* for conn_error() */
 	struct event		*ev;		/* plain: connect, reads and
 						 * writes, one edge-triggered
-						 * event; TLS: the FIN awaited */
+						 * event; TLS: the last FIN */
 	struct evbuffer		*in;		/* plain: what recv() read */
 	struct evbuffer		*out;		/* plain: what send() left */
 	struct bufferevent	*bev;		/* TLS: OpenSSL's */
@@ -355,7 +355,8 @@ conn_tls_event(struct bufferevent *bev, short what, void *arg)
 	else if (what & BEV_EVENT_EOF)
 		conn_tls_eof(c);
 	else if (err != 0)
-		conn_fail(c, err, (what & BEV_EVENT_READING) ? "read" : "write");
+		conn_fail(c, err, (what & BEV_EVENT_READING) ? "read" :
+		    "write");
 	else
 		conn_fail(c, 0, tls_error(bev));
 }
