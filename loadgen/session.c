@@ -1,15 +1,11 @@
 /* session.c: the client side of one IMAP connection, as a state machine:
  * connect, greeting, the --steps list (LOGIN, SELECT, FETCH, IDLE, ...,
- * LOGOUT), then close first, having read it all.  A plain connection is
- * one edge-triggered event and two evbuffers; TLS is an OpenSSL
- * bufferevent (tls.c).  With --mailboxes the
- * connection serves requests (the list's mailbox steps) between its
- * authentication and its LOGOUT, cached (cache.c) in between. */
+ * LOGOUT), then close first, having read it all.  The transport, plain
+ * or TLS, is conn.c's; the session sees only its events.  With
+ * --mailboxes the connection serves requests (the list's mailbox steps)
+ * between its authentication and its LOGOUT, cached (cache.c) in between. */
 #include <sys/types.h>
 #include <sys/queue.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <stdint.h>
@@ -17,40 +13,28 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <event2/event.h>
 
 #include "addr.h"
-#include "bind.h"
 #include "cdefs.h"
 #include "clock.h"
 #include "commands.h"
+#include "conn.h"
 #include "errors.h"
+#include "framing.h"
 #include "imap.h"
-#include "lineio.h"
 #include "log.h"
 #include "schedule.h"
 #include "session.h"
-#include "sock.h"
 #include "stats.h"
 #include "steps.h"
-#include "tls.h"
 #include "words.h"
 
-/* Longest response line we accept, without its CRLF. */
-#define SESSION_LINE_MAX	65536
-/* Bytes one plain recv() takes at most, as libevent's bufferevents. */
-#define SESSION_READ_MAX	16384
 /* Longest command we send, tag and CRLF included (LOGIN of two 1k
  * credentials quoted, their base64). */
 #define SESSION_CMD_MAX		8192
-
-/* Literals ({N}) in replies are skipped, never held; past this size a
- * reply is not IMAP (RFC 3501 4.3 sets no limit, real servers do). */
-#define SESSION_LITERAL_MAX	(1ULL << 40)
 
 /* A state's stage is what a failure in it is reported as (CSV.md). */
 enum session_state {
@@ -81,22 +65,12 @@ struct session {
 	TAILQ_ENTRY(session)	 entry;
 	uint64_t		 id;
 	enum session_state	 state;
-	int			 fd;		/* ours to close, even with bev */
-	struct event		*ev_io;		/* plain: connect, reads and
-						 * writes, one edge-triggered
-						 * event; TLS: the connect */
+	struct conn		*conn;		/* NULL until socket() */
 	struct event		*ev_timeout;	/* the current step's deadline */
-	struct evbuffer		*in;		/* plain: what recv() read */
-	struct evbuffer		*out;		/* plain: what send() left */
-	struct bufferevent	*bev;		/* TLS: OpenSSL's */
-	int			 tls;
-	int			 io_err;	/* errno of our own send() or recv() */
 	int			 bye;		/* "* BYE" seen (LOGOUT, idle) */
 	int			 preauth;	/* PREAUTH greeting: no LOGIN */
 	int			 sasl_ir;	/* the greeting offered SASL-IR */
-	int			 cont;		/* the next line continues a
-						 * reply after a literal */
-	uint64_t		 literal;	/* literal bytes still to skip */
+	struct framing		 framing;	/* where a response begins */
 	unsigned		 ntag;		/* commands tagged so far */
 	unsigned		 step;		/* index in the step list */
 	char			 tag[16];	/* of the command in flight */
@@ -178,7 +152,7 @@ static const struct timeval	*step_tv;
 static unsigned			 open_end, req_end;
 
 /* Sessions never interleave inside a callback: one buffer serves all. */
-static char			 line[SESSION_LINE_MAX + 1];
+static char			 line[FRAMING_LINE_MAX + 1];
 static char			 cmdbuf[SESSION_CMD_MAX];
 
 static void
@@ -196,29 +170,6 @@ session_enter_state(struct session *s, enum session_state new)
 		evtimer_del(s->ev_timeout);
 	} else
 		evtimer_add(s->ev_timeout, step_tv);
-}
-
-/* What a plain connection reads into: its own buffer, or under TLS what
- * OpenSSL decrypted. */
-static struct evbuffer *
-session_input(struct session *s)
-{
-	return s->bev != NULL ? bufferevent_get_input(s->bev) : s->in;
-}
-
-/* The plain connection's event and buffers (STARTTLS hands the socket on
- * to TLS without them). */
-static void
-session_plain_free(struct session *s)
-{
-	if (s->ev_io != NULL)
-		event_free(s->ev_io);
-	if (s->in != NULL)
-		evbuffer_free(s->in);
-	if (s->out != NULL)
-		evbuffer_free(s->out);
-	s->ev_io = NULL;
-	s->in = s->out = NULL;
 }
 
 /* The only place a session ends: log it, count it, release it. */
@@ -254,16 +205,8 @@ session_free(struct session *s, enum reason why, int err, const char *detail)
 
 	TAILQ_REMOVE(&sessions, s, entry);
 	nsessions--;
-	/* No SO_LINGER (but for --close rst): a plain close() sends FIN,
-	 * and the side that sends the first FIN is left in TIME_WAIT. */
-	if (s->bev != NULL)
-		tls_bev_free(s->bev);
-	session_plain_free(s);
-	/* Ours to close, now: libevent would close it only once the
-	 * callback running now returns, after this session was counted,
-	 * and the FIN (the server's TIME_WAIT in --close server) late. */
-	if (s->fd != -1)
-		close(s->fd);
+	if (s->conn != NULL)
+		conn_free(s->conn);
 	event_free(s->ev_timeout);
 	free(s);
 	if (params.on_end != NULL)
@@ -284,43 +227,6 @@ static void
 session_fail_errno(struct session *s, int err, const char *detail)
 {
 	session_free(s, reason_from_errno(err), err, detail);
-}
-
-/*
- * A command is a few dozen bytes and the socket's send buffer is nearly
- * always empty: send it now.  What the kernel does not take waits in
- * s->out for the socket to become writable (session_flush); an error is
- * reported from the loop, since callers still use s.  Under TLS the
- * bufferevent encrypts and sends.
- */
-static void
-session_send(struct session *s, const char *cmd, size_t len)
-{
-	ssize_t	n = 0;
-
-	if (s->tls) {
-		if (bufferevent_write(s->bev, cmd, len) == -1)
-			fatalx("bufferevent_write");
-		return;
-	}
-	if (s->out == NULL || evbuffer_get_length(s->out) == 0) {
-		n = send(s->fd, cmd, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n == (ssize_t)len)
-			return;
-		if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK) {
-			s->io_err = errno;
-			event_active(s->ev_io, EV_WRITE, 0);
-			return;
-		}
-		if (n == -1)
-			n = 0;
-		log_debug("session id=%llu sent %zd of %zu bytes, the rest "
-		    "when writable", (unsigned long long)s->id, n, len);
-	}
-	if (s->out == NULL && (s->out = evbuffer_new()) == NULL)
-		fatalx("evbuffer_new");
-	if (evbuffer_add(s->out, cmd + n, len - (size_t)n) == -1)
-		fatalx("evbuffer_add");
 }
 
 /* "aN CMD": tags count up per connection (a1 is the first step's), and
@@ -348,7 +254,7 @@ session_send_tagged(struct session *s, const char *cmd)
 	cmdbuf[tlen] = ' ';
 	memcpy(cmdbuf + tlen + 1, cmd, clen);
 	memcpy(cmdbuf + tlen + 1 + clen, "\r\n", 2);
-	session_send(s, cmdbuf, tlen + 1 + clen + 2);
+	conn_write(s->conn, cmdbuf, tlen + 1 + clen + 2);
 }
 
 static const char *const close_names[] = {
@@ -378,7 +284,6 @@ client_closes_first(void)
 }
 
 static void	session_idle_done(struct session *);
-static void	session_start_tls(struct session *, enum session_state);
 static int	session_next(struct session *);
 
 static void
@@ -402,64 +307,34 @@ session_timeout(evutil_socket_t fd UNUSED, short events UNUSED, void *arg)
 	session_free(s, REASON_ETIMEDOUT, 0, "step timeout");
 }
 
-/* Abortive close: the close sends RST, so neither side keeps TIME_WAIT
+/* Abortive close (--close rst): RST, so neither side keeps TIME_WAIT
  * (counted by the kernel as TCPAbortOnData). */
 static void
 session_reset(struct session *s)
 {
-	if (sock_reset_on_close(s->fd) == -1) {
+	if (conn_reset(s->conn) == -1) {
 		session_fail_errno(s, errno, "SO_LINGER");
 		return;
 	}
 	session_free(s, REASON_COMPLETED, 0, "");
 }
 
-/* The kernel's TCP state of our socket (TCP_ESTABLISHED ...), or -1. */
-static int
-session_tcp_state(int fd)
-{
-	struct tcp_info	ti;
-	socklen_t	len = sizeof(ti);
-
-	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == -1)
-		return -1;
-	return ti.tcpi_state;
-}
-
-/* Bytes the server sent that nobody asked for: in libevent's buffer or
- * in the kernel's receive queue.  1 if there are (the session is then
- * ended as protocol), -1 if the session ended otherwise, 0 if none;
- * `fin` says whether the server's FIN is already in. */
+/* Bytes the server sent that nobody asked for (conn_unread): 1 if there
+ * are (the session is then ended as protocol), -1 if the session ended
+ * otherwise, 0 if none; `fin` says whether the server's FIN is in. */
 static int
 session_unread(struct session *s, const char *what, int *fin)
 {
-	char	c;
-	ssize_t	n;
-
-	*fin = 0;
-	if (evbuffer_get_length(session_input(s)) > 0) {
+	switch (conn_unread(s->conn, fin)) {
+	case 1:
 		session_free(s, REASON_PROTOCOL, 0, what);
 		return 1;
-	}
-	/* Under TLS the kernel's queue holds records, not IMAP: a
-	 * close_notify or a session ticket is no stray byte.  What OpenSSL
-	 * decrypted is in libevent's buffer, checked above; whether the
-	 * server's FIN is in, the TCP state says (CLOSE_WAIT). */
-	if (s->tls) {
-		*fin = session_tcp_state(s->fd) == TCP_CLOSE_WAIT;
-		return 0;
-	}
-	n = recv(s->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
-	if (n > 0) {
-		session_free(s, REASON_PROTOCOL, 0, what);
-		return 1;
-	}
-	if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK) {
+	case -1:
 		session_fail_errno(s, errno, "recv");
 		return -1;
+	default:
+		return 0;
 	}
-	*fin = n == 0;
-	return 0;
 }
 
 /* The last step's tagged reply was the last thing the server should
@@ -471,8 +346,8 @@ session_last_reply(struct session *s)
 
 	/* Closing with unread bytes makes the kernel send RST instead of
 	 * FIN, and an RST leaves no TIME_WAIT: the run would stop
-	 * reproducing the bug without a word.  So look in libevent's buffer
-	 * and in the kernel's receive queue before closing. */
+	 * reproducing the bug without a word.  So look in what was read and
+	 * in the kernel's receive queue before closing. */
 	if (session_unread(s, "bytes after the last reply", &fin) != 0)
 		return -1;
 	if (fin && client_closes_first()) {
@@ -484,64 +359,13 @@ session_last_reply(struct session *s)
 		session_reset(s);
 		return -1;
 	}
-	/*
-	 * Half-close, then wait for the server's FIN before we call the
-	 * session complete.  Our FIN still goes first, so the TIME_WAIT is
-	 * ours; waiting means a byte the server sends late is seen (a plain
-	 * close() would answer it with RST and no TIME_WAIT), and the port
-	 * is in TIME_WAIT, not FIN_WAIT_2, when the session is counted.
-	 */
-	if (client_closes_first() && s->tls &&
-	    tls_close_notify(s->bev) == -1)
-		log_debug("session id=%llu close_notify not sent",
-		    (unsigned long long)s->id);
-	if (client_closes_first() && shutdown(s->fd, SHUT_WR) == -1) {
+	/* The session completes with the server's FIN (conn_finish). */
+	if (conn_finish(s->conn, client_closes_first()) == -1) {
 		session_fail_errno(s, errno, "shutdown");
 		return -1;
 	}
 	session_enter_state(s, STATE_CLOSE);
 	return 0;
-}
-
-/* Under TLS, after the server's close_notify (or a bare FIN): the TCP
- * FIN itself, read on the socket with anything before it discarded, so
- * that we close only once the server has (no RST, and in --close client
- * the port is in TIME_WAIT when the session counts). */
-static void
-session_tls_fin(evutil_socket_t fd, short events UNUSED, void *arg)
-{
-	struct session	*s = arg;
-	char		 buf[4096];
-	ssize_t		 n;
-
-	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
-		;
-	if (n == 0) {
-		session_free(s, REASON_COMPLETED, 0, "");
-		return;
-	}
-	if (errno != EAGAIN && errno != EWOULDBLOCK) {
-		session_fail_errno(s, errno, "recv");
-		return;
-	}
-	if (s->ev_io == NULL && (s->ev_io = event_new(base, s->fd,
-	    EV_READ | EV_PERSIST, session_tls_fin, s)) == NULL)
-		fatalx("event_new");
-	event_add(s->ev_io, NULL);
-}
-
-/* The server's FIN came (under TLS, its close_notify): the session is
- * over if nothing came with it. */
-static void
-session_close_done(struct session *s)
-{
-	if (evbuffer_get_length(session_input(s)) > 0)
-		session_free(s, REASON_PROTOCOL, 0, "bytes after the last reply");
-	else if (s->tls) {
-		bufferevent_disable(s->bev, EV_READ | EV_WRITE);
-		session_tls_fin(s->fd, EV_READ, s);
-	} else
-		session_free(s, REASON_COMPLETED, 0, "");
 }
 
 static int
@@ -722,10 +546,9 @@ step_line(struct session *s, const struct imap_response *r)
 }
 
 /*
- * STARTTLS's OK: the handshake starts on the same socket, in an OpenSSL
- * bufferevent on the fd, the --tls path's.  The plain event and buffers
- * go, with nothing in them: bytes the server sent after its OK, before
- * our ClientHello, are no TLS (RFC 3501 6.2.1).
+ * STARTTLS's OK: the handshake starts on the same socket, the --tls
+ * path's, once nothing is left to read: bytes the server sent after its
+ * OK, before our ClientHello, are no TLS (RFC 3501 6.2.1).
  */
 static int
 starttls_line(struct session *s, const struct imap_response *r)
@@ -740,9 +563,9 @@ starttls_line(struct session *s, const struct imap_response *r)
 		session_free(s, REASON_PROTOCOL, 0, "server closed");
 		return -1;
 	}
-	session_plain_free(s);
-	session_start_tls(s, STATE_STARTTLS_TLS);
-	/* The old buffer is gone: stop reading it. */
+	conn_start_tls(s->conn);
+	session_enter_state(s, STATE_STARTTLS_TLS);
+	/* The plain input is gone: stop reading it. */
 	return -1;
 }
 
@@ -760,7 +583,7 @@ auth_cont_line(struct session *s, const struct imap_response *r)
 {
 	if (r->kind != IMAP_RESP_CONTINUE)
 		return step_line(s, r);
-	session_send(s, command_auth_response(),
+	conn_write(s->conn, command_auth_response(),
 	    strlen(command_auth_response()));
 	session_enter_state(s, STATE_AUTHENTICATE);
 	return 0;
@@ -803,7 +626,7 @@ idling_line(struct session *s, const struct imap_response *r)
 static void
 session_idle_done(struct session *s)
 {
-	session_send(s, "DONE\r\n", 6);
+	conn_write(s->conn, "DONE\r\n", 6);
 	session_enter_state(s, STATE_IDLE_DONE);
 }
 
@@ -842,47 +665,6 @@ cached_line(struct session *s, const struct imap_response *r)
 	return -1;
 }
 
-/*
- * A line ending in a literal's announcement, "{N}" (RFC 3501 4.3):
- * N bytes follow that may hold anything, CRLFs and tag-like lines
- * included, then the rest of the same response.  1 and *n if so.
- */
-static int
-literal_at_end(const char *l, size_t len, uint64_t *n)
-{
-	size_t		i;
-	uint64_t	v = 0;
-
-	if (len < 3 || l[len - 1] != '}')
-		return 0;
-	for (i = len - 1; i > 0 && l[i - 1] >= '0' && l[i - 1] <= '9'; i--)
-		;
-	if (i == 0 || i == len - 1 || l[i - 1] != '{')
-		return 0;
-	/* Past 13 digits it is over SESSION_LITERAL_MAX anyway. */
-	if (len - 1 - i > 13) {
-		*n = UINT64_MAX;
-		return 1;
-	}
-	for (; i < len - 1; i++)
-		v = v * 10 + (uint64_t)(l[i] - '0');
-	*n = v;
-	return 1;
-}
-
-/* Skip what is left of a literal; 1 while more is to come. */
-static int
-session_skip_literal(struct session *s, struct evbuffer *in)
-{
-	size_t	have = evbuffer_get_length(in);
-	size_t	n = have < s->literal ? have : (size_t)s->literal;
-
-	if (n > 0 && evbuffer_drain(in, n) == -1)
-		fatalx("evbuffer_drain");
-	s->literal -= n;
-	return s->literal > 0;
-}
-
 /* Every whole response line in `in`, each to the state's handler; -1
  * when the session ended or no longer reads from `in`. */
 static int
@@ -890,47 +672,29 @@ session_lines(struct session *s, struct evbuffer *in)
 {
 	struct imap_response	 r;
 	size_t			 len;
-	int			 cont;
 
 	for (;;) {
-		if (s->literal > 0 && session_skip_literal(s, in))
-			return 0;
-		switch (line_take(in, SESSION_LINE_MAX, line, sizeof(line),
+		switch (framing_next(&s->framing, in, line, sizeof(line),
 		    &len)) {
-		case LINE_MORE:
+		case FRAMING_MORE:
 			return 0;
-		case LINE_TOOLONG:
+		case FRAMING_TOOLONG:
 			session_free(s, REASON_PROTOCOL, 0, "line too long");
 			return -1;
-		case LINE_OK:
-			break;
-		}
-		cont = s->cont;
-		if ((s->cont = literal_at_end(line, len, &s->literal)) &&
-		    s->literal > SESSION_LITERAL_MAX) {
+		case FRAMING_LITERAL_TOOLONG:
 			session_free(s, REASON_PROTOCOL, 0, "literal too long");
 			return -1;
+		case FRAMING_LINE:
+			break;
 		}
-		/* The rest of a response after a literal is not a response:
-		 * only first lines are. */
-		if (cont)
-			continue;
 		imap_parse_response(line, &r);
 		if (states[s->state].on_line(s, &r) == -1)
 			return -1;
 	}
 }
 
-/* TLS: OpenSSL's bufferevent decrypted more; its read high-watermark
- * bounds how much one wakeup sees. */
-static void
-session_tls_read(struct bufferevent *bev, void *arg)
-{
-	session_lines(arg, bufferevent_get_input(bev));
-}
-
 /* The handshake is done: the greeting (--tls) or the next step. */
-static void
+static int
 session_tls_ready(struct session *s)
 {
 	uint64_t	now = schedule_now_us();
@@ -939,250 +703,92 @@ session_tls_ready(struct session *s)
 	s->step_us = now;
 	if (s->state == STATE_TLS) {
 		session_enter_state(s, STATE_GREETING);
-		return;
+		return 0;
 	}
 	/* RFC 3501 6.2.1: what the server said before TLS is forgotten;
 	 * AUTHENTICATE then waits for "+". */
 	s->sasl_ir = 0;
-	session_next(s);
+	return session_next(s);
 }
 
-static void
-session_tls_event(struct session *s, short what)
-{
-	const char	*why;
-
-	if (what & BEV_EVENT_CONNECTED) {
-		session_tls_ready(s);
-		return;
-	}
-	why = tls_error(s->bev);
-	stats_tls_handshake(0, 0);
-	log_debug("session id=%llu tls failed: %s", (unsigned long long)s->id,
-	    why);
-	session_free(s, REASON_TLS, 0, why);
-}
-
-static void
-session_event(struct bufferevent *bev UNUSED, short what, void *arg)
-{
-	struct session	*s = arg;
-	int		 err = s->io_err != 0 ? s->io_err : errno;
-
-	if (s->state == STATE_TLS || s->state == STATE_STARTTLS_TLS)
-		session_tls_event(s, what);
-	else if ((what & BEV_EVENT_EOF) && s->state == STATE_CLOSE)
-		session_close_done(s);
-	else if ((what & BEV_EVENT_EOF) && s->state == STATE_CACHED && s->bye)
-		session_free(s, REASON_IMAP_BYE, 0, "BYE while idle");
-	else if (what & BEV_EVENT_EOF)
-		session_free(s, REASON_PROTOCOL, 0, "server closed");
-	else if (err != 0)
-		session_fail_errno(s, err, (what & BEV_EVENT_READING) ?
-		    "read" : "write");
-	else if (s->tls)
-		session_free(s, REASON_TLS, 0, tls_error(s->bev));
-	else
-		session_free(s, REASON_OTHER, 0, "bufferevent error");
-}
-
-static int	session_connect_done(struct session *, short);
-static int	session_connected(struct session *);
-
-/* The first read of a plain connection still connecting ends its
- * handshake: bytes, end of file or nothing yet mean it was established;
- * an error is the handshake's own, the socket's pending error (what
- * SO_ERROR would say, and it clears it the same way).  -1 when the
- * session ended. */
-static int
-session_recv_connect(struct session *s, ssize_t n, int err)
-{
-	if (n == -1 && err == EINTR)
-		return 0;
-	if (n == -1 && err != EAGAIN && err != EWOULDBLOCK) {
-		session_fail_errno(s, err, "SO_ERROR");
-		return -1;
-	}
-	return session_connected(s);
-}
-
-/*
- * A plain socket's bytes, read until the kernel has no more.  Edge
- * triggered: a read shorter than asked for emptied the queue, and what
- * comes later is a new edge; only a FIN already in (EV_CLOSED, from
- * EPOLLRDHUP) still has to be read, as end of file.  One static buffer,
- * copied into s->in: reserving room in the evbuffer would allocate 16 KiB
- * per read, and malloc would grow and trim the heap (brk) per session.
- */
-static void
-session_recv(struct session *s, short events)
-{
-	static char	rbuf[SESSION_READ_MAX];
-	size_t		room;
-	ssize_t		n;
-
-	for (;;) {
-		/* Room for one maximal line and its CRLF, never more; past
-		 * that one byte, and session_lines says the line is too
-		 * long. */
-		room = SESSION_LINE_MAX + 2;
-		room = evbuffer_get_length(s->in) < room ?
-		    room - evbuffer_get_length(s->in) : 1;
-		if (room > sizeof(rbuf))
-			room = sizeof(rbuf);
-		n = recv(s->fd, rbuf, room, MSG_DONTWAIT);
-		if (s->state == STATE_CONNECTING &&
-		    session_recv_connect(s, n, errno) == -1)
-			return;
-		if (n > 0) {
-			if (evbuffer_add(s->in, rbuf, (size_t)n) == -1)
-				fatalx("evbuffer_add");
-			if (session_lines(s, s->in) == -1 || s->io_err != 0)
-				return;
-			if ((size_t)n < room && !(events & EV_CLOSED))
-				return;
-		} else if (n == 0) {
-			session_event(NULL, BEV_EVENT_EOF | BEV_EVENT_READING, s);
-			return;
-		} else if (errno == EAGAIN || errno == EWOULDBLOCK)
-			return;
-		else if (errno != EINTR) {
-			s->io_err = errno;
-			session_event(NULL, BEV_EVENT_ERROR | BEV_EVENT_READING,
-			    s);
-			return;
-		}
-	}
-}
-
-/* What send() left, now that the socket is writable again; -1 when the
- * session ended. */
-static int
-session_flush(struct session *s)
-{
-	struct evbuffer_iovec	v;
-	ssize_t			n;
-
-	while (s->out != NULL && evbuffer_peek(s->out, -1, NULL, &v, 1) > 0) {
-		n = send(s->fd, v.iov_base, v.iov_len, MSG_NOSIGNAL |
-		    MSG_DONTWAIT);
-		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return 0;
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			s->io_err = errno;
-			session_event(NULL, BEV_EVENT_ERROR | BEV_EVENT_WRITING,
-			    s);
-			return -1;
-		}
-		if (evbuffer_drain(s->out, (size_t)n) == -1)
-			fatalx("evbuffer_drain");
-	}
-	return 0;
-}
-
-/* The plain connection's one event: the connect's end, a write error
- * found by session_send, room for what it left, bytes to read. */
-static void
-session_io(evutil_socket_t fd UNUSED, short events, void *arg)
-{
-	struct session	*s = arg;
-
-	if (s->state == STATE_CONNECTING &&
-	    session_connect_done(s, events) == -1)
-		return;
-	if (s->io_err != 0) {
-		session_event(NULL, BEV_EVENT_ERROR | BEV_EVENT_WRITING, s);
-		return;
-	}
-	if ((events & EV_WRITE) && session_flush(s) == -1)
-		return;
-	if (events & (EV_READ | EV_CLOSED))
-		session_recv(s, events);
-}
-
-/* The client handshake on the connected socket, counted in `state`. */
-static void
-session_start_tls(struct session *s, enum session_state state)
-{
-	const struct endpoint	*ep;
-
-	/* The plain event and buffers: TLS reads through the bufferevent,
-	 * and session_tls_fin makes its own event. */
-	session_plain_free(s);
-	ep = &params.targets[s->id % (uint64_t)params.ntargets];
-	s->bev = tls_connect(base, s->fd, ep);
-	s->tls = 1;
-	bufferevent_setcb(s->bev, session_tls_read, NULL, session_event, s);
-	/* Room for one maximal line and its CRLF, never more. */
-	bufferevent_setwatermark(s->bev, EV_READ, 0, SESSION_LINE_MAX + 2);
-	if (bufferevent_enable(s->bev, EV_READ | EV_WRITE) == -1)
-		fatalx("bufferevent_enable");
-	session_enter_state(s, state);
-}
-
-/* Connected: the greeting, or first the TLS handshake; -1 when the
- * plain event no longer serves the session. */
+/* Connected: the greeting, or first the TLS handshake (conn.c starts it
+ * with --tls). */
 static int
 session_connected(struct session *s)
 {
 	stats_connected();
 	session_step_done(s, LAT_CONNECT);
-	if (params.tls) {
-		session_start_tls(s, STATE_TLS);
-		return -1;
-	}
-	session_enter_state(s, STATE_GREETING);
+	session_enter_state(s, params.tls ? STATE_TLS : STATE_GREETING);
 	return 0;
 }
 
-/*
- * The socket's first event: the handshake finished, one way or the
- * other.  Writable and not readable (EPOLLOUT alone) is established with
- * no error pending: a failed handshake always reads as readable too
- * (EPOLLERR and EPOLLHUP come as both).  Readable, a plain connection
- * learns which from its first recv() (session_recv_connect), a system
- * call it makes anyway; TLS asks SO_ERROR.  -1 when the plain event no
- * longer serves the session.
- */
-static int
-session_connect_done(struct session *s, short events)
+/* The server's stream ended.  In STATE_CLOSE, its FIN (conn_finish): the
+ * session is over if nothing came with it. */
+static void
+session_eof(struct session *s)
 {
-	int		err = 0;
-	socklen_t	len = sizeof(err);
-
-	if (!(events & (EV_READ | EV_CLOSED)))
-		return session_connected(s);
-	if (!params.tls)
-		return 0;
-	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
-		err = errno;
-	if (err != 0) {
-		session_fail_errno(s, err, "SO_ERROR");
-		return -1;
-	}
-	return session_connected(s);
+	if (s->state == STATE_CLOSE &&
+	    evbuffer_get_length(conn_input(s->conn)) > 0)
+		session_free(s, REASON_PROTOCOL, 0, "bytes after the last reply");
+	else if (s->state == STATE_CLOSE)
+		session_free(s, REASON_COMPLETED, 0, "");
+	else if (s->state == STATE_CACHED && s->bye)
+		session_free(s, REASON_IMAP_BYE, 0, "BYE while idle");
+	else
+		session_free(s, REASON_PROTOCOL, 0, "server closed");
 }
 
-/*
- * connect() ourselves: bufferevent_socket_connect would hide the errno,
- * and EADDRNOTAVAIL from connect() is the very failure we measure.  One
- * edge-triggered event then serves the whole plain connection: added
- * once, never changed, and gone from epoll with close(), where a
- * level-triggered reader would need the write interest turned on and
- * off around every connect and leftover.
- */
+/* An errno says where (read, write, SO_ERROR); none, TLS failed, in its
+ * handshake or after. */
+static void
+session_error(struct session *s, int err)
+{
+	const char	*why = conn_error(s->conn);
+
+	if (err != 0) {
+		session_fail_errno(s, err, why);
+		return;
+	}
+	if (s->state == STATE_TLS || s->state == STATE_STARTTLS_TLS) {
+		stats_tls_handshake(0, 0);
+		log_debug("session id=%llu tls failed: %s",
+		    (unsigned long long)s->id, why);
+	}
+	session_free(s, REASON_TLS, 0, why);
+}
+
+/* The transport's one callback (conn.h); -1 when it must stop. */
+static int
+session_conn_event(struct conn *c, enum conn_event ev, int err, void *arg)
+{
+	struct session	*s = arg;
+
+	switch (ev) {
+	case CONN_CONNECTED:
+		return session_connected(s);
+	case CONN_TLS_READY:
+		return session_tls_ready(s);
+	case CONN_DATA:
+		return session_lines(s, conn_input(c));
+	case CONN_EOF:
+		session_eof(s);
+		return -1;
+	case CONN_ERROR:
+		session_error(s, err);
+		return -1;
+	}
+	return 0;
+}
+
+/* socket(), bind() with a --bind mode, connect(): each its own stage. */
 static void
 session_connect(struct session *s)
 {
 	const struct endpoint	*ep;
-	int			 rc;
 
 	ep = &params.targets[s->id % (uint64_t)params.ntargets];
-	s->fd = socket(ep->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0);
-	if (s->fd == -1) {
+	if ((s->conn = conn_open(ep, s->id, params.tls, session_conn_event,
+	    s)) == NULL) {
 		session_fail_errno(s, errno, "socket");
 		return;
 	}
@@ -1190,26 +796,19 @@ session_connect(struct session *s)
 		session_enter_state(s, STATE_BIND);
 		/* Sources rotate once per full turn of the targets, so
 		 * every (source, target) pair gets its share. */
-		if (bind_socket(s->fd, ep->ss.ss_family,
-		    s->id / (uint64_t)params.ntargets) == -1) {
+		if (conn_bind(s->conn, s->id / (uint64_t)params.ntargets) ==
+		    -1) {
 			session_fail_errno(s, errno, "bind");
 			return;
 		}
 	}
 	session_enter_state(s, STATE_CONNECT);
-	rc = connect(s->fd, (const struct sockaddr *)&ep->ss, ep->len);
-	/* EINTR: the connection still goes on in the background. */
-	if (rc == -1 && errno != EINPROGRESS && errno != EINTR) {
+	if (conn_connect(s->conn) == -1) {
 		session_fail_errno(s, errno, "connect");
 		return;
 	}
-	if ((s->ev_io = event_new(base, s->fd, EV_READ | EV_WRITE | EV_CLOSED |
-	    EV_ET | EV_PERSIST, session_io, s)) == NULL ||
-	    event_add(s->ev_io, NULL) == -1 || (s->in = evbuffer_new()) == NULL)
-		fatalx("session: event");
-	if (rc == 0)
-		session_connected(s);
-	else
+	/* Unless it connected at once (CONN_CONNECTED came already). */
+	if (s->state == STATE_CONNECT)
 		session_enter_state(s, STATE_CONNECTING);
 }
 
@@ -1228,7 +827,6 @@ session_start(uint64_t id, uint64_t due_us, int64_t mailbox)
 	s->req_due_us = due_us;
 	s->start_us = s->step_us = schedule_now_us();
 	stats_latency(LAT_LAG, s->start_us > due_us ? s->start_us - due_us : 0);
-	s->fd = -1;
 	s->state = STATE_SOCKET;
 	if ((s->ev_timeout = evtimer_new(base, session_timeout, s)) == NULL)
 		fatalx("evtimer_new");
@@ -1261,6 +859,8 @@ session_init(struct event_base *b, const struct session_params *p)
 {
 	base = b;
 	params = *p;
+	/* Room for one maximal line and its CRLF, never more. */
+	conn_init(b, FRAMING_LINE_MAX + 2);
 	step_timeout = us_to_timeval(p->timeout_us);
 	if ((step_tv = event_base_init_common_timeout(b, &step_timeout)) == NULL)
 		step_tv = &step_timeout;

@@ -121,7 +121,7 @@ tls_connect(struct event_base *base, int fd, const struct endpoint *ep)
 		fatalx("SSL_new: %s", tls_reason(ERR_peek_error()));
 	if (tls_name(ssl, ep) == -1)
 		fatalx("TLS server name: %s", tls_reason(ERR_peek_error()));
-	/* Without BEV_OPT_CLOSE_ON_FREE: session.c closes the fd itself, at
+	/* Without BEV_OPT_CLOSE_ON_FREE: conn.c closes the fd itself, at
 	 * once, and tls_bev_free frees the SSL. */
 	if ((bev = bufferevent_openssl_socket_new(base, fd, ssl,
 	    BUFFEREVENT_SSL_CONNECTING, 0)) == NULL)
