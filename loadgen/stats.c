@@ -23,7 +23,7 @@ struct counters {
 	uint64_t	skipped;
 	uint64_t	connected;
 	uint64_t	reasons[REASON_MAX];
-	uint64_t	stages[24];	/* failures by stage, stage_names order */
+	uint64_t	stages[STAGE_MAX];	/* failures by stage */
 	/* --mailboxes: requests and what the cache did with them. */
 	uint64_t	requests;
 	uint64_t	requests_done;
@@ -36,21 +36,9 @@ struct counters {
 	uint64_t	tls_failed;
 };
 
-/* Where a failure happened: session.c's stages.  The first nine are
- * columns where they always were; the steps', TLS's and the handshake's
- * (so_error: connect() said EINPROGRESS, the socket's error came later)
- * come last. */
-static const char *const stage_names[] = {
-	"socket", "bind", "connect", "greeting", "login", "logout", "close",
-	"select", "idle",
-	"starttls", "authenticate", "examine", "fetch", "noop", "tls",
-	"so_error",
-};
-#define NSTAGES		(int)(nitems(stage_names))
-#define NSTAGES_FIRST	9
-_Static_assert(nitems(stage_names) <=
-    sizeof(((struct counters *)0)->stages) / sizeof(uint64_t),
-    "room for every stage");
+/* The first nine stages have columns where they always were; the
+ * steps', TLS's and the handshake's come last. */
+#define NSTAGES_FIRST	(STAGE_IDLE + 1)
 
 static const char *const latency_names[LAT_MAX] = {
 	[LAT_CONNECT] = "connect",
@@ -143,7 +131,7 @@ static struct {
 	/* The first failure: when the bug shows up, and in what form. */
 	int			 failed_once;
 	uint64_t		 first_us;
-	const char		*first_stage;
+	enum stage		 first_stage;
 	enum reason		 first_reason;
 	int			 first_errno;
 	/* Rows waiting for their sock_diag dump, oldest first. */
@@ -225,7 +213,7 @@ stage_header(struct csv_writer *w, int from, int to)
 	int	i;
 
 	for (i = from; i < to; i++) {
-		snprintf(name, sizeof(name), "failed_%s", stage_names[i]);
+		snprintf(name, sizeof(name), "failed_%s", stage_name(i));
 		csv_str(w, name);
 	}
 }
@@ -323,7 +311,7 @@ interval_header(void)
 	tcpext_header(&st.csv);
 	stage_header(&st.csv, 0, NSTAGES_FIRST);
 	cache_header(&st.csv, "cached");
-	stage_header(&st.csv, NSTAGES_FIRST, NSTAGES);
+	stage_header(&st.csv, NSTAGES_FIRST, STAGE_MAX);
 	tls_header(&st.csv);
 	if (csv_end_row(&st.csv) == -1)
 		fatal("%s", st.csv_path);
@@ -469,20 +457,14 @@ stats_snapshot(struct stats_snapshot *snap)
 }
 
 static void
-count_stage(const char *stage)
+count_stage(enum stage stage)
 {
-	int	i;
-
-	for (i = 0; i < NSTAGES; i++)
-		if (strcmp(stage, stage_names[i]) == 0) {
-			st.interval.stages[i]++;
-			st.total.stages[i]++;
-			return;
-		}
+	st.interval.stages[stage]++;
+	st.total.stages[stage]++;
 }
 
 void
-stats_session_end(enum reason r, const char *stage, int err,
+stats_session_end(enum reason r, enum stage stage, int err,
     uint64_t now_us)
 {
 	count(r);
@@ -497,7 +479,7 @@ stats_session_end(enum reason r, const char *stage, int err,
 	st.first_reason = r;
 	st.first_errno = err;
 	log_warnx("first failure at %.3fs: stage=%s class=%s%s%s",
-	    (double)now_us / 1e6, stage, reason_names[r],
+	    (double)now_us / 1e6, stage_name(stage), reason_names[r],
 	    err != 0 ? " errno=" : "", errno_name(err));
 }
 
@@ -707,7 +689,7 @@ row_tail(struct csv_writer *w, uint64_t cached)
 	for (r = 0; r < NSTAGES_FIRST; r++)
 		csv_u64(w, st.interval.stages[r]);
 	cache_fields(w, &st.interval, cached, &st.req_lat);
-	for (r = NSTAGES_FIRST; r < NSTAGES; r++)
+	for (r = NSTAGES_FIRST; r < STAGE_MAX; r++)
 		csv_u64(w, st.interval.stages[r]);
 	tls_fields(w, &st.interval, &st.tls_lat);
 }
@@ -1001,7 +983,7 @@ summary_header(struct csv_writer *w)
 	/* Appended: failures by stage as in the interval rows, the rest of
 	 * the latencies, and how sessions ended that stdout used to say
 	 * alone. */
-	stage_header(w, 0, NSTAGES);
+	stage_header(w, 0, STAGE_MAX);
 	summary_latency_rest(w, 1);
 	csv_str(w, "aborted");
 	csv_str(w, "server_closed_first");
@@ -1086,7 +1068,7 @@ summary_first_failure(struct csv_writer *w)
 		return;
 	}
 	csv_double(w, (double)st.first_us / 1e6, 3);
-	csv_str(w, st.first_stage);
+	csv_str(w, stage_name(st.first_stage));
 	csv_str(w, reason_names[st.first_reason]);
 	csv_str(w, errno_name(st.first_errno));
 }
@@ -1114,7 +1096,7 @@ summary_csv(uint64_t now_us, uint64_t scheduled, int64_t tw, uint64_t active)
 	csv_time_wait(&w, tw);
 	summary_appended(&w);
 	summary_tls(&w);
-	for (r = 0; r < NSTAGES; r++)
+	for (r = 0; r < STAGE_MAX; r++)
 		csv_u64(&w, st.total.stages[r]);
 	summary_latency_rest(&w, 0);
 	/* Still in flight at the end: cut off, neither completed nor failed. */
@@ -1155,7 +1137,8 @@ summary_line(uint64_t now_us, uint64_t scheduled, uint64_t active,
 	if (st.failed_once) {
 		snprintf(first_s, sizeof(first_s), "%.3f",
 		    (double)st.first_us / 1e6);
-		snprintf(first, sizeof(first), "%s/%s", st.first_stage,
+		snprintf(first, sizeof(first), "%s/%s",
+		    stage_name(st.first_stage),
 		    st.first_errno != 0 ? errno_name(st.first_errno) :
 		    reason_names[st.first_reason]);
 	}

@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "stage.h"
+
 /*
  * Why a session ended.  The failure classes are the CSV columns, in
  * column order; REASON_ABORTED is a session still in flight when an
@@ -97,7 +99,7 @@ void	stats_stop_reason(const char *);
 void	stats_snapshot(struct stats_snapshot *);
 /* A session ended at `now_us` since start in `stage`; `err` is the errno
  * behind a failure, 0 if there was none. */
-void	stats_session_end(enum reason, const char *stage, int err,
+void	stats_session_end(enum reason, enum stage, int err,
 	    uint64_t now_us);
 void	stats_server_closed_first(void);
 /* A TLS handshake succeeded after `us`, or failed (ok 0). */
