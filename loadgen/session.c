@@ -140,7 +140,8 @@ static const struct {
 	    handshake_line },
 	[STATE_LOGIN] = { "login", STAGE_LOGIN, step_line },
 	[STATE_AUTH_CONT] = { "auth-cont", STAGE_AUTHENTICATE, auth_cont_line },
-	[STATE_AUTHENTICATE] = { "authenticate", STAGE_AUTHENTICATE, step_line },
+	[STATE_AUTHENTICATE] = { "authenticate", STAGE_AUTHENTICATE,
+	    step_line },
 	[STATE_SELECT] = { "select", STAGE_SELECT, step_line },
 	[STATE_EXAMINE] = { "examine", STAGE_EXAMINE, step_line },
 	[STATE_FETCH] = { "fetch", STAGE_FETCH, step_line },
@@ -236,7 +237,8 @@ session_free(struct session *s, enum reason why, int err, const char *detail)
 	else
 		log_debug("session id=%llu end=%s stage=%s errno=%s detail=%s",
 		    (unsigned long long)s->id, reason_name(why),
-		    stage_name(stage), err != 0 ? errno_name(err) : "-", detail);
+		    stage_name(stage), err != 0 ? errno_name(err) : "-",
+		    detail);
 	now = schedule_now_us();
 	stats_session_end(why, stage, err, now);
 	if (why == REASON_COMPLETED) {
