@@ -12,6 +12,7 @@
 #include "addr.h"
 #include "arrivals.h"
 #include "bind.h"
+#include "columns.h"
 #include "cdefs.h"
 #include "config.h"
 #include "log.h"
@@ -55,6 +56,7 @@ enum {
 	OPT_TLS_CA,
 	OPT_TLS_SERVERNAME,
 	OPT_DEBUG,
+	OPT_LIST_COLUMNS,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -89,6 +91,7 @@ static const struct option longopts[] = {
 	{ "tls-ca",		required_argument, NULL, OPT_TLS_CA },
 	{ "tls-servername",	required_argument, NULL, OPT_TLS_SERVERNAME },
 	{ "debug",		no_argument, NULL, OPT_DEBUG },
+	{ "list-columns",	no_argument, NULL, OPT_LIST_COLUMNS },
 	{ "help",		no_argument, NULL, OPT_HELP },
 	{ "version",		no_argument, NULL, OPT_VERSION },
 	{ NULL,			0, NULL, 0 },
@@ -168,6 +171,7 @@ usage(void)
 	    "  --mailbox-skew K    uniform (default), zipf:S (0 < S <= 10) or\n"
 	    "                      round-robin (request i: mailbox i mod N)\n"
 	    "  --debug             log every session state change\n"
+	    "  --list-columns      print each CSV file's columns and units\n"
 	    "  --help, --version\n"
 	    "\n"
 	    "SIGINT/SIGTERM: stop arrivals, give sessions in flight 2s, write\n"
@@ -415,6 +419,8 @@ parse_option2(struct config *cfg, int c, char **argv)
 		check(c, optarg, servername_check(optarg));
 		cfg->tls_servername = optarg;
 		break;
+	case OPT_LIST_COLUMNS:
+		columns_list(cfg);
 	case OPT_HELP:
 		usage();
 	case OPT_VERSION:
