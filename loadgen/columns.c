@@ -70,6 +70,10 @@ struct spec {
 #define FIGURE_COLUMN(m, k) \
 	{ "*_ms", "ms", put_latency, LATENCIES, (m) * NFIGS + (k), \
 	    (m) * NFIGS + (k) }
+/* The figures of latencies [m1, m2] the file has no column for yet. */
+#define LATENCY_COLUMNS_LEFT(m1, m2) \
+	{ "*_ms", "ms", put_latency, LATENCIES_LEFT, (m1) * NFIGS, \
+	    (m2) * NFIGS + FIG_MAX }
 
 /* A file's columns, laid out from its table at the start. */
 struct column {
@@ -448,8 +452,7 @@ static const struct spec summary_spec[] = {
 	FIGURE_COLUMN(LAT_TLS, FIG_P99),
 	FIGURE_COLUMN(LAT_TLS, FIG_MAX),
 	STAGE_COLUMNS(STAGE_SOCKET, STAGE_SO_ERROR),
-	{ "*_ms", "ms", put_latency, LATENCIES_LEFT, LAT_CONNECT * NFIGS,
-	    LAT_LAG * NFIGS + FIG_MAX },
+	LATENCY_COLUMNS_LEFT(LAT_CONNECT, LAT_LAG),
 	/* Still in flight at the end: cut off, neither completed nor
 	 * failed. */
 	GAUGE("aborted", "sessions", active),

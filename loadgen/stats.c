@@ -45,7 +45,7 @@ static const char *const reason_names[REASON_MAX] = {
 
 static struct {
 	struct stats_run	 run;
-	int			 rows;		/* --csv: rows are written */
+	int			 csv;		/* --csv: interval rows */
 	uint64_t		 interval[COUNT_MAX];	/* since the last row */
 	uint64_t		 total[COUNT_MAX];	/* up to the last row */
 	struct histogram	 lat[LAT_MAX];		/* since the last row */
@@ -58,7 +58,7 @@ static struct {
 	struct run_end		 end;
 	uint64_t		 scheduled_rows;	/* as of the last row */
 	uint64_t		 last_row_us;
-	int			 nrows;
+	int			 rows;
 } st;
 
 const char *
@@ -91,7 +91,7 @@ stats_open(const char *csv_path, const char *summary_path,
 
 	st.run = *run;
 	st.end.run = &st.run;
-	st.rows = csv_path != NULL;
+	st.csv = csv_path != NULL;
 	for (m = 0; m < LAT_MAX; m++) {
 		hist_reset(&st.lat[m]);
 		hist_reset(&st.lat_total[m]);
@@ -323,7 +323,7 @@ stats_interval(uint64_t now_us, uint64_t scheduled, uint64_t active,
 {
 	struct figures	f;
 
-	if (st.rows) {
+	if (st.csv) {
 		interval_figures(&f, now_us, scheduled, active, cached);
 		report_interval(&f);
 	}
@@ -332,7 +332,7 @@ stats_interval(uint64_t now_us, uint64_t scheduled, uint64_t active,
 		st.cached_max = cached;
 	st.scheduled_rows = scheduled;
 	st.last_row_us = now_us;
-	st.nrows++;
+	st.rows++;
 }
 
 /* The row for the tail after the last boundary, unless the run ended on
@@ -345,7 +345,7 @@ tail_pending(uint64_t now_us, uint64_t scheduled)
 	    COUNT_EVICTED };
 	size_t	i;
 
-	if (st.nrows == 0 || now_us - st.last_row_us >= 1000)
+	if (st.rows == 0 || now_us - st.last_row_us >= 1000)
 		return 1;
 	for (i = 0; i < nitems(news); i++)
 		if (st.interval[news[i]] != 0)

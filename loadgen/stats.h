@@ -8,10 +8,10 @@
 #include "stage.h"
 
 /*
- * Why a session ended.  The failure classes are the CSV columns, in
- * column order; REASON_ABORTED is a session still in flight when an
- * interrupted run gave up draining: it counts as neither completed nor
- * failed (it is the final row's `active`).
+ * Why a session ended.  Each failure class has a column (columns.c);
+ * REASON_ABORTED is a session still in flight when an interrupted run
+ * gave up draining: it counts as neither completed nor failed (it is the
+ * final row's `active`).
  */
 enum reason {
 	REASON_COMPLETED,
