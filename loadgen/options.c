@@ -11,6 +11,7 @@
 #include "addr.h"
 #include "arrivals.h"
 #include "bind.h"
+#include "columns.h"
 #include "cdefs.h"
 #include "log.h"
 #include "mailbox.h"
@@ -272,6 +273,8 @@ static const struct opt opts[] = {
 	    "(request i: mailbox i mod N)" },
 	{ "debug", NULL, opt_flag, FIELD(debug),
 	    "log every session state change" },
+	{ "list-columns", NULL, opt_flag, FIELD(list_columns),
+	    "print each CSV file's columns and units, then exit" },
 };
 
 static const struct optable optable = {
@@ -395,6 +398,8 @@ options_parse(struct config *cfg, int argc, char **argv)
 
 	config_defaults(cfg);
 	first = optable_parse(&optable, cfg, argc, argv);
+	if (cfg->list_columns)
+		columns_list(cfg);	/* exits */
 	/* More destinations come with --target; the argument is the first. */
 	if (argc - first > 1 || (argc - first == 0 && cfg->ntargets == 0))
 		usage_error("expected one ADDR:PORT argument, got %d (see "

@@ -45,6 +45,7 @@ struct config {
 	const char	*tls_ca;
 	const char	*tls_servername;
 	int		 debug;
+	int		 list_columns;	/* --list-columns: print them, exit */
 };
 
 /* Defaults, then the command line, then the checks across options;

@@ -28,6 +28,7 @@
 #include "log.h"
 #include "schedule.h"
 #include "session.h"
+#include "stage.h"
 #include "stats.h"
 #include "steps.h"
 #include "words.h"
@@ -99,30 +100,32 @@ static int	cached_line(struct session *, const struct imap_response *);
 
 static const struct {
 	const char	*name;
-	const char	*stage;		/* stats.c's stage names */
+	enum stage	 stage;
 	line_handler	 on_line;	/* NULL: no connection to read yet */
 } states[] = {
-	[STATE_SOCKET] = { "socket", "socket", NULL },
-	[STATE_BIND] = { "bind", "bind", NULL },
-	[STATE_CONNECT] = { "connect", "connect", NULL },
-	[STATE_CONNECTING] = { "connecting", "so_error", NULL },
-	[STATE_TLS] = { "tls", "tls", handshake_line },
-	[STATE_GREETING] = { "greeting", "greeting", greeting_line },
-	[STATE_STARTTLS] = { "starttls", "starttls", starttls_line },
-	[STATE_STARTTLS_TLS] = { "starttls-tls", "starttls", handshake_line },
-	[STATE_LOGIN] = { "login", "login", step_line },
-	[STATE_AUTH_CONT] = { "auth-cont", "authenticate", auth_cont_line },
-	[STATE_AUTHENTICATE] = { "authenticate", "authenticate", step_line },
-	[STATE_SELECT] = { "select", "select", step_line },
-	[STATE_EXAMINE] = { "examine", "examine", step_line },
-	[STATE_FETCH] = { "fetch", "fetch", step_line },
-	[STATE_NOOP] = { "noop", "noop", step_line },
-	[STATE_IDLE_START] = { "idle-start", "idle", idle_start_line },
-	[STATE_IDLING] = { "idling", "idle", idling_line },
-	[STATE_IDLE_DONE] = { "idle-done", "idle", step_line },
-	[STATE_LOGOUT] = { "logout", "logout", logout_line },
-	[STATE_CLOSE] = { "close", "close", close_line },
-	[STATE_CACHED] = { "cached", "idle", cached_line },
+	[STATE_SOCKET] = { "socket", STAGE_SOCKET, NULL },
+	[STATE_BIND] = { "bind", STAGE_BIND, NULL },
+	[STATE_CONNECT] = { "connect", STAGE_CONNECT, NULL },
+	[STATE_CONNECTING] = { "connecting", STAGE_SO_ERROR, NULL },
+	[STATE_TLS] = { "tls", STAGE_TLS, handshake_line },
+	[STATE_GREETING] = { "greeting", STAGE_GREETING, greeting_line },
+	[STATE_STARTTLS] = { "starttls", STAGE_STARTTLS, starttls_line },
+	[STATE_STARTTLS_TLS] = { "starttls-tls", STAGE_STARTTLS,
+	    handshake_line },
+	[STATE_LOGIN] = { "login", STAGE_LOGIN, step_line },
+	[STATE_AUTH_CONT] = { "auth-cont", STAGE_AUTHENTICATE, auth_cont_line },
+	[STATE_AUTHENTICATE] = { "authenticate", STAGE_AUTHENTICATE,
+	    step_line },
+	[STATE_SELECT] = { "select", STAGE_SELECT, step_line },
+	[STATE_EXAMINE] = { "examine", STAGE_EXAMINE, step_line },
+	[STATE_FETCH] = { "fetch", STAGE_FETCH, step_line },
+	[STATE_NOOP] = { "noop", STAGE_NOOP, step_line },
+	[STATE_IDLE_START] = { "idle-start", STAGE_IDLE, idle_start_line },
+	[STATE_IDLING] = { "idling", STAGE_IDLE, idling_line },
+	[STATE_IDLE_DONE] = { "idle-done", STAGE_IDLE, step_line },
+	[STATE_LOGOUT] = { "logout", STAGE_LOGOUT, logout_line },
+	[STATE_CLOSE] = { "close", STAGE_CLOSE, close_line },
+	[STATE_CACHED] = { "cached", STAGE_IDLE, cached_line },
 };
 
 /* The state each step's command puts the session in. */
@@ -176,7 +179,7 @@ session_enter_state(struct session *s, enum session_state new)
 static void
 session_free(struct session *s, enum reason why, int err, const char *detail)
 {
-	const char	*stage = states[s->state].stage;
+	enum stage	 stage = states[s->state].stage;
 	uint64_t	 now;
 
 	if (why == REASON_COMPLETED)
@@ -184,8 +187,9 @@ session_free(struct session *s, enum reason why, int err, const char *detail)
 		    (unsigned long long)s->id);
 	else
 		log_debug("session id=%llu end=%s stage=%s errno=%s detail=%s",
-		    (unsigned long long)s->id, reason_name(why), stage,
-		    err != 0 ? errno_name(err) : "-", detail);
+		    (unsigned long long)s->id, reason_name(why),
+		    stage_name(stage), err != 0 ? errno_name(err) : "-",
+		    detail);
 	now = schedule_now_us();
 	stats_session_end(why, stage, err, now);
 	if (why == REASON_COMPLETED) {

@@ -1,14 +1,17 @@
-/* stats.h: per-interval and whole-run counters of loadgen, written as CSV. */
+/* stats.h: what loadgen counts, per interval and for the whole run; the
+ * files and the summary line are report.h's. */
 #ifndef LOADGEN_STATS_H
 #define LOADGEN_STATS_H
 
 #include <stdint.h>
 
+#include "stage.h"
+
 /*
- * Why a session ended.  The failure classes are the CSV columns, in
- * column order; REASON_ABORTED is a session still in flight when an
- * interrupted run gave up draining: it counts as neither completed nor
- * failed (it is the final row's `active`).
+ * Why a session ended.  Each failure class has a column (columns.c);
+ * REASON_ABORTED is a session still in flight when an interrupted run
+ * gave up draining: it counts as neither completed nor failed (it is the
+ * final row's `active`).
  */
 enum reason {
 	REASON_COMPLETED,
@@ -30,10 +33,8 @@ enum reason {
 
 #define REASON_FIRST_FAILURE	REASON_EADDRNOTAVAIL
 #define REASON_LAST_FAILURE	REASON_TLS
-/* The classes with columns where they always were; tls's comes last. */
-#define REASON_LAST_FIRST_CUT	REASON_OTHER
 
-/* Latencies kept in histograms, in column order. */
+/* Latencies kept in histograms, in the latency file's row order. */
 enum latency {
 	LAT_CONNECT,		/* socket() to connected */
 	LAT_GREETING,		/* connected to the greeting */
@@ -41,6 +42,8 @@ enum latency {
 	LAT_SESSION,		/* scheduled start to completed */
 	LAT_SESSION_ACTUAL,	/* actual start (socket()) to completed */
 	LAT_LAG,		/* actual start minus scheduled start */
+	LAT_REQUEST,		/* --mailboxes: scheduled to the last OK */
+	LAT_TLS,		/* a TLS handshake */
 	LAT_MAX
 };
 
@@ -73,8 +76,8 @@ struct stats_snapshot {
 
 const char	*reason_name(enum reason);
 
-/* Open the CSV files (either path may be NULL) and write the interval
- * header; a file that cannot be opened is fatal. */
+/* Read the kernel's settings and counters at the start, and open the CSV
+ * files (either path may be NULL; report.h). */
 void	stats_open(const char *csv_path, const char *summary_path,
 	    const struct stats_run *);
 void	stats_started(void);
@@ -97,7 +100,7 @@ void	stats_stop_reason(const char *);
 void	stats_snapshot(struct stats_snapshot *);
 /* A session ended at `now_us` since start in `stage`; `err` is the errno
  * behind a failure, 0 if there was none. */
-void	stats_session_end(enum reason, const char *stage, int err,
+void	stats_session_end(enum reason, enum stage, int err,
 	    uint64_t now_us);
 void	stats_server_closed_first(void);
 /* A TLS handshake succeeded after `us`, or failed (ok 0). */
@@ -113,8 +116,5 @@ void	stats_interval(uint64_t now_us, uint64_t scheduled, uint64_t active,
 void	stats_finish(uint64_t now_us, uint64_t scheduled, uint64_t active,
 	    uint64_t cached);
 void	stats_close(void);
-/* sockdiag.h's callback: the dump an interval row waits for. */
-struct sockdiag_counts;
-void	stats_side_counts(const struct sockdiag_counts *);
 
 #endif
