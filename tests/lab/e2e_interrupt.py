@@ -1,0 +1,73 @@
+"""e2e_interrupt.py: an interrupted run stops everything it started and
+still leaves valid CSV and a summary."""
+import glob
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import unittest
+
+from harness import EPHEMERA, read_csv, wait_for
+
+SCENARIO = """[scenario]
+description = a long run, to be interrupted
+[system]
+port_range = 20000-29999
+[load]
+rate = 50
+duration = 60s
+timeout = 2s
+[expect]
+outcome = holds
+"""
+
+
+class Interrupt(unittest.TestCase):
+    def interrupt(self, send):
+        d = tempfile.mkdtemp(prefix="ephemera-int-")
+        self.addCleanup(shutil.rmtree, d, True)
+        path = os.path.join(d, "long.ini")
+        with open(path, "w") as f:
+            f.write(SCENARIO)
+        proc = subprocess.Popen([EPHEMERA, "--results", d, "run", path],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, start_new_session=True)
+        self.addCleanup(lambda: proc.poll() is None and proc.kill())
+
+        def csv_rows():
+            files = glob.glob(os.path.join(d, "long", "2*", "loadgen.csv"))
+            if not files:
+                return 0
+            with open(files[0]) as f:
+                return f.read().count("\n") - 1
+        # Interrupt once two whole intervals are on disk.
+        wait_for(lambda: csv_rows() >= 2, timeout=20, what="two CSV rows")
+        send(proc)
+        out, err = proc.communicate(timeout=30)
+        self.assertEqual(proc.returncode, 2, out + err)
+        self.assertIn("interrupted", out + err)
+        run_dir = glob.glob(os.path.join(d, "long", "2*"))[0]
+        rows = read_csv(os.path.join(run_dir, "loadgen.csv"))
+        self.assertGreaterEqual(len(rows), 2)
+        s = read_csv(os.path.join(run_dir, "summary.csv"))
+        self.assertEqual(len(s), 1)
+        self.assertLess(float(s[0]["elapsed_s"]), 30)
+        self.assertEqual(int(s[0]["started"]),
+                         sum(int(r["started"]) for r in rows))
+        self.assertEqual(int(s[0]["failed"]), 0)
+        # Nothing the run started is left behind.
+        self.assertEqual(
+            subprocess.run(["pgrep", "-s", str(proc.pid)],
+                           capture_output=True).stdout, b"")
+
+    def test_sigint_to_the_process_group(self):
+        """What ^C on a terminal does."""
+        self.interrupt(lambda p: os.killpg(p.pid, signal.SIGINT))
+
+    def test_sigterm_to_ephemera_alone(self):
+        self.interrupt(lambda p: p.send_signal(signal.SIGTERM))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

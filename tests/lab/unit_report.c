@@ -1,0 +1,293 @@
+/* unit_report.c: report_judge, which decides every verdict: each
+ * expectation held and not held, and which one a verdict names first. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cdefs.h"
+#include "check_main.h"
+#include "temp_ini.h"
+#include "model.h"
+#include "report.h"
+
+/* 100 ports at 200/s for 2 s; [expect] follows. */
+#define BASE	"[system]\nport_range = 20000-20099\n" \
+		"[load]\nrate = 200\nduration = 2s\n"
+
+static struct scenario	sc;
+static struct plan	plan;
+
+/* The scenario of `text`; the plan is set by hand, as the model would:
+ * the first failure at 0.5 s, 100 ports in TIME_WAIT at the end. */
+static void
+load(const char *text)
+{
+	char	path[64], err[512];
+
+	temp_ini(path, sizeof(path), text);
+	ck_assert_msg(scenario_load(path, &sc, err, sizeof(err)) == 0, "%s",
+	    err);
+	unlink(path);
+	memset(&plan, 0, sizeof(plan));
+	plan.first_failure_s = 0.5;
+	plan.time_wait_end = 100;
+}
+
+/* A run as loadgen's summary says it, and the verdict it should get. */
+struct verdict {
+	uint64_t	 completed;
+	uint64_t	 failed;
+	double		 first_failure_s;	/* lab seconds, -1: none */
+	const char	*errno_name;
+	int64_t		 time_wait_end;		/* -1: unknown */
+	const char	*why;			/* NULL: held */
+};
+
+/* Judge each run; a held one must leave why empty. */
+static void
+judge_each(const struct verdict *v, size_t n)
+{
+	struct observed	 o;
+	const char	*want;
+	char		 why[256];
+	size_t		 i;
+	int		 held;
+
+	for (i = 0; i < n; i++) {
+		memset(&o, 0, sizeof(o));
+		o.completed = v[i].completed;
+		o.failed = v[i].failed;
+		o.started = o.completed + o.failed;
+		o.first_failure_s = v[i].first_failure_s;
+		snprintf(o.first_failure_errno, sizeof(o.first_failure_errno),
+		    "%s", v[i].errno_name);
+		o.time_wait_end = v[i].time_wait_end;
+		memset(why, 'x', sizeof(why) - 1);
+		why[sizeof(why) - 1] = '\0';
+		held = report_judge(&sc, &plan, &o, why, sizeof(why));
+		want = v[i].why != NULL ? v[i].why : "";
+		ck_assert_msg(held == (v[i].why == NULL), "run %zu: %s", i,
+		    held ? "held" : why);
+		ck_assert_str_eq(why, want);
+	}
+}
+
+#define JUDGE_EACH(v)	judge_each((v), nitems(v))
+
+/* kb319502-quick as predicted: 100 completed, the first failure at
+ * 0.5 s with EADDRNOTAVAIL, 100 ports in TIME_WAIT. */
+#define AS_PREDICTED	100, 300, 0.5, "EADDRNOTAVAIL", 100
+
+START_TEST(no_expectation_always_holds)
+{
+	static const struct verdict	v[] = {
+		{ AS_PREDICTED, NULL },
+		{ 0, 0, -1, "", -1, NULL },
+	};
+
+	load(BASE);
+	JUDGE_EACH(v);
+}
+END_TEST
+
+START_TEST(outcome_fails)
+{
+	static const struct verdict	v[] = {
+		{ AS_PREDICTED, NULL },
+		{ 100, 0, -1, "", 100, "expected failures, none happened" },
+	};
+
+	load(BASE "[expect]\noutcome = fails\n");
+	JUDGE_EACH(v);
+}
+END_TEST
+
+START_TEST(outcome_holds)
+{
+	static const struct verdict	v[] = {
+		{ 100, 0, -1, "", 100, NULL },
+		{ 100, 3, 0.5, "EADDRNOTAVAIL", 100,
+		    "expected no failure, 3 happened" },
+	};
+
+	load(BASE "[expect]\noutcome = holds\n");
+	JUDGE_EACH(v);
+}
+END_TEST
+
+START_TEST(first_failure_errno)
+{
+	static const struct verdict	v[] = {
+		{ AS_PREDICTED, NULL },
+		{ 100, 300, 0.5, "ETIMEDOUT", 100,
+		    "first failure errno ETIMEDOUT, expected EADDRNOTAVAIL" },
+		{ 100, 0, -1, "", 100,
+		    "first failure errno (none), expected EADDRNOTAVAIL" },
+	};
+
+	load(BASE "[expect]\nfirst_failure_errno = EADDRNOTAVAIL\n");
+	JUDGE_EACH(v);
+}
+END_TEST
+
+START_TEST(completed_is_exact)
+{
+	static const struct verdict	v[] = {
+		{ AS_PREDICTED, NULL },
+		{ 99, 300, 0.5, "EADDRNOTAVAIL", 100,
+		    "completed 99, expected 100" },
+		{ 101, 300, 0.5, "EADDRNOTAVAIL", 100,
+		    "completed 101, expected 100" },
+	};
+
+	load(BASE "[expect]\ncompleted = 100\n");
+	JUDGE_EACH(v);
+}
+END_TEST
+
+/* first_failure = predicted is the plan's 0.5 s, 5% either way. */
+START_TEST(first_failure_predicted)
+{
+	static const struct verdict	v[] = {
+		{ AS_PREDICTED, NULL },
+		{ 100, 300, 0.525, "EADDRNOTAVAIL", 100, NULL },
+		{ 100, 300, 0.475, "EADDRNOTAVAIL", 100, NULL },
+		{ 100, 300, 0.53, "EADDRNOTAVAIL", 100, "first failure at "
+		    "0.530s (model time), expected 0.500s +- 5%" },
+		{ 100, 300, 0.47, "EADDRNOTAVAIL", 100, "first failure at "
+		    "0.470s (model time), expected 0.500s +- 5%" },
+		{ 100, 0, -1, "", 100,
+		    "no failure, expected the first at 0.500s" },
+	};
+	/* The plan's number, not a recomputation: move it, and the same
+	 * run no longer holds. */
+	static const struct verdict	moved[] = {
+		{ AS_PREDICTED, "first failure at 0.500s (model time), "
+		    "expected 0.600s +- 5%" },
+	};
+
+	load(BASE "[expect]\nfirst_failure = predicted\n");
+	JUDGE_EACH(v);
+	plan.first_failure_s = 0.6;
+	JUDGE_EACH(moved);
+}
+END_TEST
+
+/* The observed time is the lab's: times the scale, it is model time. */
+START_TEST(first_failure_in_model_time)
+{
+	static const struct verdict	v[] = {
+		{ 3977, 300, 15.909, "EADDRNOTAVAIL", 3977, NULL },
+		{ 3977, 300, 159.08, "EADDRNOTAVAIL", 3977, "first failure at "
+		    "1590.800s (model time), expected 159.080s +- 1%" },
+		{ 3977, 300, 16.1, "EADDRNOTAVAIL", 3977, "first failure at "
+		    "161.000s (model time), expected 159.080s +- 1%" },
+	};
+
+	load("[system]\nport_range = 1024-5000\ntime_wait = 240s\n"
+	    "[server]\nlisten = 127.0.0.1:143\n"
+	    "[load]\nrate = 25\nduration = 240s\n[lab]\ntime_scale = 10\n"
+	    "[expect]\nfirst_failure = predicted\n"
+	    "first_failure_tolerance = 1%\n");
+	plan.first_failure_s = 159.08;
+	JUDGE_EACH(v);
+}
+END_TEST
+
+START_TEST(first_failure_value)
+{
+	static const struct verdict	v[] = {
+		{ 100, 300, 0.4, "EADDRNOTAVAIL", 100, NULL },
+		{ AS_PREDICTED, "first failure at 0.500s (model time), "
+		    "expected 0.400s +- 0%" },
+	};
+
+	load(BASE "[expect]\nfirst_failure = 400ms\n"
+	    "first_failure_tolerance = 0%\n");
+	JUDGE_EACH(v);
+}
+END_TEST
+
+/* time_wait = predicted is the plan's 100 sockets, 5% either way. */
+START_TEST(time_wait_predicted)
+{
+	static const struct verdict	v[] = {
+		{ AS_PREDICTED, NULL },
+		{ 100, 300, 0.5, "EADDRNOTAVAIL", 95, NULL },
+		{ 100, 300, 0.5, "EADDRNOTAVAIL", 105, NULL },
+		{ 100, 300, 0.5, "EADDRNOTAVAIL", 94,
+		    "TIME_WAIT 94 at the end, expected 100 +- 5%" },
+		{ 100, 300, 0.5, "EADDRNOTAVAIL", 106,
+		    "TIME_WAIT 106 at the end, expected 100 +- 5%" },
+		{ 100, 300, 0.5, "EADDRNOTAVAIL", -1,
+		    "TIME_WAIT count unknown, expected 100" },
+	};
+	static const struct verdict	moved[] = {
+		{ AS_PREDICTED, "TIME_WAIT 100 at the end, expected 50 +- 5%" },
+	};
+
+	load(BASE "[expect]\ntime_wait = predicted\n");
+	JUDGE_EACH(v);
+	/* The plan's number. */
+	plan.time_wait_end = 50;
+	JUDGE_EACH(moved);
+}
+END_TEST
+
+START_TEST(time_wait_value)
+{
+	static const struct verdict	v[] = {
+		{ 100, 0, -1, "", 0, NULL },
+		{ 100, 0, -1, "", 1,
+		    "TIME_WAIT 1 at the end, expected 0 +- 0%" },
+	};
+
+	load(BASE "[expect]\ntime_wait = 0\ntime_wait_tolerance = 0%\n");
+	JUDGE_EACH(v);
+}
+END_TEST
+
+/* Every expectation at once: the verdict names the first that failed,
+ * in report_judge's order. */
+START_TEST(first_unmet_expectation_is_named)
+{
+	static const struct verdict	v[] = {
+		{ AS_PREDICTED, NULL },
+		{ 100, 300, 0.6, "EADDRNOTAVAIL", 90, "first failure at "
+		    "0.600s (model time), expected 0.500s +- 5%" },
+		{ 99, 300, 0.6, "EADDRNOTAVAIL", 90,
+		    "completed 99, expected 100" },
+		{ 99, 300, 0.6, "EMFILE", 90,
+		    "first failure errno EMFILE, expected EADDRNOTAVAIL" },
+		{ 99, 0, -1, "", 90, "expected failures, none happened" },
+		{ 100, 300, 0.5, "EADDRNOTAVAIL", 90,
+		    "TIME_WAIT 90 at the end, expected 100 +- 5%" },
+	};
+
+	load(BASE "[expect]\noutcome = fails\n"
+	    "first_failure_errno = EADDRNOTAVAIL\ncompleted = 100\n"
+	    "first_failure = predicted\ntime_wait = predicted\n");
+	JUDGE_EACH(v);
+}
+END_TEST
+
+Suite *
+make_suite(void)
+{
+	Suite	*s = suite_create("report");
+	TCase	*tc = tcase_create("judge");
+
+	tcase_add_test(tc, no_expectation_always_holds);
+	tcase_add_test(tc, outcome_fails);
+	tcase_add_test(tc, outcome_holds);
+	tcase_add_test(tc, first_failure_errno);
+	tcase_add_test(tc, completed_is_exact);
+	tcase_add_test(tc, first_failure_predicted);
+	tcase_add_test(tc, first_failure_in_model_time);
+	tcase_add_test(tc, first_failure_value);
+	tcase_add_test(tc, time_wait_predicted);
+	tcase_add_test(tc, time_wait_value);
+	tcase_add_test(tc, first_unmet_expectation_is_named);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,206 @@
+/* unit_arrivals.c: the schedule parser and the arrival-time generator:
+ * counts per window, Poisson mean and variance, ramp and steps integrals. */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "arrivals.h"
+#include "cdefs.h"
+#include "check_main.h"
+
+static struct arrival_spec	spec;
+
+/* Arrivals of the spec due in [from, to) microseconds. */
+static uint64_t
+count_window(const struct arrival_spec *sp, uint64_t seed, uint64_t from,
+    uint64_t to)
+{
+	struct arrivals	a;
+	uint64_t	n = 0;
+
+	arrivals_init(&a, sp, seed);
+	while (a.due_us < to) {
+		if (a.due_us >= from)
+			n++;
+		arrivals_next(&a);
+	}
+	return n;
+}
+
+START_TEST(parse_accepts)
+{
+	char	buf[ARRIVAL_SPEC_STRLEN];
+
+	ck_assert_ptr_null(arrival_parse("200", &spec));
+	ck_assert_int_eq(spec.shape, SHAPE_CONST);
+	ck_assert_double_eq(spec.rate, 200);
+	ck_assert_int_eq(spec.poisson, 0);
+	ck_assert_ptr_null(arrival_parse("const:2k", &spec));
+	ck_assert_double_eq(spec.rate, 2000);
+	ck_assert_ptr_null(arrival_parse("poisson:200", &spec));
+	ck_assert_int_eq(spec.poisson, 1);
+	ck_assert_int_eq(spec.shape, SHAPE_CONST);
+	ck_assert_ptr_null(arrival_parse("ramp:50-2000/60s", &spec));
+	ck_assert_int_eq(spec.shape, SHAPE_RAMP);
+	ck_assert_double_eq(spec.from, 50);
+	ck_assert_double_eq(spec.to, 2000);
+	ck_assert_uint_eq(spec.ramp_us, 60000000);
+	ck_assert_ptr_null(arrival_parse("poisson:ramp:0-1k/500ms", &spec));
+	ck_assert_int_eq(spec.poisson, 1);
+	ck_assert_double_eq(spec.from, 0);
+	ck_assert_ptr_null(arrival_parse("steps:100/10s,0/1s,200/10s", &spec));
+	ck_assert_int_eq(spec.nsteps, 3);
+	ck_assert_double_eq(spec.step_rate[1], 0);
+	ck_assert_uint_eq(spec.step_us[2], 10000000);
+	arrival_format(&spec, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "steps:100/10s,0/1s,200/10s");
+	ck_assert_ptr_null(arrival_parse("poisson:ramp:50-2000/60s", &spec));
+	arrival_format(&spec, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "poisson:ramp:50-2000/60s");
+}
+END_TEST
+
+START_TEST(parse_refuses)
+{
+	const char	*bad[] = { "", "0", "-5", "const:", "const:x",
+	    "poisson:", "ramp:50/60s", "ramp:50-2000", "ramp:50-0/1s",
+	    "ramp:50-2000/0s", "steps:", "steps:100", "steps:100/10s,",
+	    "steps:100/10s,0/1s", "sine:5", "poisson:poisson:5",
+	    "ramp:a-b/1s" };
+	size_t		i;
+
+	for (i = 0; i < nitems(bad); i++)
+		ck_assert_msg(arrival_parse(bad[i], &spec) != NULL,
+		    "'%s' was accepted", bad[i]);
+}
+END_TEST
+
+/* Evenly spaced: exactly the first cut's i * 1e6 / rate. */
+START_TEST(const_exact)
+{
+	struct arrivals	a;
+	uint64_t	i;
+
+	arrival_const(&spec, 200);
+	arrivals_init(&a, &spec, 1);
+	for (i = 0; i < 1000; i++) {
+		ck_assert_uint_eq(a.i, i);
+		ck_assert_uint_eq(a.due_us, (uint64_t)((double)i * 1e6 / 200));
+		arrivals_next(&a);
+	}
+	/* 200/s: exactly 200 in every 1 s window. */
+	for (i = 0; i < 5; i++)
+		ck_assert_uint_eq(count_window(&spec, 1, i * 1000000,
+		    (i + 1) * 1000000), 200);
+	arrival_const(&spec, 3);
+	ck_assert_uint_eq(count_window(&spec, 1, 0, 10000000), 30);
+}
+END_TEST
+
+/* Counts in 1 s windows of poisson:1000 have mean and variance 1000. */
+START_TEST(poisson_mean_variance)
+{
+	struct arrivals	a;
+	double		sum = 0, sq = 0, mean, var;
+	uint64_t	counts[400] = { 0 };
+	int		w, nw = 400;
+
+	ck_assert_ptr_null(arrival_parse("poisson:1000", &spec));
+	arrivals_init(&a, &spec, 12345);
+	while (a.due_us < (uint64_t)nw * 1000000) {
+		counts[a.due_us / 1000000]++;
+		arrivals_next(&a);
+	}
+	for (w = 0; w < nw; w++) {
+		sum += (double)counts[w];
+		sq += (double)counts[w] * (double)counts[w];
+	}
+	mean = sum / nw;
+	var = sq / nw - mean * mean;
+	/* Standard error of the mean: sqrt(1000/400) = 1.6. */
+	ck_assert_msg(fabs(mean - 1000) < 8, "mean %g", mean);
+	/* Of the variance: about 1000 * sqrt(2/400) = 71. */
+	ck_assert_msg(fabs(var - 1000) < 250, "variance %g", var);
+}
+END_TEST
+
+START_TEST(poisson_deterministic_by_seed)
+{
+	struct arrivals	a, b, c;
+	int		i, differ = 0;
+
+	ck_assert_ptr_null(arrival_parse("poisson:500", &spec));
+	arrivals_init(&a, &spec, 7);
+	arrivals_init(&b, &spec, 7);
+	arrivals_init(&c, &spec, 8);
+	for (i = 0; i < 1000; i++) {
+		ck_assert_uint_eq(a.due_us, b.due_us);
+		differ += a.due_us != c.due_us;
+		ck_assert_uint_le(a.due_us, (arrivals_next(&a), a.due_us));
+		arrivals_next(&b);
+		arrivals_next(&c);
+	}
+	ck_assert_int_gt(differ, 900);
+}
+END_TEST
+
+/* ramp:0-1000/10s: the integral to t is 50 t^2 (t in s), then 1000/s. */
+START_TEST(ramp_integral)
+{
+	uint64_t	t;
+
+	ck_assert_ptr_null(arrival_parse("ramp:0-1000/10s", &spec));
+	ck_assert_double_eq_tol(arrival_expected(&spec, 10000000), 5000, 1e-6);
+	for (t = 1; t <= 10; t++)
+		ck_assert_uint_eq(count_window(&spec, 1, 0, t * 1000000),
+		    (uint64_t)ceil(50.0 * (double)(t * t)));
+	/* After the ramp the end rate holds. */
+	ck_assert_uint_eq(count_window(&spec, 1, 10000000, 12000000), 2000);
+	/* Per-window counts rise: 50, 150, 250, ... */
+	ck_assert_uint_eq(count_window(&spec, 1, 0, 1000000), 50);
+	ck_assert_uint_eq(count_window(&spec, 1, 4000000, 5000000), 450);
+	/* A ramp down works the same way. */
+	ck_assert_ptr_null(arrival_parse("ramp:1000-100/9s", &spec));
+	ck_assert_uint_eq(count_window(&spec, 1, 0, 9000000), 4950);
+}
+END_TEST
+
+START_TEST(poisson_ramp_mean)
+{
+	ck_assert_ptr_null(arrival_parse("poisson:ramp:0-1000/10s", &spec));
+	/* 5000 expected; Poisson sd 71. */
+	ck_assert_double_eq_tol((double)count_window(&spec, 3, 0, 10000000),
+	    5000, 300);
+}
+END_TEST
+
+START_TEST(steps_counts)
+{
+	ck_assert_ptr_null(arrival_parse("steps:100/2s,0/1s,300/1s", &spec));
+	ck_assert_uint_eq(count_window(&spec, 1, 0, 2000000), 200);
+	ck_assert_uint_eq(count_window(&spec, 1, 2000000, 3000000), 0);
+	ck_assert_uint_eq(count_window(&spec, 1, 3000000, 4000000), 300);
+	/* The last rate holds. */
+	ck_assert_uint_eq(count_window(&spec, 1, 4000000, 6000000), 600);
+	ck_assert_double_eq_tol(arrival_expected(&spec, 4000000), 500, 1e-6);
+}
+END_TEST
+
+Suite *
+make_suite(void)
+{
+	Suite	*s = suite_create("arrivals");
+	TCase	*tc = tcase_create("arrivals");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, parse_accepts);
+	tcase_add_test(tc, parse_refuses);
+	tcase_add_test(tc, const_exact);
+	tcase_add_test(tc, poisson_mean_variance);
+	tcase_add_test(tc, poisson_deterministic_by_seed);
+	tcase_add_test(tc, ramp_integral);
+	tcase_add_test(tc, poisson_ramp_mean);
+	tcase_add_test(tc, steps_counts);
+	suite_add_tcase(s, tc);
+	return s;
+}
