@@ -54,6 +54,14 @@ install_dovecot() {
 	systemctl disable --now dovecot.service >/dev/null 2>&1 || true
 }
 
+# Test-only packages: the HTML report's test opens the page in headless
+# Chromium (run in a network namespace of its own, with no network).
+TEST_PACKAGES="chromium"
+
+install_test_packages() {
+	PACKAGES=$TEST_PACKAGES install_packages
+}
+
 install_packages() {
 	command -v dpkg-query >/dev/null 2>&1 ||
 	    die "this is not a Debian system; install by hand: $PACKAGES"
@@ -100,6 +108,7 @@ run)
 	;;
 test)
 	install_dovecot
+	install_test_packages
 	rc=0
 	meson test -C "$BUILD" --print-errorlogs --num-processes 2 || rc=$?
 	count_tests || rc=1

@@ -7,8 +7,9 @@ import subprocess
 import time
 
 
-def run_on_terminal(argv, timeout=30):
-    """Returns (exit status, bytes written to the terminal)."""
+def run_on_terminal(argv, timeout=30, stdout=False):
+    """Returns (exit status, bytes written to the terminal), and with
+    stdout=True what went to stdout (a pipe) as a third item."""
     master, slave = pty.openpty()
     p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=slave)
     os.close(slave)
@@ -27,10 +28,10 @@ def run_on_terminal(argv, timeout=30):
                 seen += chunk
             elif p.poll() is not None:
                 break
-        p.communicate(timeout=20)
+        out, _ = p.communicate(timeout=20)
     finally:
         os.close(master)
         if p.poll() is None:
             p.kill()
             p.communicate()
-    return p.returncode, seen
+    return (p.returncode, seen, out) if stdout else (p.returncode, seen)
