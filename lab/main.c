@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "arrivals.h"
+#include "cause.h"
 #include "config.h"
 #include "html.h"
 #include "log.h"
@@ -247,9 +248,11 @@ tally_print(const struct scenario *scs, const struct plan *plans,
 	}
 }
 
-/* report_notes' lines as one string, for the page. */
+/* What ran the ports out, and report_notes' lines, as one string for the
+ * page. */
 static char *
-notes_text(const struct scenario *sc, const struct plan *plan)
+notes_text(const struct scenario *sc, const struct plan *plan,
+    const struct observed *o)
 {
 	char	*text = NULL;
 	size_t	 len = 0;
@@ -257,6 +260,7 @@ notes_text(const struct scenario *sc, const struct plan *plan)
 
 	if ((fp = open_memstream(&text, &len)) == NULL)
 		fatal("open_memstream");
+	cause_explain(fp, o);
 	report_notes(fp, sc, plan);
 	if (fclose(fp) != 0)
 		fatal("open_memstream");
@@ -342,6 +346,9 @@ run_one(const struct config *cf, const struct lab_bins *bins,
 		page_error(pe, sc, dir, err);
 		return EXIT_ERROR;
 	}
+	snprintf(path, sizeof(path), "%s/loadgen.csv", dir);
+	if (cause_read(path, &obs, err, sizeof(err)) == -1)
+		log_warnx("%s: %s", sc->name, err);
 	held = report_judge(sc, plan, &obs, why, sizeof(why));
 	if (!*interrupted)
 		tally_add(t, sc, &obs, held);
@@ -350,10 +357,11 @@ run_one(const struct config *cf, const struct lab_bins *bins,
 	snprintf(pe->why, sizeof(pe->why), "%s", held ? "" : why);
 	snprintf(pe->dir, sizeof(pe->dir), "%s", dir);
 	report_cells(sc, plan, &obs, pe->verdict, &pe->row);
-	pe->notes = notes_text(sc, plan);
+	pe->notes = notes_text(sc, plan, &obs);
 	report_table_row(stdout, sc, plan, &obs, pe->verdict);
 	if (!held)
 		printf("  why: %s\n", why);
+	cause_explain(stdout, &obs);
 	report_notes(stdout, sc, plan);
 	printf("  results: %s/\n", shown);
 	fflush(stdout);

@@ -16,20 +16,37 @@
  * edges, each of them one TIME_WAIT later, and the run's end. */
 #define MAX_BREAKS	(2 * (ARRIVAL_STEPS_MAX + 2) + 1)
 
-/* ports / TIME_WAIT for each destination, or -1 (struct plan). */
+/* Whether the client's ports wait in TIME_WAIT after its close: only the
+ * side that closes first holds it, and past the bucket limit TIME_WAIT
+ * sockets vanish and their ports with them. */
+static int
+client_holds_tw(const struct scenario *sc)
+{
+	if (!scenario_client_closes(sc))
+		return 0;
+	return sc->max_tw_buckets < 0 ||
+	    (uint64_t)sc->max_tw_buckets >= scenario_ports(sc);
+}
+
+/* How long one connection holds its client port, µs of model time: while
+ * in flight (the session time) and then in TIME_WAIT if the client closed
+ * first.  0: no port is held long enough to count. */
+static uint64_t
+held_us(const struct scenario *sc)
+{
+	return sc->session_time_us + (client_holds_tw(sc) ?
+	    sc->time_wait_us : 0);
+}
+
+/* ports / (session time + TIME_WAIT) for each destination, or -1 (struct
+ * plan). */
 static double
 capacity(const struct scenario *sc)
 {
-	/* A client that holds no TIME_WAIT, or TIME_WAIT past the bucket
-	 * limit, keeps no port: no such limit. */
-	if (!scenario_client_closes(sc))
-		return -1;
-	if (sc->max_tw_buckets >= 0 &&
-	    (uint64_t)sc->max_tw_buckets < scenario_ports(sc))
+	if (held_us(sc) == 0)
 		return -1;
 	/* Ports are unique per 4-tuple: each destination has them all. */
-	return sc->nlisten * (double)scenario_ports(sc) /
-	    (sc->time_wait_us / 1e6);
+	return sc->nlisten * (double)scenario_ports(sc) / (held_us(sc) / 1e6);
 }
 
 static int
@@ -208,17 +225,17 @@ first_failure_s(const struct scenario *sc)
 	struct arrival_spec	sp;
 	double			t;
 
-	/* Only the side that closes first holds TIME_WAIT; a client that
-	 * waits for the server's close keeps no port.  Past the bucket limit
-	 * TIME_WAIT sockets vanish and their ports with them. */
-	if (!scenario_client_closes(sc) || capacity(sc) < 0)
+	/* A client that waits for the server's close, and has no session
+	 * time in the model, keeps no port. */
+	if (held_us(sc) == 0)
 		return -1;
-	/* No port comes back within one TIME_WAIT: the range runs out when
-	 * the connections of the last TIME_WAIT outnumber the ports (each
-	 * destination has them all).  At a constant rate r that is ports / r
-	 * when r is above capacity, never otherwise. */
+	/* No port comes back within one holding time (session time plus
+	 * TIME_WAIT): the range runs out when the connections of the last
+	 * holding time outnumber the ports (each destination has them all).
+	 * At a constant rate r that is ports / r when r is above capacity,
+	 * never otherwise. */
 	connection_schedule(sc, &sp);
-	t = first_excess(&sp, sc->time_wait_us,
+	t = first_excess(&sp, held_us(sc),
 	    sc->nlisten * (double)scenario_ports(sc), sc->duration_us);
 	return t < sc->duration_us / 1e6 ? t : -1;
 }
@@ -229,10 +246,10 @@ model_held(const struct scenario *sc, double t_s)
 	struct arrival_spec	sp;
 	double			n, ports;
 
-	if (!scenario_client_closes(sc) || t_s < 0)
+	if (held_us(sc) == 0 || t_s < 0)
 		return -1;
 	connection_schedule(sc, &sp);
-	n = window_count(&sp, sc->time_wait_us, (uint64_t)llround(t_s * 1e6));
+	n = window_count(&sp, held_us(sc), (uint64_t)llround(t_s * 1e6));
 	ports = sc->nlisten * (double)scenario_ports(sc);
 	return n < ports ? n : ports;
 }

@@ -17,7 +17,7 @@
 
 /* Columns the plot needs, found by name in loadgen.csv's header. */
 struct columns {
-	int	elapsed, failed, time_wait;
+	int	elapsed, failed, time_wait, active;
 	int	tw_client, tw_server;	/* by side (sock_diag), 0: absent */
 };
 
@@ -38,6 +38,7 @@ find_columns(const char *csv, struct columns *c)
 	c->elapsed = csv_index(names, n, "elapsed_s") + 1;
 	c->failed = csv_index(names, n, "failed") + 1;
 	c->time_wait = csv_index(names, n, "time_wait") + 1;
+	c->active = csv_index(names, n, "active") + 1;
 	c->tw_client = csv_index(names, n, "time_wait_client") + 1;
 	c->tw_server = csv_index(names, n, "time_wait_server") + 1;
 	return (c->elapsed && c->failed && c->time_wait) ? 0 : -1;
@@ -96,10 +97,10 @@ write_frame(FILE *fp, const struct scenario *sc)
 	fprintf(fp, "set datafile separator ','\n"
 	    "set title \"%s\\n%s%s\"\n"
 	    "set xlabel 'model time (s)'\n"
-	    "set ylabel 'TIME_WAIT sockets in the lab (count)'\n"
+	    "set ylabel 'sockets in the lab (count)'\n"
 	    "set y2label 'failed connections per model second (1/s)'\n"
 	    "set ytics nomirror\nset y2tics\nset xrange [0:*]\n"
-	    "set yrange [0:*]\nset y2range [0:*]\n"
+	    "set yrange [0:*]\n"
 	    "set offsets 0, 0, graph 0.1, 0\n"
 	    "set key tmargin center horizontal maxrows 2 samplen 3\nset grid\n"
 	    "set style textbox opaque noborder\n",
@@ -119,14 +120,23 @@ static void
 write_plot(FILE *fp, const struct scenario *sc, const struct plan *plan,
     const struct columns *c, int model)
 {
+	/* The right axis gets the headroom set offsets gives the left. */
 	fprintf(fp, "S = %.9g\nI = %.6f\n"
+	    "stats 'loadgen.csv' skip 1 using ($%d / (I * S)) nooutput\n"
+	    "set y2range [0:(STATS_max > 0 ? STATS_max * 1.1 : 1)]\n"
 	    "do for [t in 'pngcairo svg'] {\n"
 	    "  set terminal t size 1000,600 noenhanced\n"
 	    "  set output 'plot.'.(t eq 'svg' ? 'svg' : 'png')\n"
-	    "  plot ", sc->time_scale, plan->lab.interval_us / 1e6);
+	    "  plot ", sc->time_scale, plan->lab.interval_us / 1e6, c->failed);
+	/* With a session time the model's ports are held in flight too. */
 	if (model)
 		fprintf(fp, "$model using 1:2 with lines lw 8 lc rgb '#a6cee3' "
-		    "title 'model: ports held, N(t) - N(t - TW)', \\\n       ");
+		    "title 'model: ports held, N(t) - N(t - %s)', \\\n       ",
+		    sc->session_time_us > 0 ? "session - TW" : "TW");
+	if (sc->session_time_us > 0 && c->active)
+		fprintf(fp, "'loadgen.csv' skip 1 using ($%d*S):%d with lines "
+		    "lw 2 lc rgb '#ff7f00' title 'sessions in flight (loadgen)', "
+		    "\\\n       ", c->elapsed, c->active);
 	if (c->tw_client && c->tw_server)
 		fprintf(fp, "'loadgen.csv' skip 1 using ($%d*S):%d with lines "
 		    "dt 2 lw 2 lc rgb '#2ca02c' title 'TIME_WAIT, client side', "

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "arrivals.h"
+#include "cause.h"
 #include "cdefs.h"
 #include "csv.h"
 #include "model.h"
@@ -57,6 +58,11 @@ fill_observed(struct observed *o, const char **names, const char **vals,
 	    field(names, vals, n, "first_failure_errno"));
 	v = field(names, vals, n, "time_wait_end");
 	o->time_wait_end = (*v == '\0') ? -1 : strtoll(v, NULL, 10);
+	/* Optional: an older loadgen, or no session completed. */
+	v = field(names, vals, n, "session_actual_p50_ms");
+	o->session_p50_ms = (v == NULL || *v == '\0') ? -1 : strtod(v, NULL);
+	o->in_flight_at_fail = o->tw_client_at_fail = -1;
+	o->fw2_client_at_fail = -1;
 	return 0;
 }
 
@@ -152,6 +158,11 @@ report_judge(const struct scenario *sc, const struct plan *plan,
 		snprintf(why, whysz, "first failure errno %s, expected %s",
 		    o->first_failure_errno[0] ? o->first_failure_errno : "(none)",
 		    sc->expect_errno);
+	else if (sc->expect_ran_out >= 0 &&
+	    cause_of(o) != (enum cause)sc->expect_ran_out)
+		snprintf(why, whysz, "the ports ran out in %s, expected %s",
+		    cause_name(cause_of(o)),
+		    cause_name((enum cause)sc->expect_ran_out));
 	else if (sc->expect_completed >= 0 &&
 	    (int64_t)o->completed != sc->expect_completed)
 		snprintf(why, whysz, "completed %llu, expected %lld",
@@ -174,7 +185,7 @@ static const struct {
 	{ "offered", 9 }, { "scale", -9 }, { "expected", -8 },
 	{ "observed", -8 }, { "completed", 9 }, { "fail_pred", 9 },
 	{ "fail_obs", 9 }, { "fail_lab", 9 }, { "errno", -13 },
-	{ "tw_pred", 7 }, { "tw_obs", 7 }, { "verdict", 0 },
+	{ "ran_out", -10 }, { "tw_pred", 7 }, { "tw_obs", 7 }, { "verdict", 0 },
 };
 
 const char *
@@ -261,9 +272,10 @@ report_cells(const struct scenario *sc, const struct plan *plan,
 	fmt_seconds(o->first_failure_s, c[11], REPORT_CELL);
 	snprintf(c[12], REPORT_CELL, "%s", o->first_failure_errno[0] ?
 	    o->first_failure_errno : "-");
-	fmt_count(plan->time_wait_end, c[13], REPORT_CELL);
-	fmt_count(o->time_wait_end, c[14], REPORT_CELL);
-	snprintf(c[15], REPORT_CELL, "%s", verdict);
+	snprintf(c[13], REPORT_CELL, "%s", cause_name(cause_of(o)));
+	fmt_count(plan->time_wait_end, c[14], REPORT_CELL);
+	fmt_count(o->time_wait_end, c[15], REPORT_CELL);
+	snprintf(c[16], REPORT_CELL, "%s", verdict);
 	for (i = 0; i < REPORT_COLUMNS; i++)
 		r->cells[i] = c[i];
 }
@@ -345,6 +357,7 @@ report_write(const char *dir, const struct scenario *sc,
 	report_table_row(fp, sc, plan, o, held ? "held" : "NOT HELD");
 	if (!held)
 		fprintf(fp, "  why: %s\n", why);
+	cause_explain(fp, o);
 	report_notes(fp, sc, plan);
 	return fclose(fp);
 }

@@ -17,6 +17,12 @@ struct observed {
 	double		first_failure_s;	/* -1: no failure */
 	char		first_failure_errno[32];
 	int64_t		time_wait_end;		/* -1: unknown */
+	double		session_p50_ms;		/* -1: none completed */
+	/* Where the client's ports were at the end of the first failure's
+	 * row of loadgen.csv (cause.c); -1: unknown */
+	int64_t		in_flight_at_fail;	/* sessions in flight */
+	int64_t		tw_client_at_fail;	/* client side TIME_WAIT */
+	int64_t		fw2_client_at_fail;	/* client side FIN_WAIT_2 */
 };
 
 int	report_read_summary(const char *path, struct observed *o, char *err,
@@ -29,7 +35,7 @@ int	report_judge(const struct scenario *sc, const struct plan *plan,
 
 /* The table's columns, one row of them as text: the terminal's table,
  * report.txt and the HTML page show the same cells. */
-#define REPORT_COLUMNS	16
+#define REPORT_COLUMNS	17
 #define REPORT_CELL	80
 struct report_row {
 	char		 cell[REPORT_COLUMNS][REPORT_CELL];

@@ -71,6 +71,13 @@ static const char *const outcome_names[] = {
 	[OUTCOME_HOLDS] = "holds",
 };
 
+static const char *const cause_names[] = {
+	[CAUSE_NONE] = "-",
+	[CAUSE_IN_FLIGHT] = "in_flight",
+	[CAUSE_TIME_WAIT] = "TIME_WAIT",
+	[CAUSE_FIN_WAIT2] = "FIN_WAIT_2",
+};
+
 static const char *
 parse_description(const char *v, struct scenario *sc, size_t off)
 {
@@ -291,6 +298,17 @@ parse_outcome(const char *v, struct scenario *sc, size_t off UNUSED)
 }
 
 static const char *
+parse_ran_out(const char *v, struct scenario *sc, size_t off UNUSED)
+{
+	int	i = WORD_INDEX(cause_names, v);
+
+	if (i <= CAUSE_NONE)
+		return "in_flight, TIME_WAIT or FIN_WAIT_2";
+	sc->expect_ran_out = i;
+	return NULL;
+}
+
+static const char *
 parse_errno_name(const char *v, struct scenario *sc, size_t off UNUSED)
 {
 	if (v[0] != 'E' || strlen(v) >= sizeof(sc->expect_errno) ||
@@ -421,6 +439,7 @@ static const struct key keys[] = {
 	{ "load", "steps", parse_steps_key, 0 },
 	{ "load", "duration", parse_duration_key, FIELD(duration_us) },
 	{ "load", "timeout", parse_duration_key, FIELD(timeout_us) },
+	{ "load", "session_time", parse_duration_key, FIELD(session_time_us) },
 	{ "load", "close", parse_load_close, 0 },
 	{ "load", "mailboxes", parse_mailboxes, 0 },
 	{ "load", "cache_ttl", parse_duration_key, FIELD(cache_ttl_us) },
@@ -429,6 +448,7 @@ static const struct key keys[] = {
 	{ "lab", "scale_by", parse_scale_by, 0 },
 	{ "expect", "outcome", parse_outcome, 0 },
 	{ "expect", "first_failure_errno", parse_errno_name, 0 },
+	{ "expect", "ran_out", parse_ran_out, 0 },
 	{ "expect", "completed", parse_exact_count, FIELD(expect_completed) },
 	{ "expect", "first_failure", parse_first_failure, 0 },
 	{ "expect", "first_failure_tolerance", parse_tolerance,
@@ -463,6 +483,7 @@ scenario_defaults(struct scenario *sc)
 	strcpy(sc->mailbox_skew, "uniform");
 	sc->expect = OUTCOME_ANY;
 	sc->expect_completed = -1;
+	sc->expect_ran_out = -1;
 	sc->expect_first_failure.tolerance = 0.05;
 	sc->expect_time_wait.tolerance = 0.05;
 }
@@ -769,6 +790,12 @@ const char *
 close_mode_name(enum close_mode m)
 {
 	return close_names[m];
+}
+
+const char *
+cause_name(enum cause c)
+{
+	return cause_names[c];
 }
 
 const char *

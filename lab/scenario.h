@@ -39,6 +39,14 @@ enum outcome {
 	OUTCOME_HOLDS,		/* no connection may fail */
 };
 
+/* What held the client's ports when they ran out (cause.c finds it). */
+enum cause {
+	CAUSE_NONE,		/* no port ran out */
+	CAUSE_IN_FLIGHT,	/* sessions in flight: a server too slow */
+	CAUSE_TIME_WAIT,	/* TIME_WAIT: the client closed first */
+	CAUSE_FIN_WAIT2,	/* FIN_WAIT_2: the server never closed */
+};
+
 /* An expectation on a number: off, the model's prediction, or a value;
  * with a relative tolerance. */
 enum expect_kind {
@@ -91,6 +99,9 @@ struct scenario {
 	char		 steps[512];		/* canonical step list, or "" */
 	uint64_t	 duration_us;
 	uint64_t	 timeout_us;		/* per step, lab time, not scaled */
+	uint64_t	 session_time_us;	/* the model's connect-to-close
+						 * time, model time: the ports a
+						 * session holds while in flight */
 	enum close_mode	 close;			/* loadgen --close */
 	uint64_t	 mailboxes;		/* 0: one connection per arrival */
 	uint64_t	 cache_ttl_us;		/* MailboxCacheTTL, model time */
@@ -103,6 +114,7 @@ struct scenario {
 	/* [expect] */
 	enum outcome		 expect;
 	char			 expect_errno[32];	/* first failure's errno */
+	int			 expect_ran_out;	/* enum cause, -1: any */
 	int64_t			 expect_completed;	/* -1: not checked */
 	struct expect_number	 expect_first_failure;	/* model seconds */
 	struct expect_number	 expect_time_wait;	/* sockets at the end */
@@ -133,5 +145,7 @@ const char	*server_kind_name(enum server_kind k);
 const char	*logout_close_name(enum logout_close lc);
 const char	*close_mode_name(enum close_mode m);
 const char	*outcome_name(enum outcome o);
+/* "in_flight", "TIME_WAIT", "FIN_WAIT_2" or "-": one word each. */
+const char	*cause_name(enum cause c);
 
 #endif

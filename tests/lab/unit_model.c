@@ -51,6 +51,35 @@ START_TEST(capacities_of_the_article)
 }
 END_TEST
 
+/* Sessions in flight hold ports too: ports / (session time + TIME_WAIT),
+ * and with a server that closes first ports / session time alone. */
+START_TEST(session_time_holds_ports)
+{
+	load("[system]\nport_range = 20000-20099\n"
+	    "[load]\nrate = 200\nduration = 2s\nsession_time = 20s\n");
+	ck_assert_double_eq_tol(plan.capacity, 100 / 80.0, 1e-9);
+	ck_assert_double_eq_tol(plan.first_failure_s, 0.5, 1e-6);
+	load("[system]\nport_range = 20000-20099\n"
+	    "[server]\nlogout_close = server\n"
+	    "[load]\nrate = 100\nduration = 3s\nsteps = login,select,logout\n"
+	    "close = server\nsession_time = 2s\n");
+	ck_assert_double_eq_tol(plan.capacity, 100 / 2.0, 1e-9);
+	ck_assert_double_eq_tol(plan.first_failure_s, 1.0, 1e-6);
+	/* Under capacity: 40/s x 2 s = 80 ports in flight of 100. */
+	load("[system]\nport_range = 20000-20099\n"
+	    "[server]\nlogout_close = server\n"
+	    "[load]\nrate = 40\nduration = 3s\nsteps = login,select,logout\n"
+	    "close = server\nsession_time = 2s\n");
+	ck_assert(plan.first_failure_s < 0);
+	/* Without a session time the same client holds nothing. */
+	load("[system]\nport_range = 20000-20099\n"
+	    "[server]\nlogout_close = server\n"
+	    "[load]\nrate = 100\nduration = 3s\nclose = server\n");
+	ck_assert(plan.capacity < 0);
+	ck_assert(plan.first_failure_s < 0);
+}
+END_TEST
+
 START_TEST(first_failure_is_ports_over_rate)
 {
 	load("[system]\nport_range = 1024-5000\ntime_wait = 240s\n"
@@ -442,6 +471,7 @@ make_suite(void)
 
 	tcase_add_test(tc, capacities_of_the_article);
 	tcase_add_test(tc, first_failure_is_ports_over_rate);
+	tcase_add_test(tc, session_time_holds_ports);
 	tcase_add_test(tc, time_scale_keeps_the_ratio);
 	tcase_add_test(tc, native_time_wait_needs_no_reuse);
 	tcase_add_test(tc, kernel_time_wait_count);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cdefs.h"
+#include "cause.h"
 #include "check_main.h"
 #include "temp_ini.h"
 #include "model.h"
@@ -127,6 +128,76 @@ START_TEST(first_failure_errno)
 
 	load(BASE "[expect]\nfirst_failure_errno = EADDRNOTAVAIL\n");
 	JUDGE_EACH(v);
+}
+END_TEST
+
+/* A run whose first failure is `errno_name`, with these client ports at
+ * that moment: sessions in flight, in TIME_WAIT, in FIN_WAIT_2. */
+static struct observed
+at_failure(const char *errno_name, int64_t fly, int64_t tw, int64_t fw2)
+{
+	struct observed	o;
+
+	memset(&o, 0, sizeof(o));
+	o.completed = 100;
+	o.failed = 300;
+	o.started = 400;
+	o.first_failure_s = 0.5;
+	o.time_wait_end = 100;
+	snprintf(o.first_failure_errno, sizeof(o.first_failure_errno), "%s",
+	    errno_name);
+	o.session_p50_ms = -1;
+	o.in_flight_at_fail = fly;
+	o.tw_client_at_fail = tw;
+	o.fw2_client_at_fail = fw2;
+	return o;
+}
+
+/* Which holding ran the ports out: the larger share at the first
+ * failure; a session waiting for a server that never closes counts as
+ * FIN_WAIT_2; failures that are not a port running out have no cause. */
+START_TEST(what_ran_the_ports_out)
+{
+	struct observed	o;
+
+	o = at_failure("EADDRNOTAVAIL", 0, 100, 0);
+	ck_assert_int_eq(cause_of(&o), CAUSE_TIME_WAIT);
+	o = at_failure("EADDRNOTAVAIL", 95, 5, 0);
+	ck_assert_int_eq(cause_of(&o), CAUSE_IN_FLIGHT);
+	o = at_failure("EADDRINUSE", 40, 60, 0);
+	ck_assert_int_eq(cause_of(&o), CAUSE_TIME_WAIT);
+	o = at_failure("EADDRNOTAVAIL", 100, 0, 99);
+	ck_assert_int_eq(cause_of(&o), CAUSE_FIN_WAIT2);
+	o = at_failure("EADDRNOTAVAIL", 100, 0, 10);
+	ck_assert_int_eq(cause_of(&o), CAUSE_IN_FLIGHT);
+	o = at_failure("ECONNREFUSED", 100, 0, 0);
+	ck_assert_int_eq(cause_of(&o), CAUSE_NONE);
+	o = at_failure("EADDRNOTAVAIL", -1, -1, -1);
+	ck_assert_int_eq(cause_of(&o), CAUSE_NONE);
+	o = at_failure("EADDRNOTAVAIL", 0, 100, 0);
+	o.first_failure_s = -1;
+	ck_assert_int_eq(cause_of(&o), CAUSE_NONE);
+	ck_assert_str_eq(cause_name(CAUSE_IN_FLIGHT), "in_flight");
+}
+END_TEST
+
+START_TEST(ran_out_expectation)
+{
+	struct observed	o;
+	char		why[256];
+
+	load(BASE "[expect]\nran_out = in_flight\n");
+	o = at_failure("EADDRNOTAVAIL", 95, 5, 0);
+	ck_assert_int_eq(report_judge(&sc, &plan, &o, why, sizeof(why)), 1);
+	ck_assert_str_eq(why, "");
+	o = at_failure("EADDRNOTAVAIL", 0, 100, 0);
+	ck_assert_int_eq(report_judge(&sc, &plan, &o, why, sizeof(why)), 0);
+	ck_assert_str_eq(why, "the ports ran out in TIME_WAIT, expected "
+	    "in_flight");
+	o = at_failure("ECONNREFUSED", 95, 5, 0);
+	ck_assert_int_eq(report_judge(&sc, &plan, &o, why, sizeof(why)), 0);
+	ck_assert_str_eq(why, "the ports ran out in -, expected "
+	    "in_flight");
 }
 END_TEST
 
@@ -288,6 +359,8 @@ make_suite(void)
 	tcase_add_test(tc, time_wait_predicted);
 	tcase_add_test(tc, time_wait_value);
 	tcase_add_test(tc, first_unmet_expectation_is_named);
+	tcase_add_test(tc, what_ran_the_ports_out);
+	tcase_add_test(tc, ran_out_expectation);
 	suite_add_tcase(s, tc);
 	return s;
 }

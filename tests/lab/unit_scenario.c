@@ -137,6 +137,15 @@ START_TEST(refusals_name_file_line_and_what)
 	ck_assert_str_eq(error_of("[expect]\ntime_wait = lots\n"),
 	    "F:2: time_wait: expected predicted, or a whole number such as "
 	    "100, got 'lots'");
+	ck_assert_str_eq(error_of("[expect]\nran_out = slowness\n"),
+	    "F:2: ran_out: expected in_flight, TIME_WAIT or FIN_WAIT_2, got "
+	    "'slowness'");
+	ck_assert_str_eq(error_of("[expect]\nran_out = -\n"),
+	    "F:2: ran_out: expected in_flight, TIME_WAIT or FIN_WAIT_2, got "
+	    "'-'");
+	ck_assert_str_eq(error_of("[load]\nsession_time = soon\n"),
+	    "F:2: session_time: expected a duration such as 500ms, 2s or 1m, "
+	    "got 'soon'");
 	ck_assert_str_eq(error_of("[lab]\nscale_by = rate\n"),
 	    "F:2: scale_by: expected time (multiply rates) or ports (divide "
 	    "the range), got 'rate'");
