@@ -2,6 +2,7 @@
 #include <sys/wait.h>
 
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,54 @@ find_columns(const char *csv, struct columns *c)
 	return (c->elapsed && c->failed && c->time_wait) ? 0 : -1;
 }
 
+/*
+ * Failures per second of model time, summed over bins of whole rows that
+ * hold about FAIL_BIN_ARRIVALS arrivals, as a gnuplot datablock ($fail:
+ * x the bin's end in model seconds).  Per row, a row of 2.5 arrivals on
+ * average holds 2 or 3, and the curve would swing by half between rows
+ * for no reason but the counting.
+ */
+#define FAIL_BIN_ARRIVALS	10
+
+static void
+write_failures(FILE *fp, const char *csv, const struct columns *c,
+    const struct scenario *sc, const struct plan *plan)
+{
+	static char	 line[16384], buf[16384];
+	const char	*f[MAX_COLUMNS];
+	double		 row = plan->lab.interval_us / 1e6, bin, end, sum = 0;
+	double		 last = 0;
+	FILE		*in;
+	int		 n, rows;
+
+	rows = plan->lab.rate > 0 ?
+	    (int)ceil(FAIL_BIN_ARRIVALS / plan->lab.rate / row) : 1;
+	bin = row * (rows < 1 ? 1 : rows);
+	end = bin;
+	fprintf(fp, "$fail << EOD\n0,0\n");
+	if ((in = fopen(csv, "r")) != NULL && fgets(line, sizeof(line), in)) {
+		while (fgets(line, sizeof(line), in) != NULL) {
+			n = csv_split(line, buf, sizeof(buf), f, MAX_COLUMNS);
+			if (n < c->elapsed || n < c->failed)
+				continue;
+			/* A row belongs to the bin its end falls in. */
+			for (; strtod(f[c->elapsed - 1], NULL) > end + 1e-9;
+			    end += bin, sum = 0)
+				fprintf(fp, "%.6f,%.6f\n", end * sc->time_scale,
+				    sum / (bin * sc->time_scale));
+			sum += strtod(f[c->failed - 1], NULL);
+			last = strtod(f[c->elapsed - 1], NULL);
+		}
+		/* The last bin ends with the run, not past it. */
+		if (last > end - bin)
+			fprintf(fp, "%.6f,%.6f\n", last * sc->time_scale,
+			    sum / (bin * sc->time_scale));
+	}
+	if (in != NULL)
+		fclose(in);
+	fprintf(fp, "EOD\n");
+}
+
 /* Samples of the model's curve over the run. */
 #define MODEL_SAMPLES	400
 
@@ -61,7 +110,12 @@ write_model(FILE *fp, const struct scenario *sc, const struct lab_plan *plan)
 	double	share, t, end = sc->duration_us / 1e6;
 	int	i;
 
-	if (model_held(sc, 0) < 0)
+	/* The mailbox cache's connections open at the first requests and
+	 * close when their TTL runs out: the model has their average rate,
+	 * not when they open, and its curve would be a ramp the run never
+	 * had. */
+	if (model_held(sc, 0) < 0 || (sc->mailboxes > 0 &&
+	    sc->cache_ttl_us > 0 && sc->cache_ttl_us != UINT64_MAX))
 		return 0;
 	share = (double)(plan->port_hi - plan->port_lo + 1) /
 	    (double)scenario_ports(sc);
@@ -112,30 +166,31 @@ write_frame(FILE *fp, const struct scenario *sc)
  * Drawn in this order, so that what the kernel measured lies on top: the
  * model as a wide, pale band; TIME_WAIT by side, dashed; the kernel's
  * total as a thin dark line with a dot per row; failures per second of
- * model time as a step curve on the right axis: each row's count over the
- * row period (the last row may be shorter, and a few arrivals over its
- * own few milliseconds would draw a surge that never happened).
+ * model time ($fail, write_failures) as a step curve on the right axis.
  */
 static void
-write_plot(FILE *fp, const struct scenario *sc, const struct plan *plan,
+write_plot(FILE *fp, const struct scenario *sc,
     const struct columns *c, int model)
 {
 	/* The right axis gets the headroom set offsets gives the left. */
-	fprintf(fp, "S = %.9g\nI = %.6f\n"
-	    "stats 'loadgen.csv' skip 1 using ($%d / (I * S)) nooutput\n"
+	fprintf(fp, "S = %.9g\n"
+	    "stats $fail using 2 nooutput\n"
 	    "set y2range [0:(STATS_max > 0 ? STATS_max * 1.1 : 1)]\n"
 	    "do for [t in 'pngcairo svg'] {\n"
 	    "  set terminal t size 1000,600 noenhanced\n"
 	    "  set output 'plot.'.(t eq 'svg' ? 'svg' : 'png')\n"
-	    "  plot ", sc->time_scale, plan->lab.interval_us / 1e6, c->failed);
+	    "  plot ", sc->time_scale);
 	/* With a session time the model's ports are held in flight too. */
 	if (model)
 		fprintf(fp, "$model using 1:2 with lines lw 8 lc rgb '#a6cee3' "
 		    "title 'model: ports held, N(t) - N(t - %s)', \\\n       ",
 		    sc->session_time_us > 0 ? "session - TW" : "TW");
-	if (sc->session_time_us > 0 && c->active)
+	/* Ports held by open connections: sessions the model gives a
+	 * length, and the mailbox cache's connections, held between
+	 * requests (the kernel's TIME_WAIT line shows neither). */
+	if ((sc->session_time_us > 0 || sc->mailboxes > 0) && c->active)
 		fprintf(fp, "'loadgen.csv' skip 1 using ($%d*S):%d with lines "
-		    "lw 2 lc rgb '#ff7f00' title 'sessions in flight (loadgen)', "
+		    "lw 2 lc rgb '#ff7f00' title 'connections open (loadgen)', "
 		    "\\\n       ", c->elapsed, c->active);
 	if (c->tw_client && c->tw_server)
 		fprintf(fp, "'loadgen.csv' skip 1 using ($%d*S):%d with lines "
@@ -145,9 +200,9 @@ write_plot(FILE *fp, const struct scenario *sc, const struct plan *plan,
 		    c->elapsed, c->tw_client, c->elapsed, c->tw_server);
 	fprintf(fp, "'loadgen.csv' skip 1 using ($%d*S):%d with linespoints "
 	    "lw 1.5 pt 7 ps 0.35 lc rgb '#08306b' title 'TIME_WAIT (kernel)', "
-	    "\\\n       '' skip 1 using ($%d*S):($%d / (I * S)) axes x1y2 "
-	    "with fsteps lw 2 lc rgb '#d62728' title 'failed per second'\n"
-	    "}\n", c->elapsed, c->time_wait, c->elapsed, c->failed);
+	    "\\\n       $fail using 1:2 axes x1y2 with fsteps lw 2 "
+	    "lc rgb '#d62728' title 'failed per second'\n"
+	    "}\n", c->elapsed, c->time_wait);
 }
 
 static int
@@ -167,7 +222,8 @@ write_script(const struct scenario *sc, const struct plan *plan,
 	write_frame(fp, sc);
 	write_marker(fp, plan);
 	model = write_model(fp, sc, &plan->lab);
-	write_plot(fp, sc, plan, &c, model);
+	write_failures(fp, csv, &c, sc, plan);
+	write_plot(fp, sc, &c, model);
 	return fclose(fp);
 }
 

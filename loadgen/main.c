@@ -19,7 +19,7 @@
 #include "nofile.h"
 #include "options.h"
 #include "progress.h"
-#include "report.h"
+#include "output.h"
 #include "schedule.h"
 #include "session.h"
 #include "sockdiag.h"
@@ -251,7 +251,7 @@ open_sockdiag(const struct config *cfg)
 	for (i = 0; i < cfg->ntargets; i++)
 		ports[i] = endpoint_port(&cfg->targets[i]);
 	return sockdiag_open(run.base, ports, cfg->ntargets,
-	    report_side_counts) == 0;
+	    output_side_counts) == 0;
 }
 
 /* Time zero: arrivals begin. */

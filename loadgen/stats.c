@@ -11,7 +11,7 @@
 #include "kstat.h"
 #include "log.h"
 #include "netstat.h"
-#include "report.h"
+#include "output.h"
 #include "stats.h"
 
 /* Percentiles of every latency, FIG_P50 ... FIG_P999. */
@@ -97,7 +97,7 @@ stats_open(const char *csv_path, const char *summary_path,
 		hist_reset(&st.lat_total[m]);
 	}
 	read_kernel_start();
-	report_open(csv_path, summary_path, &st.run);
+	output_open(csv_path, summary_path, &st.run);
 }
 
 /* Every event counts here, once. */
@@ -325,7 +325,7 @@ stats_interval(uint64_t now_us, uint64_t scheduled, uint64_t active,
 
 	if (st.csv) {
 		interval_figures(&f, now_us, scheduled, active, cached);
-		report_interval(&f);
+		output_interval(&f);
 	}
 	interval_close();
 	if (cached > st.cached_max)
@@ -383,13 +383,13 @@ stats_finish(uint64_t now_us, uint64_t scheduled, uint64_t active,
 		stats_interval(now_us, scheduled, active, cached);
 	/* A tail too short for its own row still counts. */
 	interval_close();
-	report_rows_done();
+	output_rows_done();
 	run_figures(&f, now_us, scheduled, active);
-	report_finish(&f);
+	output_finish(&f);
 }
 
 void
 stats_close(void)
 {
-	report_close();
+	output_close();
 }

@@ -6,11 +6,12 @@
 # one spinning process pinned to the same CPU takes half of it.  A test that
 # only passes when the machine is fast fails here.
 #
-#   tests/contended.sh [--build DIR] [--repeat N] [TEST ...]
+#   tests/contended.sh [--build DIR] [--repeat N] [MESON-TEST-ARGS ...]
 #
-# TEST names meson tests (default: all of them).  --repeat N runs the whole
-# set N times and stops at the first failure.  Ends with the line
-# "N passed, N failed, N skipped" of the last round (tests/count.py).
+# The rest goes to meson test: test names, --suite NAME (default: every
+# test).  --repeat N runs the set N times and stops at the first failure.
+# Ends with the line "N passed, N failed, N skipped" of the last round
+# (tests/count.py); the log is DIR/contended.log.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -20,9 +21,8 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--build) BUILD=${2:?--build: expected a folder}; shift 2 ;;
 	--repeat) REPEAT=${2:?--repeat: expected a count}; shift 2 ;;
-	-h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-	--*) echo "contended.sh: unknown option $1" >&2; exit 2 ;;
-	*) break ;;
+	-h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) break ;;	# the rest is meson test's
 	esac
 done
 case "$REPEAT" in

@@ -1,4 +1,4 @@
-/* report.c: loadgen's output: a row per interval in --csv (waiting for
+/* output.c: loadgen's output: a row per interval in --csv (waiting for
  * its sock_diag dump), then the --summary-csv and --latency-csv files and
  * the summary line on stdout.  What the columns are is columns.c's. */
 #include <errno.h>
@@ -11,7 +11,7 @@
 #include "errors.h"
 #include "figures.h"
 #include "log.h"
-#include "report.h"
+#include "output.h"
 #include "sockdiag.h"
 #include "stats.h"
 
@@ -40,7 +40,7 @@ static struct {
 } rp;
 
 static FILE *
-report_fopen(const char *option, const char *path)
+output_fopen(const char *option, const char *path)
 {
 	FILE	*fp;
 
@@ -58,7 +58,7 @@ end_row(struct csv_writer *w, const char *path)
 }
 
 void
-report_open(const char *csv_path, const char *summary_path,
+output_open(const char *csv_path, const char *summary_path,
     const struct stats_run *run)
 {
 	rp.run = run;
@@ -66,12 +66,12 @@ report_open(const char *csv_path, const char *summary_path,
 	rp.summary_path = summary_path;
 	columns_init(run->opt_names, run->nopts);
 	if (summary_path != NULL)
-		rp.summary_fp = report_fopen("--summary-csv", summary_path);
+		rp.summary_fp = output_fopen("--summary-csv", summary_path);
 	if (run->latency_path != NULL)
-		rp.latency_fp = report_fopen("--latency-csv",
+		rp.latency_fp = output_fopen("--latency-csv",
 		    run->latency_path);
 	if (csv_path != NULL) {
-		rp.csv_fp = report_fopen("--csv", csv_path);
+		rp.csv_fp = output_fopen("--csv", csv_path);
 		csv_init(&rp.csv, rp.csv_fp);
 		columns_header(&rp.csv, CSV_INTERVAL);
 		end_row(&rp.csv, csv_path);
@@ -94,7 +94,7 @@ row_finish(const struct sockdiag_counts *c)
 
 /* A dump came back: it belongs to the oldest row that asked for one. */
 void
-report_side_counts(const struct sockdiag_counts *c)
+output_side_counts(const struct sockdiag_counts *c)
 {
 	if (rp.orphans > 0) {
 		rp.orphans--;
@@ -112,7 +112,7 @@ report_side_counts(const struct sockdiag_counts *c)
  * out in order, each whole, with the figures of their boundary.
  */
 void
-report_interval(const struct figures *f)
+output_interval(const struct figures *f)
 {
 	if (rp.npending == PENDING_MAX) {
 		log_warnx("sock_diag dumps %d intervals late: a row without "
@@ -139,7 +139,7 @@ rows_flush(void)
 }
 
 void
-report_rows_done(void)
+output_rows_done(void)
 {
 	rows_flush();
 	/* Without rows, the summary's counts by side need a dump of its
@@ -269,7 +269,7 @@ summary_line(const struct figures *f)
 }
 
 void
-report_finish(const struct figures *run)
+output_finish(const struct figures *run)
 {
 	struct figures	f = *run;
 
@@ -284,7 +284,7 @@ report_finish(const struct figures *run)
 }
 
 void
-report_close(void)
+output_close(void)
 {
 	/* Rows were flushed one by one; fclose only releases the streams. */
 	if (rp.csv_fp != NULL) {
