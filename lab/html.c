@@ -15,8 +15,10 @@
 
 static const char style[] =
     "body{font-family:sans-serif;margin:1.5em;color:#222}"
-    "table{border-collapse:collapse;font-size:0.85em}"
-    "th,td{border:1px solid #ccc;padding:0.2em 0.5em;text-align:right}"
+    "table{border-collapse:collapse;font-size:0.8em;display:block;"
+    "overflow-x:auto;max-width:100%}"
+    "th,td{border:1px solid #ccc;padding:0.2em 0.4em;text-align:right;"
+    "white-space:nowrap}"
     "th{background:#f0f0f0}td:first-child,th:first-child{text-align:left}"
     ".held{color:#1a7f37;font-weight:bold}"
     ".bad{color:#c62828;font-weight:bold}"

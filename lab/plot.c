@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arrivals.h"
 #include "csv.h"
 #include "model.h"
 #include "plot.h"
@@ -46,47 +47,80 @@ find_columns(const char *csv, struct columns *c)
 }
 
 /*
- * Failures per second of model time, summed over bins of whole rows that
- * hold about FAIL_BIN_ARRIVALS arrivals, as a gnuplot datablock ($fail:
- * x the bin's end in model seconds).  Per row, a row of 2.5 arrivals on
- * average holds 2 or 3, and the curve would swing by half between rows
- * for no reason but the counting.
+ * Failures per second of model time as a gnuplot datablock ($fail: each
+ * point is the rate over the stretch since the previous one, drawn with
+ * fsteps).  Zero up to the start of the first row with a failure; from
+ * there, bins of whole rows that hold about FAIL_BIN_ARRIVALS arrivals:
+ * per row, a row of 2.5 arrivals on average holds 2 or 3, and the curve
+ * would swing by half between rows for no reason but the counting.  The
+ * bins start at that row so that no step comes before the first failure.
  */
 #define FAIL_BIN_ARRIVALS	10
+
+struct fail_bins {
+	double	bin, start, sum;	/* lab seconds; start < 0: no failure
+					 * yet */
+	double	scale;
+	FILE	*fp;
+};
+
+static void
+fail_point(struct fail_bins *b, double end)
+{
+	if (end > b->start)
+		fprintf(b->fp, "%.6f,%.6f\n", end * b->scale,
+		    b->sum / ((end - b->start) * b->scale));
+	b->start = end;
+	b->sum = 0;
+}
+
+/* One row of loadgen.csv: it ended at `t` (lab seconds), `prev` the end
+ * of the row before. */
+static void
+fail_row(struct fail_bins *b, double prev, double t, double failed)
+{
+	if (b->start < 0) {
+		if (failed == 0)
+			return;
+		fprintf(b->fp, "%.6f,0\n", prev * b->scale);
+		b->start = prev;
+	}
+	while (t > b->start + b->bin + 1e-9)
+		fail_point(b, b->start + b->bin);
+	b->sum += failed;
+}
 
 static void
 write_failures(FILE *fp, const char *csv, const struct columns *c,
     const struct scenario *sc, const struct plan *plan)
 {
-	static char	 line[16384], buf[16384];
-	const char	*f[MAX_COLUMNS];
-	double		 row = plan->lab.interval_us / 1e6, bin, end, sum = 0;
-	double		 last = 0;
-	FILE		*in;
-	int		 n, rows;
+	static char		 line[16384], buf[16384];
+	const char		*f[MAX_COLUMNS];
+	struct fail_bins	 b = { .start = -1, .scale = sc->time_scale,
+				    .fp = fp };
+	double			 row = plan->lab.interval_us / 1e6, t, prev = 0;
+	double			 mean;
+	FILE			*in;
+	int			 rows;
 
-	rows = plan->lab.rate > 0 ?
-	    (int)ceil(FAIL_BIN_ARRIVALS / plan->lab.rate / row) : 1;
-	bin = row * (rows < 1 ? 1 : rows);
-	end = bin;
+	/* The run's mean rate, not a schedule's peak: a ramp's failures
+	 * come well below it. */
+	mean = arrival_expected(&plan->lab.schedule, plan->lab.duration_us) /
+	    (plan->lab.duration_us / 1e6);
+	rows = mean > 0 ? (int)ceil(FAIL_BIN_ARRIVALS / mean / row) : 1;
+	b.bin = row * (rows < 1 ? 1 : rows);
 	fprintf(fp, "$fail << EOD\n0,0\n");
 	if ((in = fopen(csv, "r")) != NULL && fgets(line, sizeof(line), in)) {
 		while (fgets(line, sizeof(line), in) != NULL) {
-			n = csv_split(line, buf, sizeof(buf), f, MAX_COLUMNS);
-			if (n < c->elapsed || n < c->failed)
+			if (csv_split(line, buf, sizeof(buf), f, MAX_COLUMNS) <
+			    (c->elapsed > c->failed ? c->elapsed : c->failed))
 				continue;
-			/* A row belongs to the bin its end falls in. */
-			for (; strtod(f[c->elapsed - 1], NULL) > end + 1e-9;
-			    end += bin, sum = 0)
-				fprintf(fp, "%.6f,%.6f\n", end * sc->time_scale,
-				    sum / (bin * sc->time_scale));
-			sum += strtod(f[c->failed - 1], NULL);
-			last = strtod(f[c->elapsed - 1], NULL);
+			t = strtod(f[c->elapsed - 1], NULL);
+			fail_row(&b, prev, t, strtod(f[c->failed - 1], NULL));
+			prev = t;
 		}
-		/* The last bin ends with the run, not past it. */
-		if (last > end - bin)
-			fprintf(fp, "%.6f,%.6f\n", last * sc->time_scale,
-			    sum / (bin * sc->time_scale));
+		/* The last bin ends with the run, and is as long as that. */
+		fail_point(&b, prev);
 	}
 	if (in != NULL)
 		fclose(in);
@@ -169,7 +203,7 @@ write_frame(FILE *fp, const struct scenario *sc)
  * model time ($fail, write_failures) as a step curve on the right axis.
  */
 static void
-write_plot(FILE *fp, const struct scenario *sc,
+write_plot(FILE *fp, const struct scenario *sc, const struct plan *plan,
     const struct columns *c, int model)
 {
 	/* The right axis gets the headroom set offsets gives the left. */
@@ -198,11 +232,15 @@ write_plot(FILE *fp, const struct scenario *sc,
 		    "\\\n       '' skip 1 using ($%d*S):%d with lines dt 3 lw 2 "
 		    "lc rgb '#9467bd' title 'TIME_WAIT, server side', \\\n       ",
 		    c->elapsed, c->tw_client, c->elapsed, c->tw_server);
+	/* A modelled TIME_WAIT under 60 s is tcp_tw_reuse: the kernel keeps
+	 * every socket 60 s and recycles its port on reuse, so its count
+	 * is not the model's occupancy (report.txt has the note). */
 	fprintf(fp, "'loadgen.csv' skip 1 using ($%d*S):%d with linespoints "
-	    "lw 1.5 pt 7 ps 0.35 lc rgb '#08306b' title 'TIME_WAIT (kernel)', "
+	    "lw 1.5 pt 7 ps 0.35 lc rgb '#08306b' title 'TIME_WAIT (kernel%s)', "
 	    "\\\n       $fail using 1:2 axes x1y2 with fsteps lw 2 "
 	    "lc rgb '#d62728' title 'failed per second'\n"
-	    "}\n", c->elapsed, c->time_wait);
+	    "}\n", c->elapsed, c->time_wait, plan->lab.tw_reuse != 0 ?
+	    ": kept 60 s, ports reused after the modelled TIME_WAIT" : "");
 }
 
 static int
@@ -223,7 +261,7 @@ write_script(const struct scenario *sc, const struct plan *plan,
 	write_marker(fp, plan);
 	model = write_model(fp, sc, &plan->lab);
 	write_failures(fp, csv, &c, sc, plan);
-	write_plot(fp, sc, &c, model);
+	write_plot(fp, sc, plan, &c, model);
 	return fclose(fp);
 }
 
