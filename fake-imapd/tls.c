@@ -147,6 +147,16 @@ tls_close_notify(struct bufferevent *bev)
 {
 	SSL	*ssl = bufferevent_openssl_get_ssl(bev);
 
+	/*
+	 * Corked, the alert waits in the socket (up to 200 ms) for the FIN
+	 * that the caller's shutdown() adds to it: one segment.  Sent alone,
+	 * a client that closes on reading it (curl) could send its FIN
+	 * before ours whenever we are descheduled in between, as on a busy
+	 * machine, and the TIME_WAIT would be the client's.
+	 */
+	if (setsockopt(bufferevent_getfd(bev), IPPROTO_TCP, TCP_CORK,
+	    &(int){ 1 }, sizeof(int)) == -1)
+		log_warn("TLS: TCP_CORK");
 	/* 0: sent, the peer's not yet read; 1: both; -1: the socket would
 	 * block or is gone, and the FIN that follows says enough. */
 	if (ssl != NULL && SSL_shutdown(ssl) < 0)

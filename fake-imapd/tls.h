@@ -26,7 +26,8 @@ void	tls_free(void);
  */
 struct bufferevent *tls_accept(struct event_base *, int fd);
 
-/* Our close_notify alert, written straight to the socket (best effort). */
+/* Our close_notify alert, written straight to the socket (best effort)
+ * and corked: the caller's shutdown(SHUT_WR) sends it with the FIN. */
 void	tls_close_notify(struct bufferevent *);
 
 /* The negotiated protocol ("TLSv1.3"), for the log. */

@@ -56,7 +56,7 @@ class Stats(unittest.TestCase):
             c.s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             c.close()
             # Rows are flushed every second: the reset shows up on its own.
-            wait_for(lambda: total(self.rows(), "closed_by_reset") == 1, timeout=5,
+            wait_for(lambda: total(self.rows(), "closed_by_reset") == 1, timeout=60,
                      what="the reset in the CSV")
             code, out, _ = srv.stop()
         self.assertEqual(code, 0)

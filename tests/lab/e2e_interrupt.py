@@ -42,9 +42,9 @@ class Interrupt(unittest.TestCase):
             with open(files[0]) as f:
                 return f.read().count("\n") - 1
         # Interrupt once two whole intervals are on disk.
-        wait_for(lambda: csv_rows() >= 2, timeout=20, what="two CSV rows")
+        wait_for(lambda: csv_rows() >= 2, timeout=60, what="two CSV rows")
         send(proc)
-        out, err = proc.communicate(timeout=30)
+        out, err = proc.communicate(timeout=120)
         self.assertEqual(proc.returncode, 2, out + err)
         self.assertIn("interrupted", out + err)
         run_dir = glob.glob(os.path.join(d, "long", "2*"))[0]
@@ -52,7 +52,7 @@ class Interrupt(unittest.TestCase):
         self.assertGreaterEqual(len(rows), 2)
         s = read_csv(os.path.join(run_dir, "summary.csv"))
         self.assertEqual(len(s), 1)
-        self.assertLess(float(s[0]["elapsed_s"]), 30)
+        self.assertLess(float(s[0]["elapsed_s"]), 60)  # the duration
         self.assertEqual(int(s[0]["started"]),
                          sum(int(r["started"]) for r in rows))
         self.assertEqual(int(s[0]["failed"]), 0)

@@ -356,7 +356,7 @@ class Cache(unittest.TestCase):
         self.assertEqual(int(s["completed"]), 10)
         self.assertEqual(int(s["time_wait_client_end"]), 10)
         self.assertNotIn("aborted=", self.r["stdout"])
-        self.assertLess(float(s["elapsed_s"]), 10)
+        self.assertLess(float(s["elapsed_s"]), 60)  # the --duration
 
 
 def uniform_picks(seed, n, count):

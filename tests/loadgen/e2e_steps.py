@@ -171,7 +171,8 @@ class Steps(unittest.TestCase):
         self.assertGreaterEqual(float(s["session_p50_ms"]), 300.0)
         self.assertGreaterEqual(min(float(x["session_p50_ms"]) for x in rows
                                     if x["session_p50_ms"]), 300.0)
-        self.assertLess(float(s["session_max_ms"]), 2000.0)
+        # Ended by DONE, not by the 10 s default --timeout of its reply.
+        self.assertLess(float(s["session_max_ms"]), 10000.0)
 
     def test_authenticate_with_sasl_ir(self):
         """fake-imapd offers SASL-IR in its greeting: the response rides
@@ -283,13 +284,14 @@ class Steps(unittest.TestCase):
                                  before=ODD_SERVER % ("stall", "/dev/null"))
         self.assertEqual(int(s["etimedout"]), 3)
         self.assertEqual(s["first_failure_stage"], "select")
-        self.assertLess(float(s["elapsed_s"]), 5.0)
+        # Ended by the 300 ms --timeout, not the default 10 s.
+        self.assertLess(float(s["elapsed_s"]), 10.0)
 
     def failed_as(self, before, cls, stage, n=5):
         """n sessions against ODD served by `before`: every one failed as
-        class cls at stage, with no errno, promptly (well before the
-        --timeout of 5 s: no session waited for it)."""
-        rows, s = self.steps_run(["--count", str(n), "--timeout", "5s"],
+        class cls at stage, with no errno, promptly (before the --timeout
+        of 30 s: no session waited for it)."""
+        rows, s = self.steps_run(["--count", str(n), "--timeout", "30s"],
                                  target=ODD, before=before)
         err = self.r["stderr"]
         self.assertEqual(int(s["started"]), n, err)
@@ -306,7 +308,7 @@ class Steps(unittest.TestCase):
         self.assertIn(" first_failure=%s/%s " % (stage, cls),
                       self.r["stdout"])
         self.assertNotIn("aborted=", self.r["stdout"])
-        self.assertLess(float(s["elapsed_s"]), 2.0)
+        self.assertLess(float(s["elapsed_s"]), 30.0)
         return rows, s
 
     def test_bye_greeting_is_imap_bye(self):

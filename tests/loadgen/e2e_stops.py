@@ -30,7 +30,7 @@ def total(rows, col):
 class Stops(unittest.TestCase):
     def exhaust(self, *args):
         csv, summary = paths()
-        r = run_in_netns(["--rate", "1000", "--duration", "5s", "--csv", csv,
+        r = run_in_netns(["--rate", "1000", "--duration", "30s", "--csv", csv,
                           "--summary-csv", summary] + list(args) + [SERVER],
                          servers=[["--listen", SERVER]], sysctls=TEN_PORTS)
         # Stopped by its failures: exit 3, what a QA script tests for.
@@ -45,7 +45,8 @@ class Stops(unittest.TestCase):
         self.assertEqual(int(s["failed"]), 1)
         self.assertEqual(s["stop_reason"], "failure")
         self.assertEqual(s["first_failure_errno"], "EADDRNOTAVAIL")
-        self.assertLess(float(s["elapsed_s"]), 2.5)
+        # Long before the --duration: the failure stopped it.
+        self.assertLess(float(s["elapsed_s"]), 30)
         self.assertEqual(total(rows, "started"), 11)
 
     def test_max_failures(self):
@@ -67,7 +68,7 @@ class Stops(unittest.TestCase):
         self.assertEqual(int(s["started"]), 7)
         self.assertEqual(int(s["completed"]), 7)
         self.assertEqual(s["stop_reason"], "count")
-        self.assertLess(float(s["elapsed_s"]), 5)
+        self.assertLess(float(s["elapsed_s"]), 30)  # the --duration
 
     def test_max_in_flight_skips_never_delays(self):
         """A server that accepts (the kernel's backlog does) but never
@@ -98,8 +99,10 @@ class Stops(unittest.TestCase):
         self.assertEqual(total(rows, "failed_greeting"), 5)
         self.assertEqual(total(rows, "failed_connect"), 0)
         self.assertIn("skipped=15", r.stdout)
-        # Nothing was held back for a free slot: every start was on time.
-        self.assertLess(float(s["lag_max_ms"]), 500)
+        # Nothing was held back for a free slot: a slot frees only when
+        # its session times out, so a start that waited for one would lag
+        # by the 1 s --timeout.
+        self.assertLess(float(s["lag_max_ms"]), 1000)
 
     def test_signal_is_the_stop_reason(self):
         with FakeImapd() as srv:
@@ -113,7 +116,7 @@ class Stops(unittest.TestCase):
             try:
                 wait_for(lambda: os.path.exists(csv) and
                          len(open(csv).read().splitlines()) >= 2,
-                         timeout=10, what="a first CSV row")
+                         timeout=60, what="a first CSV row")
                 p.send_signal(signal.SIGINT)
                 out, err = p.communicate(timeout=20)
             finally:
@@ -166,10 +169,10 @@ class Interrupted(unittest.TestCase):
         try:
             wait_for(lambda: any(int(r["active"]) >= 3
                                  for r in complete_rows(csv)),
-                     timeout=10, what="3 sessions active in the CSV")
+                     timeout=60, what="3 sessions active in the CSV")
             p.send_signal(signal.SIGINT)
             signalled = time.monotonic()
-            out, err = p.communicate(timeout=10)
+            out, err = p.communicate(timeout=120)
             took = time.monotonic() - signalled
         finally:
             if p.poll() is None:
@@ -177,9 +180,10 @@ class Interrupted(unittest.TestCase):
                 p.communicate()
             mute.close()
         self.assertEqual(p.returncode, 0, err)
-        # It waited the drain, and no longer.
+        # It waited the drain, and not for the sessions' 60 s --timeout
+        # (the drain's abort, logged below, is what ended them).
         self.assertGreaterEqual(took, 1.9)
-        self.assertLess(took, 10)
+        self.assertLess(took, 60)
         # In flight at the signal: what it logged then.
         m = re.search(r"SIGINT: stopping arrivals; sessions in flight: "
                       r"([0-9]+)", err)
