@@ -1,9 +1,6 @@
 /* main.c: ephemera, the lab: runs reproductions of ephemeral-port
  * exhaustion and judges them.  Subcommands: run, check. */
-#include <sys/stat.h>
-#include <sys/types.h>
 
-#include <errno.h>
 #include <getopt.h>
 #include <glob.h>
 #include <libgen.h>
@@ -19,11 +16,13 @@
 #include "config.h"
 #include "html.h"
 #include "log.h"
+#include "measure.h"
 #include "units.h"
 #include "model.h"
 #include "plot.h"
 #include "report.h"
 #include "run.h"
+#include "rundir.h"
 #include "scenario.h"
 #include "status.h"
 
@@ -116,84 +115,6 @@ find_bins(const struct config *cf, struct lab_bins *b)
 	snprintf(b->loadgen, sizeof(b->loadgen), "%s/loadgen", dir);
 }
 
-static int
-mkdir_p(const char *path)
-{
-	char	buf[PATH_MAX], *p;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (p = buf + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) == -1 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return (mkdir(buf, 0755) == -1 && errno != EEXIST) ? -1 : 0;
-}
-
-/* results/<scenario>/<UTC timestamp>[-N]/, and a `latest` link to it. */
-static int
-make_run_dir(const char *root, const char *name, char *dir, size_t dirsz)
-{
-	char		parent[PATH_MAX], stamp[32], link[LAB_PATH_MAX];
-	time_t		now = time(NULL);
-	int		i;
-
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&now));
-	snprintf(parent, sizeof(parent), "%s/%s", root, name);
-	if (mkdir_p(parent) == -1) {
-		log_warn("%s", parent);
-		return -1;
-	}
-	for (i = 1; i < 100; i++) {
-		if ((size_t)snprintf(dir, dirsz, i == 1 ? "%s/%s" : "%s/%s-%d",
-		    parent, stamp, i) >= dirsz) {
-			log_warnx("%s: path too long", parent);
-			return -1;
-		}
-		if (mkdir(dir, 0755) == 0)
-			break;
-		if (errno != EEXIST) {
-			log_warn("%s", dir);
-			return -1;
-		}
-	}
-	if (i == 100) {
-		log_warnx("%s: too many runs this second", parent);
-		return -1;
-	}
-	snprintf(link, sizeof(link), "%s/latest", parent);
-	unlink(link);
-	if (symlink(strrchr(dir, '/') + 1, link) == -1)
-		log_warn("%s", link);
-	return 0;
-}
-
-static int
-copy_file(const char *from, const char *to)
-{
-	char	 buf[8192];
-	size_t	 n;
-	FILE	*in, *out;
-	int	 rc = 0;
-
-	if ((in = fopen(from, "r")) == NULL)
-		return -1;
-	if ((out = fopen(to, "w")) == NULL) {
-		fclose(in);
-		return -1;
-	}
-	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-		if (fwrite(buf, 1, n, out) != n)
-			rc = -1;
-	fclose(in);
-	if (fclose(out) != 0)
-		rc = -1;
-	return rc;
-}
-
 static void
 tally_add(struct tally *t, const struct scenario *sc,
     const struct observed *o, int held)
@@ -284,29 +205,43 @@ page_error(struct page_entry *pe, const struct scenario *sc, const char *dir,
 	pe->notes = NULL;
 }
 
-/* The run, with the terminal's status line while it lasts. */
-static enum run_status
-run_watched(const struct scenario *sc, const struct plan *plan,
-    const char *dir, const struct lab_bins *bins, struct batch *b, char *err,
-    size_t errsz)
+/* What the terminal's status line says while this run lasts. */
+static void
+status_of(const struct scenario *sc, const struct plan *plan, const char *dir,
+    struct batch *b, struct status_run *sr, char *csv, size_t csvsz)
 {
-	struct status_run	 sr;
-	char			 csv[LAB_PATH_MAX];
-	enum run_status		 st;
+	snprintf(csv, csvsz, "%s/loadgen.csv", dir);
+	sr->k = b->done + 1;
+	sr->n = b->total;
+	sr->name = sc->name;
+	sr->lab_s = plan->lab.duration_us / 1e6;
+	sr->scale = sc->time_scale;
+	b->left_s -= sr->lab_s;
+	sr->later_s = b->left_s;
+	sr->csv = csv;
+}
 
-	snprintf(csv, sizeof(csv), "%s/loadgen.csv", dir);
-	sr.k = b->done + 1;
-	sr.n = b->total;
-	sr.name = sc->name;
-	sr.lab_s = plan->lab.duration_us / 1e6;
-	sr.scale = sc->time_scale;
-	b->left_s -= sr.lab_s;
-	sr.later_s = b->left_s;
-	sr.csv = csv;
-	status_begin(&sr);
-	st = run_scenario(sc, plan, dir, bins, err, errsz);
-	status_end();
-	return st;
+/* The run's row, its notes and where its files are, on stdout and in its
+ * folder. */
+static void
+print_run(const struct scenario *sc, const struct plan *plan,
+    const struct measurement *m, const char *verdict, const char *shown,
+    const char *dir)
+{
+	char	err[512];
+
+	report_table_row(stdout, sc, plan, &m->obs, verdict);
+	if (!m->held)
+		printf("  why: %s\n", m->why);
+	cause_explain(stdout, &m->obs);
+	report_notes(stdout, sc, plan);
+	printf("  results: %s/\n", shown);
+	fflush(stdout);
+	report_write(dir, sc, plan, &m->obs, m->held, m->why);
+	if (plot_run(sc, plan, dir, err, sizeof(err)) == -1)
+		log_warnx("%s: no plot: %s", sc->name, err);
+	else
+		printf("  plot: %s/plot.png\n", shown);
 }
 
 /* One scenario: run it, judge it, print its row.  Returns an exit code. */
@@ -316,63 +251,39 @@ run_one(const struct config *cf, const struct lab_bins *bins,
     struct tally *t, struct batch *b)
 {
 	struct page_entry	*pe = &b->page[b->done];
-	struct observed		 obs;
-	enum run_status		 st;
+	struct measurement	 m;
+	struct status_run	 sr;
 	char			 shown[PATH_MAX], dir[PATH_MAX];
-	char			 path[LAB_PATH_MAX], err[512], why[256];
-	int			 held;
+	char			 path[LAB_PATH_MAX], csv[LAB_PATH_MAX];
 
 	/* Printed as the user named it; everything handed on (servers'
 	 * configurations and options above all) is absolute. */
-	if (make_run_dir(cf->results, sc->name, shown, sizeof(shown)) == -1)
+	if (rundir_make(cf->results, sc->name, shown, sizeof(shown), dir,
+	    sizeof(dir)) == -1)
 		return EXIT_ERROR;
-	if (realpath(shown, dir) == NULL) {
-		log_warn("%s", shown);
-		return EXIT_ERROR;
-	}
 	snprintf(path, sizeof(path), "%s/scenario.ini", dir);
-	if (copy_file(sc->path, path) == -1)
+	if (rundir_copy_file(sc->path, path) == -1)
 		log_warn("copy %s to %s", sc->path, path);
-	st = run_watched(sc, plan, dir, bins, b, err, sizeof(err));
-	if (st == RUN_ERROR) {
-		log_warnx("%s: %s", sc->name, err);
-		page_error(pe, sc, dir, err);
+	status_of(sc, plan, dir, b, &sr, csv, sizeof(csv));
+	measure_run(sc, plan, dir, bins, &sr, &m);
+	*interrupted = (m.status == RUN_INTERRUPTED);
+	if (!m.measured) {
+		log_warnx("%s: %s", sc->name, m.err);
+		page_error(pe, sc, dir, m.err);
 		return EXIT_ERROR;
 	}
-	*interrupted = (st == RUN_INTERRUPTED);
-	snprintf(path, sizeof(path), "%s/summary.csv", dir);
-	if (report_read_summary(path, &obs, err, sizeof(err)) == -1) {
-		log_warnx("%s: %s", sc->name, err);
-		page_error(pe, sc, dir, err);
-		return EXIT_ERROR;
-	}
-	snprintf(path, sizeof(path), "%s/loadgen.csv", dir);
-	if (cause_read(path, &obs, err, sizeof(err)) == -1)
-		log_warnx("%s: %s", sc->name, err);
-	held = report_judge(sc, plan, &obs, why, sizeof(why));
 	if (!*interrupted)
-		tally_add(t, sc, &obs, held);
+		tally_add(t, sc, &m.obs, m.held);
 	snprintf(pe->verdict, sizeof(pe->verdict), "%s", *interrupted ?
-	    "interrupted" : held ? "held" : "NOT HELD");
-	snprintf(pe->why, sizeof(pe->why), "%s", held ? "" : why);
+	    "interrupted" : m.held ? "held" : "NOT HELD");
+	snprintf(pe->why, sizeof(pe->why), "%s", m.held ? "" : m.why);
 	snprintf(pe->dir, sizeof(pe->dir), "%s", dir);
-	report_cells(sc, plan, &obs, pe->verdict, &pe->row);
-	pe->notes = notes_text(sc, plan, &obs);
-	report_table_row(stdout, sc, plan, &obs, pe->verdict);
-	if (!held)
-		printf("  why: %s\n", why);
-	cause_explain(stdout, &obs);
-	report_notes(stdout, sc, plan);
-	printf("  results: %s/\n", shown);
-	fflush(stdout);
-	report_write(dir, sc, plan, &obs, held, why);
-	if (plot_run(sc, plan, dir, err, sizeof(err)) == -1)
-		log_warnx("%s: no plot: %s", sc->name, err);
-	else
-		printf("  plot: %s/plot.png\n", shown);
+	report_cells(sc, plan, &m.obs, pe->verdict, &pe->row);
+	pe->notes = notes_text(sc, plan, &m.obs);
+	print_run(sc, plan, &m, pe->verdict, shown, dir);
 	if (*interrupted)
 		return EXIT_ERROR;
-	return held ? EXIT_HELD : EXIT_NOT_HELD;
+	return m.held ? EXIT_HELD : EXIT_NOT_HELD;
 }
 
 static void

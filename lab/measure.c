@@ -1,0 +1,34 @@
+/* measure.c: run one scenario and judge what it measured. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cause.h"
+#include "log.h"
+#include "measure.h"
+#include "model.h"
+
+void
+measure_run(const struct scenario *sc, const struct plan *plan,
+    const char *dir, const struct lab_bins *bins, const struct status_run *st,
+    struct measurement *m)
+{
+	char	path[LAB_PATH_MAX], err[512];
+
+	memset(m, 0, sizeof(*m));
+	if (st != NULL)
+		status_begin(st);
+	m->status = run_scenario(sc, plan, dir, bins, m->err, sizeof(m->err));
+	if (st != NULL)
+		status_end();
+	if (m->status == RUN_ERROR)
+		return;
+	/* Interrupted, loadgen still wrote a valid summary of what it did. */
+	snprintf(path, sizeof(path), "%s/summary.csv", dir);
+	if (report_read_summary(path, &m->obs, m->err, sizeof(m->err)) == -1)
+		return;
+	m->measured = 1;
+	snprintf(path, sizeof(path), "%s/loadgen.csv", dir);
+	if (cause_read(path, &m->obs, err, sizeof(err)) == -1)
+		log_warnx("%s: %s", sc->name, err);
+	m->held = report_judge(sc, plan, &m->obs, m->why, sizeof(m->why));
+}
