@@ -13,4 +13,12 @@ int	word_index(const char *const *names, size_t n, const char *word);
 /* The same over an array: WORD_INDEX(close_names, "rst"). */
 #define WORD_INDEX(names, word)	word_index((names), nitems(names), (word))
 
+/*
+ * For "unknown name" errors: the names closest to `word` by edit distance
+ * (at most 3, and only those a typo away: distance at most a third of the
+ * longer word, or a prefix), comma-separated into out; "" when none is.
+ */
+void	word_nearest(const char *word, const char *const *names, size_t n,
+	    char *out, size_t outsz);
+
 #endif

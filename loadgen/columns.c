@@ -616,6 +616,17 @@ columns_header(struct csv_writer *w, enum csv_file file)
 		csv_str(w, t->c[i].name);
 }
 
+int
+columns_names(enum csv_file file, const char **names, int max)
+{
+	const struct table	*t = &tables[file];
+	int			 i;
+
+	for (i = 0; i < t->n && i < max; i++)
+		names[i] = t->c[i].name;
+	return t->n;
+}
+
 static void
 write_row(struct csv_writer *w, enum csv_file file, const struct row *r)
 {

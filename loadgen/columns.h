@@ -24,6 +24,9 @@ void	columns_init(const char *const *opt_names, int nopts);
  * run's), without the row's end. */
 void	columns_header(struct csv_writer *, enum csv_file);
 void	columns_row(struct csv_writer *, enum csv_file, const struct figures *);
+/* The names of a file's columns, in order, into names[0..max-1]; returns
+ * how many there are (laid out by columns_init). */
+int	columns_names(enum csv_file, const char **names, int max);
 /* The latency file's row of latency `m`, from the run's figures. */
 void	columns_latency_row(struct csv_writer *, const struct figures *,
 	    enum latency m);

@@ -17,6 +17,7 @@
 #include "drain.h"
 #include "log.h"
 #include "nofile.h"
+#include "gates.h"
 #include "options.h"
 #include "progress.h"
 #include "output.h"
@@ -29,6 +30,9 @@
 /* Exit status when failures stopped the arrivals (--stop-on-failure,
  * --max-failures): the run went well, and found what QA looks for. */
 #define EXIT_STOPPED_BY_FAILURE	3
+/* Exit status when the run ran and a --threshold was breached: what a CI
+ * gate looks for, apart from "could not run" (1) and "bad input" (2). */
+#define EXIT_THRESHOLD_BREACHED	4
 
 /* After SIGINT or SIGTERM, sessions in flight get this long to finish. */
 #define DRAIN_US	2000000
@@ -59,8 +63,9 @@ finish(void)
 	now = schedule_now_us();
 	/* Sessions still in flight now are the final row's `active`, and
 	 * count as neither completed nor failed. */
-	stats_finish(now, schedule_due(now), session_active(),
-	    session_idle_count());
+	if (stats_finish(now, schedule_due(now), session_active(),
+	    session_idle_count()) > 0)
+		run.status = EXIT_THRESHOLD_BREACHED;
 	session_abort_all();
 	event_base_loopexit(run.base, NULL);
 }
@@ -277,7 +282,8 @@ start(const struct config *cfg)
 	struct stats_run	sr = { cfg->target_str, options_offered_rate(cfg),
 				    cfg->duration_us, NULL, NULL, 0,
 				    open_sockdiag(cfg), cfg->latency_path,
-				    cfg->mailboxes, cfg->cache_ttl_us, skew };
+				    cfg->mailboxes, cfg->cache_ttl_us, skew,
+				    cfg->thresholds, cfg->nthresholds };
 	struct session_params	sp = { cfg->targets, cfg->ntargets,
 				    cfg->timeout_us, &cfg->steps, cfg->user,
 				    cfg->password, cfg->close, cfg->tls,
@@ -293,6 +299,7 @@ start(const struct config *cfg)
 	bind_init(&cfg->bind);
 	/* Files first: a bad path fails before any waiting. */
 	stats_open(cfg->csv_path, cfg->summary_path, &sr);
+	gates_check(cfg->thresholds, cfg->nthresholds);
 	session_init(run.base, &sp);
 	log_debug("target=%s schedule=%s duration_us=%llu count=%llu",
 	    cfg->target_str, sr.opt_values[0],

@@ -163,6 +163,23 @@ opt_target(void *cfg, const struct opt *o UNUSED, const char *arg)
 	return add_target(cfg, arg);
 }
 
+/* --threshold EXPR: its syntax now; its column once the summary's
+ * columns are laid out (main.c), both before any traffic. */
+static const char *
+opt_threshold(void *conf, const struct opt *o UNUSED, const char *arg)
+{
+	struct config	*cfg = conf;
+	const char	*why;
+
+	if (cfg->nthresholds == THRESHOLDS_MAX)
+		return "at most 32 thresholds";
+	if ((why = threshold_parse(arg, &cfg->thresholds[cfg->nthresholds]))
+	    != NULL)
+		return why;
+	cfg->nthresholds++;
+	return NULL;
+}
+
 static const char *
 opt_mailboxes(void *cfg, const struct opt *o, const char *arg)
 {
@@ -271,6 +288,11 @@ static const struct opt opts[] = {
 	{ "mailbox-skew", "K", opt_skew, FIELD(skew),
 	    "uniform (default), zipf:S (0 < S <= 10) or round-robin "
 	    "(request i: mailbox i mod N)" },
+	{ "threshold", "EXPR", opt_threshold, 0,
+	    "a gate on a summary column, NAME OP NUMBER with OP one of < <= "
+	    "> >= == != (failed==0, session_p99_ms<50); repeatable; each is "
+	    "printed met or BREACHED after the summary line, and a breach "
+	    "exits 4" },
 	{ "debug", NULL, opt_flag, FIELD(debug),
 	    "log every session state change" },
 	{ "list-columns", NULL, opt_flag, FIELD(list_columns),
@@ -291,7 +313,8 @@ static const struct optable optable = {
 	"the summary, exit 0; a second signal exits 1 at once.\n"
 	"Exit status: 0 the run ran (failures are measurements), 3 the\n"
 	"same but --stop-on-failure or --max-failures stopped it, 1 it\n"
-	"could not run (--drain-timeout, a system error), 2 bad input.\n"
+	"could not run (--drain-timeout, a system error), 2 bad input,\n"
+	"4 the run ran and a --threshold was breached.\n"
 	"Columns: loadgen/CSV.md.\n",
 	opts, nitems(opts),
 };

@@ -10,9 +10,12 @@
 #include "mailbox.h"
 #include "session.h"
 #include "steps.h"
+#include "threshold.h"
 
 /* Destinations, round-robin: ports are reused per destination. */
 #define TARGETS_MAX	64
+/* --threshold, repeatable. */
+#define THRESHOLDS_MAX	32
 
 struct config {
 	struct endpoint	 targets[TARGETS_MAX];
@@ -44,6 +47,8 @@ struct config {
 	int		 tls;		/* --tls */
 	const char	*tls_ca;
 	const char	*tls_servername;
+	struct threshold thresholds[THRESHOLDS_MAX];	/* --threshold */
+	int		 nthresholds;
 	int		 debug;
 	int		 list_columns;	/* --list-columns: print them, exit */
 };

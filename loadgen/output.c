@@ -10,6 +10,7 @@
 #include "csv.h"
 #include "errors.h"
 #include "figures.h"
+#include "gates.h"
 #include "log.h"
 #include "output.h"
 #include "sockdiag.h"
@@ -268,7 +269,7 @@ summary_line(const struct figures *f)
 	fflush(stdout);
 }
 
-void
+int
 output_finish(const struct figures *run)
 {
 	struct figures	f = *run;
@@ -281,6 +282,8 @@ output_finish(const struct figures *run)
 	if (rp.latency_fp != NULL)
 		latency_csv(&f);
 	summary_line(&f);
+	return gates_judge(rp.run->thresholds, rp.run->nthresholds, &f,
+	    stdout);
 }
 
 void

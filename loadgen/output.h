@@ -21,8 +21,9 @@ void	output_side_counts(const struct sockdiag_counts *);
 /* End of run: the last rows' dumps, briefly waited for, then the rows;
  * without rows, a dump of its own for the summary. */
 void	output_rows_done(void);
-/* The summary and latency files and the summary line on stdout. */
-void	output_finish(const struct figures *);
+/* The summary and latency files and the summary line on stdout, then a
+ * line per --threshold; returns how many were breached. */
+int	output_finish(const struct figures *);
 void	output_close(void);
 
 #endif

@@ -373,7 +373,7 @@ run_figures(struct figures *f, uint64_t now_us, uint64_t scheduled,
 	f->end = &st.end;
 }
 
-void
+int
 stats_finish(uint64_t now_us, uint64_t scheduled, uint64_t active,
     uint64_t cached)
 {
@@ -385,7 +385,7 @@ stats_finish(uint64_t now_us, uint64_t scheduled, uint64_t active,
 	interval_close();
 	output_rows_done();
 	run_figures(&f, now_us, scheduled, active);
-	output_finish(&f);
+	return output_finish(&f);
 }
 
 void

@@ -48,6 +48,8 @@ enum latency {
 };
 
 /* What the summary reports about the run as a whole. */
+struct threshold;
+
 struct stats_run {
 	const char	*target;	/* "127.0.0.1:1143" */
 	double		 rate;		/* offered, per second (mean) */
@@ -61,6 +63,8 @@ struct stats_run {
 	uint64_t	 mailboxes;	/* --mailboxes; 0: no cache columns */
 	uint64_t	 cache_ttl_us;
 	const char	*mailbox_skew;	/* "uniform", "zipf:1.1", ... */
+	const struct threshold *thresholds;	/* --threshold */
+	int		 nthresholds;
 };
 
 /* Totals so far, for the progress line. */
@@ -112,8 +116,9 @@ void	stats_server_never_closed(void);
 void	stats_interval(uint64_t now_us, uint64_t scheduled, uint64_t active,
 	    uint64_t cached);
 /* End of run: the last partial row if time passed since the previous one,
- * the summary CSV and the summary line on stdout. */
-void	stats_finish(uint64_t now_us, uint64_t scheduled, uint64_t active,
+ * the summary CSV and the summary line on stdout, then the thresholds
+ * judged; returns how many were breached. */
+int	stats_finish(uint64_t now_us, uint64_t scheduled, uint64_t active,
 	    uint64_t cached);
 void	stats_close(void);
 
