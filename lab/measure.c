@@ -24,7 +24,7 @@ measure_run(const struct scenario *sc, const struct plan *plan,
 		return;
 	/* Interrupted, loadgen still wrote a valid summary of what it did. */
 	snprintf(path, sizeof(path), "%s/summary.csv", dir);
-	if (report_read_summary(path, &m->obs, m->err, sizeof(m->err)) == -1)
+	if (report_read_summary(path, sc, &m->obs, m->err, sizeof(m->err)) == -1)
 		return;
 	m->measured = 1;
 	snprintf(path, sizeof(path), "%s/loadgen.csv", dir);

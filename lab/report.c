@@ -66,9 +66,32 @@ fill_observed(struct observed *o, const char **names, const char **vals,
 	return 0;
 }
 
+/* The thresholds' fields; a column the summary lacks is an error (loadgen
+ * refuses an unknown one before running, so this is an older loadgen). */
+static int
+fill_gates(struct observed *o, const struct scenario *sc, const char **names,
+    const char **vals, int n, const char **missing)
+{
+	const char	*v;
+	double		 x;
+	int		 i;
+
+	for (i = 0; i < sc->nthresholds; i++) {
+		if ((v = field(names, vals, n, sc->thresholds[i].name)) ==
+		    NULL) {
+			*missing = sc->thresholds[i].name;
+			return -1;
+		}
+		snprintf(o->gates[i].field, sizeof(o->gates[i].field), "%s",
+		    v);
+		o->gates[i].result = threshold_eval(&sc->thresholds[i], v, &x);
+	}
+	return 0;
+}
+
 int
-report_read_summary(const char *path, struct observed *o, char *err,
-    size_t errsz)
+report_read_summary(const char *path, const struct scenario *sc,
+    struct observed *o, char *err, size_t errsz)
 {
 	static char	 l1[SUMMARY_LINE_MAX], l2[SUMMARY_LINE_MAX];
 	static char	 b1[SUMMARY_LINE_MAX], b2[SUMMARY_LINE_MAX];
@@ -89,7 +112,8 @@ report_read_summary(const char *path, struct observed *o, char *err,
 		    "the same width", path);
 		return -1;
 	}
-	if (fill_observed(o, names, vals, nn, &missing) == -1) {
+	if (fill_observed(o, names, vals, nn, &missing) == -1 ||
+	    fill_gates(o, sc, names, vals, nn, &missing) == -1) {
 		snprintf(err, errsz, "%s: no column '%s'", path, missing);
 		return -1;
 	}
@@ -143,6 +167,23 @@ judge_time_wait(const struct scenario *sc, const struct plan *plan,
 		    e->tolerance * 100);
 }
 
+/* Every threshold breached, as loadgen prints them. */
+static void
+judge_gates(const struct scenario *sc, const struct observed *o, char *why,
+    size_t whysz)
+{
+	size_t	len = 0;
+	int	i;
+
+	for (i = 0; i < sc->nthresholds && len < whysz; i++)
+		if (o->gates[i].result != TH_MET)
+			len += (size_t)snprintf(why + len, whysz - len,
+			    "%sthreshold %s: %s %s", len ? "; " : "",
+			    sc->thresholds[i].text, o->gates[i].result ==
+			    TH_NO_VALUE ? "no value" : o->gates[i].field,
+			    threshold_result_name(o->gates[i].result));
+}
+
 int
 report_judge(const struct scenario *sc, const struct plan *plan,
     const struct observed *o, char *why, size_t whysz)
@@ -172,6 +213,8 @@ report_judge(const struct scenario *sc, const struct plan *plan,
 		judge_first_failure(sc, plan, o, why, whysz);
 	if (why[0] == '\0')
 		judge_time_wait(sc, plan, o, why, whysz);
+	if (why[0] == '\0')
+		judge_gates(sc, o, why, whysz);
 	return why[0] == '\0';
 }
 

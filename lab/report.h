@@ -23,10 +23,17 @@ struct observed {
 	int64_t		in_flight_at_fail;	/* sessions in flight */
 	int64_t		tw_client_at_fail;	/* client side TIME_WAIT */
 	int64_t		fw2_client_at_fail;	/* client side FIN_WAIT_2 */
+	/* The scenario's [expect] thresholds, judged on the summary's
+	 * fields: what each field said, and met or not */
+	struct {
+		char			field[32];
+		enum threshold_result	result;
+	} gates[SCENARIO_MAX_THRESHOLDS];
 };
 
-int	report_read_summary(const char *path, struct observed *o, char *err,
-	    size_t errsz);
+/* What loadgen's summary.csv says, with sc's thresholds judged on it. */
+int	report_read_summary(const char *path, const struct scenario *sc,
+	    struct observed *o, char *err, size_t errsz);
 
 /* 1 when every expectation held; otherwise 0 and why says which did not.
  * "predicted" is the plan's number. */

@@ -318,6 +318,31 @@ parse_errno_name(const char *v, struct scenario *sc, size_t off UNUSED)
 	return NULL;
 }
 
+/* "failed==0, session_p99_ms<50": loadgen's --threshold expressions,
+ * comma-separated (none has a comma of its own).  Their columns are
+ * loadgen's to check: it refuses an unknown one before any traffic. */
+static const char *
+parse_thresholds(const char *v, struct scenario *sc, size_t off UNUSED)
+{
+	char		 list[SCENARIO_MAX_THRESHOLDS * THRESHOLD_STRLEN];
+	char		*p, *expr;
+	const char	*why;
+
+	if (strlen(v) >= sizeof(list))
+		return "at most 16 expressions";
+	snprintf(list, sizeof(list), "%s", v);
+	sc->nthresholds = 0;
+	for (p = list; (expr = strsep(&p, ",")) != NULL; ) {
+		if (sc->nthresholds == SCENARIO_MAX_THRESHOLDS)
+			return "at most 16 expressions";
+		if ((why = threshold_parse(expr,
+		    &sc->thresholds[sc->nthresholds])) != NULL)
+			return why;
+		sc->nthresholds++;
+	}
+	return NULL;
+}
+
 /* Whole seconds, as the sysctl takes them: "30s", "1m". */
 static const char *
 parse_seconds(const char *v, struct scenario *sc, size_t off)
@@ -456,6 +481,7 @@ static const struct key keys[] = {
 	{ "expect", "time_wait", parse_time_wait_expect, 0 },
 	{ "expect", "time_wait_tolerance", parse_tolerance,
 	    FIELD(expect_time_wait) },
+	{ "expect", "thresholds", parse_thresholds, 0 },
 };
 
 _Static_assert(nitems(keys) <=

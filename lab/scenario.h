@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "arrivals.h"
+#include "threshold.h"
 
 /* Linux keeps a closed connection in TIME_WAIT for a fixed 60 s
  * (TCP_TIMEWAIT_LEN): a scenario's default, the model's native case. */
@@ -118,6 +119,10 @@ struct scenario {
 	int64_t			 expect_completed;	/* -1: not checked */
 	struct expect_number	 expect_first_failure;	/* model seconds */
 	struct expect_number	 expect_time_wait;	/* sockets at the end */
+	/* gates on loadgen's summary columns, as its --threshold */
+#define SCENARIO_MAX_THRESHOLDS	16
+	struct threshold	 thresholds[SCENARIO_MAX_THRESHOLDS];
+	int			 nthresholds;
 };
 
 /* Parse `path` and check what needs no model (model_check does the

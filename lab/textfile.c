@@ -32,3 +32,33 @@ text_write(const char *path, const char *text, char *err, size_t errsz)
 	}
 	return 0;
 }
+
+void
+text_last_line(const char *path, char *buf, size_t bufsz)
+{
+	char	 tail[4096], *end, *start;
+	ssize_t	 n;
+	off_t	 size;
+	int	 fd;
+
+	if (bufsz > 0)
+		buf[0] = '\0';
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return;
+	size = lseek(fd, 0, SEEK_END);
+	if (size > (off_t)sizeof(tail) - 1)
+		lseek(fd, size - (off_t)sizeof(tail) + 1, SEEK_SET);
+	else
+		lseek(fd, 0, SEEK_SET);
+	n = read(fd, tail, sizeof(tail) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	tail[n] = '\0';
+	for (end = tail + n; end > tail && (end[-1] == '\n' || end[-1] == '\r');
+	    end--)
+		;
+	*end = '\0';
+	start = strrchr(tail, '\n');
+	snprintf(buf, bufsz, "%s", start != NULL ? start + 1 : tail);
+}

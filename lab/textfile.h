@@ -1,4 +1,5 @@
-/* textfile.h: write a short text to a file in one write(2). */
+/* textfile.h: write a short text to a file in one write(2); read a
+ * log's last line. */
 #ifndef EPHEMERA_TEXTFILE_H
 #define EPHEMERA_TEXTFILE_H
 
@@ -10,5 +11,9 @@
  * Returns -1 with "what path: why" in err.
  */
 int	text_write(const char *path, const char *text, char *err, size_t errsz);
+
+/* The last non-empty line of a short log (its last 4 KiB are read),
+ * without its newline, into buf; "" when there is none. */
+void	text_last_line(const char *path, char *buf, size_t bufsz);
 
 #endif

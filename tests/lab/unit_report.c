@@ -342,6 +342,66 @@ START_TEST(first_unmet_expectation_is_named)
 }
 END_TEST
 
+/* A summary.csv with these fields after the ones every summary has. */
+static void
+read_summary(const char *names, const char *vals, struct observed *o)
+{
+	char	path[64], text[512], err[512];
+
+	snprintf(text, sizeof(text), "started,completed,failed,elapsed_s,"
+	    "first_failure_s,first_failure_errno,time_wait_end,%s\r\n"
+	    "100,100,0,2.0,,,100,%s\r\n", names, vals);
+	temp_ini(path, sizeof(path), text);
+	ck_assert_msg(report_read_summary(path, &sc, o, err, sizeof(err)) ==
+	    0, "%s", err);
+	unlink(path);
+}
+
+START_TEST(thresholds_judged_on_the_summary)
+{
+	struct observed	o;
+	char		why[256], path[64], err[512];
+
+	load(BASE "[expect]\nthresholds = failed==0, session_p99_ms<50,"
+	    "completed_per_s >= 49\n");
+	ck_assert_int_eq(sc.nthresholds, 3);
+	read_summary("session_p99_ms,completed_per_s", "12.5,50.0", &o);
+	ck_assert_int_eq(report_judge(&sc, &plan, &o, why, sizeof(why)), 1);
+	ck_assert_str_eq(why, "");
+	/* Every breach named, each as loadgen prints it. */
+	read_summary("session_p99_ms,completed_per_s", "61.250,12.0", &o);
+	ck_assert_int_eq(report_judge(&sc, &plan, &o, why, sizeof(why)), 0);
+	ck_assert_str_eq(why, "threshold session_p99_ms<50: 61.250 BREACHED; "
+	    "threshold completed_per_s>=49: 12.0 BREACHED");
+	/* No session completed: an empty field shows nothing. */
+	read_summary("session_p99_ms,completed_per_s", ",50.0", &o);
+	ck_assert_int_eq(report_judge(&sc, &plan, &o, why, sizeof(why)), 0);
+	ck_assert_str_eq(why, "threshold session_p99_ms<50: no value "
+	    "BREACHED (no value)");
+	/* A summary without the column: an error, not a verdict. */
+	temp_ini(path, sizeof(path), "started,completed,failed,elapsed_s,"
+	    "first_failure_s,first_failure_errno,time_wait_end\r\n"
+	    "1,1,0,1,,,0\r\n");
+	ck_assert_int_eq(report_read_summary(path, &sc, &o, err, sizeof(err)),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(err, "no column 'session_p99_ms'"));
+	unlink(path);
+}
+END_TEST
+
+START_TEST(thresholds_bad_expression_names_the_line)
+{
+	char	path[64], err[512];
+
+	temp_ini(path, sizeof(path), BASE "[expect]\n"
+	    "thresholds = failed==0, failed=1\n");
+	ck_assert_int_eq(scenario_load(path, &sc, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, ":7:") != NULL && strstr(err, "thresholds")
+	    != NULL && strstr(err, "==") != NULL, "%s", err);
+	unlink(path);
+}
+END_TEST
+
 Suite *
 make_suite(void)
 {
@@ -361,6 +421,8 @@ make_suite(void)
 	tcase_add_test(tc, first_unmet_expectation_is_named);
 	tcase_add_test(tc, what_ran_the_ports_out);
 	tcase_add_test(tc, ran_out_expectation);
+	tcase_add_test(tc, thresholds_judged_on_the_summary);
+	tcase_add_test(tc, thresholds_bad_expression_names_the_line);
 	suite_add_tcase(s, tc);
 	return s;
 }
