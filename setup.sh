@@ -14,8 +14,8 @@ BUILD=${BUILD:-build}
 
 # Debian packages for the build, the tests and the scenarios.
 PACKAGES="gcc libc6-dev pkg-config meson ninja-build libevent-dev libssl-dev check
-libinih-dev libmnl-dev gnuplot-nox python3 procps iproute2 util-linux curl
-openssl"
+libinih-dev libmnl-dev libjansson-dev gnuplot-nox python3 procps iproute2
+util-linux curl openssl"
 
 die() {
 	echo "setup.sh: $*" >&2
@@ -55,8 +55,9 @@ install_dovecot() {
 }
 
 # Test-only packages: the HTML report's test opens the page in headless
-# Chromium (run in a network namespace of its own, with no network).
-TEST_PACKAGES="chromium"
+# Chromium (run in a network namespace of its own, with no network); the
+# statistics of `ephemera compare` are checked against SciPy's.
+TEST_PACKAGES="chromium python3-scipy"
 
 install_test_packages() {
 	PACKAGES=$TEST_PACKAGES install_packages
