@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include "arrivals.h"
+#include "bench.h"
 #include "cause.h"
+#include "compare.h"
 #include "config.h"
 #include "html.h"
 #include "log.h"
@@ -68,10 +70,22 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "usage: ephemera [options] run [SCENARIO.ini ...]\n"
 	    "       ephemera [options] check SCENARIO.ini ...\n"
+	    "       ephemera [options] bench SCENARIO.ini ... --json FILE\n"
+	    "                [--repeat N] [--noise]\n"
+	    "       ephemera compare BASE.json HEAD.json [--tolerance M:+N%%]\n"
+	    "                [--force] [--junit F] [--markdown F] [--json F]\n"
 	    "\n"
 	    "  run     run each scenario (default: every scenarios/*.ini) in a\n"
 	    "          private network namespace; results under --results\n"
 	    "  check   parse scenarios and report errors, run nothing\n"
+	    "  bench   run each scenario N times (default 5), each in a fresh\n"
+	    "          namespace; every repeat's metrics and the environment\n"
+	    "          into --json FILE; --noise runs it all twice (A/A) and\n"
+	    "          suggests tolerances\n"
+	    "  compare base against head, metric by metric: a regression is a\n"
+	    "          change beyond its tolerance and significant (Mann-\n"
+	    "          Whitney U, p < 0.05); exact metrics may not move; exit 0\n"
+	    "          none, 1 regression, 2 bad input, 3 no BASE.json\n"
 	    "\n"
 	    "options:\n"
 	    "  --results DIR     results root (default: results)\n"
@@ -87,10 +101,11 @@ usage(FILE *fp)
 	    "exit status: 0 every expectation held, 1 one did not, 2 error\n");
 }
 
+/* The two programs' paths, and {bindir}: the folder fake-imapd is in. */
 static void
 find_bins(const struct config *cf, struct lab_bins *b)
 {
-	char	 self[PATH_MAX], dir[PATH_MAX];
+	char	 self[LAB_PATH_MAX], dir[PATH_MAX];
 	ssize_t	 n;
 
 	if (cf->bindir != NULL) {
@@ -98,21 +113,29 @@ find_bins(const struct config *cf, struct lab_bins *b)
 		    cf->bindir);
 		snprintf(b->loadgen, sizeof(b->loadgen), "%s/loadgen",
 		    cf->bindir);
-		return;
+	} else {
+		if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) ==
+		    -1)
+			fatal("readlink /proc/self/exe");
+		self[n] = '\0';
+		snprintf(dir, sizeof(dir), "%s", dirname(self));
+		/* Build tree: <build>/lab/ephemera beside
+		 * <build>/loadgen/loadgen; installed: all three in one bin
+		 * directory. */
+		snprintf(b->fake_imapd, sizeof(b->fake_imapd),
+		    "%s/../fake-imapd/fake-imapd", dir);
+		snprintf(b->loadgen, sizeof(b->loadgen),
+		    "%s/../loadgen/loadgen", dir);
+		if (access(b->fake_imapd, X_OK) != 0 ||
+		    access(b->loadgen, X_OK) != 0) {
+			snprintf(b->fake_imapd, sizeof(b->fake_imapd),
+			    "%s/fake-imapd", dir);
+			snprintf(b->loadgen, sizeof(b->loadgen), "%s/loadgen",
+			    dir);
+		}
 	}
-	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) == -1)
-		fatal("readlink /proc/self/exe");
-	self[n] = '\0';
-	snprintf(dir, sizeof(dir), "%s", dirname(self));
-	/* Build tree: <build>/lab/ephemera beside <build>/loadgen/loadgen. */
-	snprintf(b->fake_imapd, sizeof(b->fake_imapd),
-	    "%s/../fake-imapd/fake-imapd", dir);
-	snprintf(b->loadgen, sizeof(b->loadgen), "%s/../loadgen/loadgen", dir);
-	if (access(b->fake_imapd, X_OK) == 0 && access(b->loadgen, X_OK) == 0)
-		return;
-	/* Installed: all three in one bin directory. */
-	snprintf(b->fake_imapd, sizeof(b->fake_imapd), "%s/fake-imapd", dir);
-	snprintf(b->loadgen, sizeof(b->loadgen), "%s/loadgen", dir);
+	snprintf(self, sizeof(self), "%s", b->fake_imapd);
+	snprintf(b->bindir, sizeof(b->bindir), "%s", dirname(self));
 }
 
 static void
@@ -347,26 +370,6 @@ write_page(const struct config *cf, const struct batch *b)
 	free(runs);
 }
 
-/* Every scenario and its plan, computed here once for every run, table
- * and plot of it. */
-static int
-load_all(char **paths, int n, struct scenario *scs, struct plan *plans)
-{
-	char		 err[512];
-	const char	*why;
-	int		 i, bad = 0;
-
-	for (i = 0; i < n; i++)
-		if (scenario_load(paths[i], &scs[i], err, sizeof(err)) == -1) {
-			log_warnx("%s", err);
-			bad++;
-		} else if ((why = model_check(&scs[i], &plans[i])) != NULL) {
-			log_warnx("%s: %s", paths[i], why);
-			bad++;
-		}
-	return bad ? -1 : 0;
-}
-
 static int
 cmd_run(const struct config *cf, char **paths, int n)
 {
@@ -375,23 +378,19 @@ cmd_run(const struct config *cf, char **paths, int n)
 	struct tally	*ts;
 	struct lab_bins	 bins;
 	struct batch	 b;
-	char		 self[LAB_PATH_MAX];
 	int		 i, k, rc, worst = EXIT_HELD, interrupted = 0;
 
 	if ((scs = calloc((size_t)n, sizeof(*scs))) == NULL ||
 	    (plans = calloc((size_t)n, sizeof(*plans))) == NULL ||
 	    (ts = calloc((size_t)n, sizeof(*ts))) == NULL)
 		fatal("calloc");
-	if (load_all(paths, n, scs, plans) == -1) {
+	if (measure_load(paths, n, scs, plans) == -1) {
 		free(scs);
 		free(plans);
 		free(ts);
 		return EXIT_ERROR;
 	}
 	find_bins(cf, &bins);
-	/* {bindir} in a [server] command: where fake-imapd was found. */
-	snprintf(self, sizeof(self), "%s", bins.fake_imapd);
-	snprintf(bins.bindir, sizeof(bins.bindir), "%s", dirname(self));
 	batch_init(&b, plans, n, cf->repeat);
 	report_table_header(stdout);
 	for (k = 0; k < cf->repeat && !interrupted; k++)
@@ -427,7 +426,7 @@ cmd_check(char **paths, int n)
 	if ((scs = calloc((size_t)n, sizeof(*scs))) == NULL ||
 	    (plans = calloc((size_t)n, sizeof(*plans))) == NULL)
 		fatal("calloc");
-	rc = load_all(paths, n, scs, plans);
+	rc = measure_load(paths, n, scs, plans);
 	for (i = 0; rc == 0 && i < n; i++) {
 		char	cap[48], offered[ARRIVAL_SPEC_STRLEN];
 
@@ -467,6 +466,16 @@ cmd_run_all(const struct config *cf)
 	rc = cmd_run(cf, g.gl_pathv, (int)g.gl_pathc);
 	globfree(&g);
 	return rc;
+}
+
+/* bench: the binaries found as for run. */
+static int
+cmd_bench_here(const struct config *cf, int argc, char **argv)
+{
+	struct lab_bins	bins;
+
+	find_bins(cf, &bins);
+	return cmd_bench(cf->results, &bins, argc, argv);
 }
 
 static int
@@ -528,12 +537,17 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc == 0)
-		usage_error("expected a command: run or check");
+		usage_error("expected a command: run, check, bench or compare");
 	cmd = argv[0];
 	if (strcmp(cmd, "run") == 0)
 		return argc == 1 ? cmd_run_all(&cf) : cmd_run(&cf, argv + 1,
 		    argc - 1);
 	if (strcmp(cmd, "check") == 0)
 		return cmd_check(argv + 1, argc - 1);
-	usage_error("%s: unknown command (expected run or check)", cmd);
+	if (strcmp(cmd, "compare") == 0)
+		return cmd_compare(argc, argv);
+	if (strcmp(cmd, "bench") == 0)
+		return cmd_bench_here(&cf, argc, argv);
+	usage_error("%s: unknown command (expected run, check, bench or "
+	    "compare)", cmd);
 }

@@ -7,6 +7,24 @@
 #include "measure.h"
 #include "model.h"
 
+int
+measure_load(char **paths, int n, struct scenario *scs, struct plan *plans)
+{
+	char		 err[512];
+	const char	*why;
+	int		 i, bad = 0;
+
+	for (i = 0; i < n; i++)
+		if (scenario_load(paths[i], &scs[i], err, sizeof(err)) == -1) {
+			log_warnx("%s", err);
+			bad++;
+		} else if ((why = model_check(&scs[i], &plans[i])) != NULL) {
+			log_warnx("%s: %s", paths[i], why);
+			bad++;
+		}
+	return bad ? -1 : 0;
+}
+
 void
 measure_run(const struct scenario *sc, const struct plan *plan,
     const char *dir, const struct lab_bins *bins, const struct status_run *st,

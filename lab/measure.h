@@ -19,6 +19,12 @@ struct measurement {
 	char		 err[512];	/* !measured: why there are no numbers */
 };
 
+/* Every scenario of paths[0..n-1] and its plan, computed here once for
+ * every run, table and plot of it; -1 after saying what was wrong with
+ * each that is. */
+int	measure_load(char **paths, int n, struct scenario *scs,
+	    struct plan *plans);
+
 /*
  * Run `sc` as `plan` says with its results in `dir` (absolute, existing),
  * showing `st` on a terminal while it runs (NULL: nothing), then read

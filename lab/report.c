@@ -90,13 +90,12 @@ fill_gates(struct observed *o, const struct scenario *sc, const char **names,
 }
 
 int
-report_read_summary(const char *path, const struct scenario *sc,
-    struct observed *o, char *err, size_t errsz)
+report_summary_fields(const char *path, const char ***names,
+    const char ***vals, char *err, size_t errsz)
 {
 	static char	 l1[SUMMARY_LINE_MAX], l2[SUMMARY_LINE_MAX];
 	static char	 b1[SUMMARY_LINE_MAX], b2[SUMMARY_LINE_MAX];
-	const char	*names[SUMMARY_MAX_FIELDS], *vals[SUMMARY_MAX_FIELDS];
-	const char	*missing = NULL;
+	static const char *n1[SUMMARY_MAX_FIELDS], *v1[SUMMARY_MAX_FIELDS];
 	int		 nn, nv;
 	FILE		*fp;
 
@@ -104,16 +103,31 @@ report_read_summary(const char *path, const struct scenario *sc,
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	nn = read_record(fp, l1, sizeof(l1), b1, sizeof(b1), names);
-	nv = read_record(fp, l2, sizeof(l2), b2, sizeof(b2), vals);
+	nn = read_record(fp, l1, sizeof(l1), b1, sizeof(b1), n1);
+	nv = read_record(fp, l2, sizeof(l2), b2, sizeof(b2), v1);
 	fclose(fp);
 	if (nn <= 0 || nv != nn) {
 		snprintf(err, errsz, "%s: expected a header and one row of "
 		    "the same width", path);
 		return -1;
 	}
-	if (fill_observed(o, names, vals, nn, &missing) == -1 ||
-	    fill_gates(o, sc, names, vals, nn, &missing) == -1) {
+	*names = n1;
+	*vals = v1;
+	return nn;
+}
+
+int
+report_read_summary(const char *path, const struct scenario *sc,
+    struct observed *o, char *err, size_t errsz)
+{
+	const char	**names, **vals, *missing = NULL;
+	int		  n;
+
+	if ((n = report_summary_fields(path, &names, &vals, err, errsz)) ==
+	    -1)
+		return -1;
+	if (fill_observed(o, names, vals, n, &missing) == -1 ||
+	    fill_gates(o, sc, names, vals, n, &missing) == -1) {
 		snprintf(err, errsz, "%s: no column '%s'", path, missing);
 		return -1;
 	}

@@ -31,6 +31,11 @@ struct observed {
 	} gates[SCENARIO_MAX_THRESHOLDS];
 };
 
+/* A summary.csv's header and its one row, split: names[i] is vals[i]'s
+ * column.  Returns how many, or -1 with err; valid until the next call. */
+int	report_summary_fields(const char *path, const char ***names,
+	    const char ***vals, char *err, size_t errsz);
+
 /* What loadgen's summary.csv says, with sc's thresholds judged on it. */
 int	report_read_summary(const char *path, const struct scenario *sc,
 	    struct observed *o, char *err, size_t errsz);

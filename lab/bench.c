@@ -1,0 +1,241 @@
+/* bench.c: ephemera bench, repeated runs recorded for compare. */
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+#include "benchfile.h"
+#include "compare.h"
+#include "log.h"
+#include "measure.h"
+#include "metrics.h"
+#include "model.h"
+#include "rundir.h"
+#include "statistics.h"
+#include "units.h"
+
+#define BENCH_MAX_SCENARIOS	64
+
+struct bench {
+	const char		*results;
+	const struct lab_bins	*bins;
+	int			 repeat;
+	int			 noise;		/* run it all twice: A/A */
+	const char		*json;
+	struct scenario		*scs;
+	struct plan		*plans;
+	int			 n;
+	int			 done, total;	/* runs, for the status line */
+	double			 left_s;	/* lab seconds still to run */
+	int			 interrupted;
+};
+
+/* One repeat: a run in its own folder and namespace, its metrics into the
+ * document, the file rewritten.  -1 on an error or an interruption. */
+static int
+bench_one(struct bench *b, json_t *doc, json_t *entry, int i, int r)
+{
+	const struct scenario	*sc = &b->scs[i];
+	const struct plan	*plan = &b->plans[i];
+	struct measurement	 m;
+	struct status_run	 st;
+	char			 shown[PATH_MAX], dir[PATH_MAX];
+	char			 path[LAB_PATH_MAX], csv[LAB_PATH_MAX];
+	char			 err[512];
+	double			 v[64];
+
+	if (rundir_make(b->results, sc->name, shown, sizeof(shown), dir,
+	    sizeof(dir)) == -1)
+		return -1;
+	snprintf(path, sizeof(path), "%s/scenario.ini", dir);
+	if (rundir_copy_file(sc->path, path) == -1)
+		log_warn("copy %s to %s", sc->path, path);
+	snprintf(csv, sizeof(csv), "%s/loadgen.csv", dir);
+	b->left_s -= plan->lab.duration_us / 1e6;
+	st = (struct status_run){ ++b->done, b->total, sc->name,
+	    plan->lab.duration_us / 1e6, sc->time_scale, b->left_s, csv };
+	measure_run(sc, plan, dir, b->bins, &st, &m);
+	if (m.status == RUN_INTERRUPTED)
+		b->interrupted = 1;
+	if (!m.measured || m.status != RUN_DONE) {
+		log_warnx("%s: %s", sc->name, m.measured ? "interrupted" :
+		    m.err);
+		return -1;
+	}
+	if (metrics_read(dir, sc, v, err, sizeof(err)) == -1) {
+		log_warnx("%s: %s", sc->name, err);
+		return -1;
+	}
+	benchfile_add_repeat(doc, entry, dir, m.held ? "held" : "not held",
+	    v);
+	printf("bench %s %d/%d: %s, completed_per_s %.1f, session_p99_ms "
+	    "%.3f (%s/)\n", sc->name, r + 1, b->repeat, m.held ? "held" :
+	    "NOT HELD", v[metric_index("completed_per_s")],
+	    v[metric_index("session_p99_ms")], shown);
+	fflush(stdout);
+	return 0;
+}
+
+/* Every scenario, `repeat` times, into one document written to path. */
+static json_t *
+bench_all(struct bench *b, const char *path)
+{
+	json_t	*doc = benchfile_new(), *entry;
+	char	 err[512];
+	int	 i, r;
+
+	for (i = 0; i < b->n; i++) {
+		if ((entry = benchfile_add_scenario(doc, &b->scs[i],
+		    &b->plans[i], err, sizeof(err))) == NULL) {
+			log_warnx("%s", err);
+			goto fail;
+		}
+		for (r = 0; r < b->repeat; r++) {
+			if (bench_one(b, doc, entry, i, r) == -1)
+				goto fail;
+			if (benchfile_write(doc, path, err, sizeof(err)) ==
+			    -1) {
+				log_warnx("%s", err);
+				goto fail;
+			}
+		}
+	}
+	return doc;
+fail:
+	json_decref(doc);
+	return NULL;
+}
+
+/* The medians and spreads of a document, per scenario and metric. */
+static void
+print_spread(json_t *doc)
+{
+	double	 v[BENCH_MAX_REPEATS], lo, hi;
+	json_t	*s;
+	size_t	 i;
+	int	 m, n, k, have;
+
+	printf("\n%-28s %-22s %12s %12s %12s\n", "scenario", "metric",
+	    "median", "min", "max");
+	json_array_foreach(json_object_get(doc, "scenarios"), i, s)
+		for (m = 0; m < nmetrics; m++) {
+			n = benchfile_values(s, m, v, BENCH_MAX_REPEATS);
+			for (have = 0, k = 0; k < n; k++)
+				if (!isnan(v[k]))
+					v[have++] = v[k];
+			if (have == 0)
+				continue;
+			for (lo = hi = v[0], k = 1; k < have; k++) {
+				lo = fmin(lo, v[k]);
+				hi = fmax(hi, v[k]);
+			}
+			printf("%-28s %-22s %12.3f %12.3f %12.3f\n",
+			    json_string_value(json_object_get(s, "name")),
+			    metrics[m].name, stat_median(v, have), lo, hi);
+		}
+}
+
+static int
+parse_args(struct bench *b, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "repeat",	required_argument,	NULL, 'n' },
+		{ "json",	required_argument,	NULL, 'j' },
+		{ "noise",	no_argument,		NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint64_t	 n;
+	const char	*why;
+	int		 ch;
+
+	optind = 0;	/* 0: a fresh scan, permuting (glibc) */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1)
+		switch (ch) {
+		case 'n':
+			if ((why = parse_count(optarg, BENCH_MAX_REPEATS, &n))
+			    != NULL || n < 1) {
+				log_warnx("bench: --repeat: expected %s from 1 "
+				    "to %d, got '%s'", why ? why : "a count",
+				    BENCH_MAX_REPEATS, optarg);
+				return -1;
+			}
+			b->repeat = (int)n;
+			break;
+		case 'j': b->json = optarg; break;
+		case 'a': b->noise = 1; break;
+		case ':':
+			log_warnx("bench: %s: expected a value",
+			    argv[optind - 1]);
+			return -1;
+		default:
+			log_warnx("bench: %s: unknown option", argv[optind - 1]);
+			return -1;
+		}
+	if (b->json == NULL) {
+		log_warnx("bench: expected --json FILE");
+		return -1;
+	}
+	if (optind == argc || argc - optind > BENCH_MAX_SCENARIOS) {
+		log_warnx("bench: expected 1 to %d SCENARIO.ini",
+		    BENCH_MAX_SCENARIOS);
+		return -1;
+	}
+	return optind;
+}
+
+static int
+bench_run(struct bench *b)
+{
+	char	 second[PATH_MAX];
+	json_t	*a, *aa = NULL;
+	int	 i, rc = 0;
+
+	b->total = b->n * b->repeat * (b->noise ? 2 : 1);
+	for (i = 0; i < b->n; i++)
+		b->left_s += b->repeat * (b->noise ? 2 : 1) *
+		    b->plans[i].lab.duration_us / 1e6;
+	if ((a = bench_all(b, b->json)) == NULL)
+		return 2;
+	print_spread(a);
+	printf("  json: %s\n", b->json);
+	if (b->noise) {
+		/* The same again: A/A, what noise alone moves. */
+		snprintf(second, sizeof(second), "%s.second.json", b->json);
+		if ((aa = bench_all(b, second)) == NULL)
+			rc = 2;
+		else {
+			printf("  json: %s (the A/A second)\n\n", second);
+			compare_print_noise(a, aa);
+		}
+	}
+	json_decref(a);
+	json_decref(aa);
+	return rc;
+}
+
+int
+cmd_bench(const char *results, const struct lab_bins *bins, int argc,
+    char **argv)
+{
+	struct bench	b = { .results = results, .bins = bins, .repeat = 5 };
+	int		first, rc;
+
+	if ((first = parse_args(&b, argc, argv)) == -1)
+		return 2;
+	b.n = argc - first;
+	if ((b.scs = calloc((size_t)b.n, sizeof(*b.scs))) == NULL ||
+	    (b.plans = calloc((size_t)b.n, sizeof(*b.plans))) == NULL)
+		fatal("calloc");
+	rc = measure_load(argv + first, b.n, b.scs, b.plans) == -1 ? 2 :
+	    bench_run(&b);
+	if (b.interrupted)
+		log_warnx("interrupted: the finished repeats are in %s",
+		    b.json);
+	free(b.scs);
+	free(b.plans);
+	return rc;
+}
