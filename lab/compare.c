@@ -342,15 +342,16 @@ run_all(struct cmp *c, json_t *base, json_t *head)
 			    json_object_get(hs, "name")), bs, hs);
 }
 
-/* A figure as shown: whole numbers without decimals, "-" for none. */
+/* A figure as shown: an exact metric's whole numbers without decimals,
+ * "-" for none. */
 static void
-fmt(double v, char *buf, size_t sz)
+fmt(double v, int exact, char *buf, size_t sz)
 {
 	if (isnan(v))
 		snprintf(buf, sz, "-");
 	else if (isinf(v))
 		snprintf(buf, sz, "%sinf", v < 0 ? "-" : "");
-	else if (v == floor(v) && fabs(v) < 1e12)
+	else if (exact && v == floor(v) && fabs(v) < 1e12)
 		snprintf(buf, sz, "%.0f", v);
 	else
 		snprintf(buf, sz, "%.3f", v);
@@ -376,9 +377,10 @@ static void
 row_cells(const struct row *r, struct cells *k)
 {
 	char	lo[32], hi[32];
+	int	exact = metrics[r->metric].kind == METRIC_EXACT;
 
-	fmt(r->base, k->base, sizeof(k->base));
-	fmt(r->head, k->head, sizeof(k->head));
+	fmt(r->base, exact, k->base, sizeof(k->base));
+	fmt(r->head, exact, k->head, sizeof(k->head));
 	fmt_pct(r->change, k->change, sizeof(k->change));
 	if (isnan(r->lo))
 		snprintf(k->ci, sizeof(k->ci), "-");

@@ -91,8 +91,10 @@ usage(FILE *fp)
 	    "  --results DIR     results root (default: results)\n"
 	    "  --scenarios DIR   scenario folder for a bare run (default: scenarios)\n"
 	    "  --bindir DIR      where fake-imapd and loadgen are (default: next to\n"
-	    "                    ephemera in the build tree); fake-imapd's folder\n"
-	    "                    is {bindir} in a scenario's [server] command\n"
+	    "                    ephemera in the build tree); {bindir} in a\n"
+	    "                    scenario's [server] command; without a loadgen\n"
+	    "                    of its own (a folder of your server's) loadgen\n"
+	    "                    is ephemera's\n"
 	    "  --repeat N        run each scenario N times and show the spread of\n"
 	    "                    verdicts and first failures (the accuracy benchmark)\n"
 	    "  --debug           more output\n"
@@ -101,38 +103,53 @@ usage(FILE *fp)
 	    "exit status: 0 every expectation held, 1 one did not, 2 error\n");
 }
 
+/* The folder ephemera runs from. */
+static void
+self_dir(char *dir, size_t dirsz)
+{
+	char	self[PATH_MAX];
+	ssize_t	n;
+
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) == -1)
+		fatal("readlink /proc/self/exe");
+	self[n] = '\0';
+	snprintf(dir, dirsz, "%s", dirname(self));
+}
+
+/* A program beside ephemera: in the build tree, <build>/lab/ephemera
+ * beside <build>/<sub>/<name>, or installed, all in one bin folder. */
+static void
+beside_self(const char *sub, const char *name, char *path, size_t pathsz)
+{
+	char	dir[PATH_MAX];
+
+	self_dir(dir, sizeof(dir));
+	snprintf(path, pathsz, "%s/../%s/%s", dir, sub, name);
+	if (access(path, X_OK) != 0)
+		snprintf(path, pathsz, "%s/%s", dir, name);
+}
+
 /* The two programs' paths, and {bindir}: the folder fake-imapd is in. */
 static void
 find_bins(const struct config *cf, struct lab_bins *b)
 {
-	char	 self[LAB_PATH_MAX], dir[PATH_MAX];
-	ssize_t	 n;
+	char	self[LAB_PATH_MAX];
 
 	if (cf->bindir != NULL) {
 		snprintf(b->fake_imapd, sizeof(b->fake_imapd), "%s/fake-imapd",
 		    cf->bindir);
 		snprintf(b->loadgen, sizeof(b->loadgen), "%s/loadgen",
 		    cf->bindir);
+		/* A folder of the server's own (a CI job's build of it):
+		 * loadgen is then ephemera's. */
+		if (access(b->loadgen, X_OK) != 0)
+			beside_self("loadgen", "loadgen", b->loadgen,
+			    sizeof(b->loadgen));
 	} else {
-		if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) ==
-		    -1)
-			fatal("readlink /proc/self/exe");
-		self[n] = '\0';
-		snprintf(dir, sizeof(dir), "%s", dirname(self));
-		/* Build tree: <build>/lab/ephemera beside
-		 * <build>/loadgen/loadgen; installed: all three in one bin
-		 * directory. */
-		snprintf(b->fake_imapd, sizeof(b->fake_imapd),
-		    "%s/../fake-imapd/fake-imapd", dir);
-		snprintf(b->loadgen, sizeof(b->loadgen),
-		    "%s/../loadgen/loadgen", dir);
-		if (access(b->fake_imapd, X_OK) != 0 ||
-		    access(b->loadgen, X_OK) != 0) {
-			snprintf(b->fake_imapd, sizeof(b->fake_imapd),
-			    "%s/fake-imapd", dir);
-			snprintf(b->loadgen, sizeof(b->loadgen), "%s/loadgen",
-			    dir);
-		}
+		beside_self("fake-imapd", "fake-imapd", b->fake_imapd,
+		    sizeof(b->fake_imapd));
+		beside_self("loadgen", "loadgen", b->loadgen,
+		    sizeof(b->loadgen));
 	}
 	snprintf(self, sizeof(self), "%s", b->fake_imapd);
 	snprintf(b->bindir, sizeof(b->bindir), "%s", dirname(self));

@@ -1,0 +1,22 @@
+#!/bin/sh
+# ephemera-ci.sh: your server's base and head, benchmarked in the same job
+# (one machine, one load: never against a number from another machine),
+# then compared.  Exit status: compare's (0 no regression, 1 regression,
+# 2 bad input).  Run as root (namespaces) from ephemera's folder.
+#   examples/ci/ephemera-ci.sh BASE_BINDIR HEAD_BINDIR [OUT]
+set -eu
+base=${1:?usage: ephemera-ci.sh BASE_BINDIR HEAD_BINDIR [OUT]}
+head=${2:?usage: ephemera-ci.sh BASE_BINDIR HEAD_BINDIR [OUT]}
+out=${3:-ephemera-ci}
+ephemera=${EPHEMERA:-build/lab/ephemera}
+scenario=${SCENARIO:-examples/ci/server.ini}
+mkdir -p "$out"
+
+"$ephemera" --results "$out/runs" --bindir "$base" bench "$scenario" \
+    --repeat 5 --json "$out/base.json"
+"$ephemera" --results "$out/runs" --bindir "$head" bench "$scenario" \
+    --repeat 5 --json "$out/head.json"
+exec "$ephemera" compare "$out/base.json" "$out/head.json" \
+    --tolerance login_p99_ms:+50% \
+    --junit "$out/junit.xml" --markdown "$out/summary.md" \
+    --json "$out/compare.json"
