@@ -6,6 +6,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -122,6 +123,28 @@ class Bench(unittest.TestCase):
         self.assertLess(len(reps), 5)
         for rep in reps:
             self.assertEqual(rep["metrics"]["completed"], 40)
+
+    def test_noise_runs_twice_and_suggests_tolerances(self):
+        """A/A: the same runs twice, compared; a tolerance suggested for
+        every gated statistical metric, never below 5%."""
+        r = self.bench(self.scenario(), "--repeat", "2", "--noise",
+                       "--json", self.json)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        for path in (self.json, self.json + ".second.json"):
+            with open(path) as f:
+                self.assertEqual(len(json.load(f)["scenarios"][0]
+                                     ["repeats"]), 2)
+        m = re.search(r"(?m)^suggested tolerances [^:]*:(.*)$", r.stdout)
+        self.assertIsNotNone(m, r.stdout)
+        got = dict(re.findall(r"--tolerance (\w+):([-+]\d+)%", m.group(1)))
+        self.assertEqual(set(got), {"completed_per_s", "connect_p99_ms",
+                                    "greeting_p99_ms", "login_p99_ms",
+                                    "session_p50_ms", "session_p90_ms",
+                                    "session_p99_ms"})
+        self.assertTrue(all(abs(int(v)) >= 5 for v in got.values()), got)
+        self.assertTrue(got["completed_per_s"].startswith("-"))
+        # The A/A comparison's table is printed too.
+        self.assertRegex(r.stdout, r"(?m)^steady\s+session_p99_ms\s")
 
     def test_bad_input(self):
         path = self.scenario()
