@@ -169,12 +169,14 @@ on_signal(evutil_socket_t sig, short events UNUSED, void *arg UNUSED)
 		exit(1);
 	}
 	if (run.signals++ > 0) {
-		/* Rows already written are whole: each was flushed. */
-		log_warnx("SIG%s again: exiting without a summary",
-		    sigabbrev_np((int)sig));
-		progress_stop();
-		stats_close();
-		exit(1);
+		/* No more waiting for sessions in flight: they count as
+		 * active, and everything measured so far is written. */
+		log_warnx("SIG%s again: stopping now, sessions in flight "
+		    "(%llu) not waited for", sigabbrev_np((int)sig),
+		    (unsigned long long)session_active());
+		finish();
+		run.status = EXIT_FAILURE;
+		return;
 	}
 	log_warnx("SIG%s: stopping arrivals; sessions in flight: %llu",
 	    sigabbrev_np((int)sig), (unsigned long long)session_active());
@@ -327,7 +329,9 @@ main(int argc, char **argv)
 
 	schedule_free();
 	cache_free();
-	stats_close();
+	/* A file that lost rows (a full disk) was said when it happened. */
+	if (stats_close() == -1)
+		run.status = EXIT_FAILURE;
 	sockdiag_close();
 	events_free();
 	session_free_all();

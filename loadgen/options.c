@@ -310,7 +310,10 @@ static const struct optable optable = {
 	"\n",
 	"\n"
 	"SIGINT/SIGTERM: stop arrivals, give sessions in flight 2s, write\n"
-	"the summary, exit 0; a second signal exits 1 at once.\n"
+	"the summary, exit 0; a second signal stops at once (sessions in\n"
+	"flight counted active), writes the summary and exits 1.\n"
+	"A file that cannot be written (a full disk) keeps its whole rows,\n"
+	"takes no more, is named on stderr; the run goes on, exit 1.\n"
 	"Exit status: 0 the run ran (failures are measurements), 3 the\n"
 	"same but --stop-on-failure or --max-failures stopped it, 1 it\n"
 	"could not run (--drain-timeout, a system error), 2 bad input,\n"

@@ -12,6 +12,7 @@
 #include "figures.h"
 #include "gates.h"
 #include "log.h"
+#include "outfile.h"
 #include "output.h"
 #include "sockdiag.h"
 #include "stats.h"
@@ -21,14 +22,13 @@
 /* At the end of a run, how long the last dumps may take. */
 #define PENDING_WAIT_MS	5000
 
+/* The most a summary or latency field takes: a 20-digit count, or a
+ * quoted option value; what those files reserve is sized from it. */
+#define FIELD_MAX	32
+
 static struct {
 	const struct stats_run	*run;
-	FILE			*csv_fp;
-	FILE			*summary_fp;
-	FILE			*latency_fp;
-	const char		*csv_path;
-	const char		*summary_path;
-	struct csv_writer	 csv;
+	struct outfile		 csv, summary, latency;	/* fp NULL: off */
 	/* Rows waiting for their sock_diag dump, oldest first: the by-side
 	 * columns come from another thread (sockdiag.h). */
 	struct figures		 pending[PENDING_MAX];
@@ -40,22 +40,19 @@ static struct {
 	struct sockdiag_counts	 last_side;
 } rp;
 
-static FILE *
-output_fopen(const char *option, const char *path)
+/* Room for a file of `rows` rows of `file`'s columns: a header and rows
+ * of fields at their largest. */
+static size_t
+room(enum csv_file file, int rows)
 {
-	FILE	*fp;
+	const char	*names[256];
+	size_t		 len = 0;
+	int		 i, n;
 
-	/* Bad input, found before any arrival: named like a bad option. */
-	if ((fp = fopen(path, "w")) == NULL)
-		usage_error("%s %s: %s", option, path, strerror(errno));
-	return fp;
-}
-
-static void
-end_row(struct csv_writer *w, const char *path)
-{
-	if (csv_end_row(w) == -1)
-		fatal("%s", path);
+	n = columns_names(file, names, 256);
+	for (i = 0; i < n && i < 256; i++)
+		len += strlen(names[i]) + 1;
+	return len + (size_t)rows * (size_t)n * FIELD_MAX + 1024;
 }
 
 void
@@ -63,19 +60,19 @@ output_open(const char *csv_path, const char *summary_path,
     const struct stats_run *run)
 {
 	rp.run = run;
-	rp.csv_path = csv_path;
-	rp.summary_path = summary_path;
 	columns_init(run->opt_names, run->nopts);
+	/* Written at the end, when a disk filled by the run would have no
+	 * room left for them: their room is taken now. */
 	if (summary_path != NULL)
-		rp.summary_fp = output_fopen("--summary-csv", summary_path);
+		outfile_open(&rp.summary, "--summary-csv", summary_path,
+		    room(CSV_SUMMARY, 1));
 	if (run->latency_path != NULL)
-		rp.latency_fp = output_fopen("--latency-csv",
-		    run->latency_path);
+		outfile_open(&rp.latency, "--latency-csv", run->latency_path,
+		    room(CSV_LATENCY, LAT_MAX));
 	if (csv_path != NULL) {
-		rp.csv_fp = output_fopen("--csv", csv_path);
-		csv_init(&rp.csv, rp.csv_fp);
-		columns_header(&rp.csv, CSV_INTERVAL);
-		end_row(&rp.csv, csv_path);
+		outfile_open(&rp.csv, "--csv", csv_path, 0);
+		columns_header(outfile_row(&rp.csv), CSV_INTERVAL);
+		outfile_end_row(&rp.csv);
 	}
 }
 
@@ -85,10 +82,14 @@ row_finish(const struct sockdiag_counts *c)
 {
 	struct figures	*p = &rp.pending[0];
 
+	struct csv_writer	*w = outfile_row(&rp.csv);
+
 	if ((p->have_side = c != NULL))
 		p->side = *c;
-	columns_row(&rp.csv, CSV_INTERVAL, p);
-	end_row(&rp.csv, rp.csv_path);
+	if (w != NULL) {
+		columns_row(w, CSV_INTERVAL, p);
+		outfile_end_row(&rp.csv);
+	}
 	memmove(&rp.pending[0], &rp.pending[1],
 	    --rp.npending * sizeof(rp.pending[0]));
 }
@@ -145,35 +146,32 @@ output_rows_done(void)
 	rows_flush();
 	/* Without rows, the summary's counts by side need a dump of its
 	 * own. */
-	if (rp.csv_fp == NULL && rp.run->by_side && sockdiag_request() == 0)
+	if (rp.csv.fp == NULL && rp.run->by_side && sockdiag_request() == 0)
 		sockdiag_wait(PENDING_WAIT_MS);
 }
 
 static void
 summary_csv(const struct figures *f)
 {
-	struct csv_writer	w;
-
-	csv_init(&w, rp.summary_fp);
-	columns_header(&w, CSV_SUMMARY);
-	end_row(&w, rp.summary_path);
-	columns_row(&w, CSV_SUMMARY, f);
-	end_row(&w, rp.summary_path);
+	columns_header(&rp.summary.w, CSV_SUMMARY);
+	outfile_end_row(&rp.summary);
+	if (outfile_row(&rp.summary) != NULL) {
+		columns_row(&rp.summary.w, CSV_SUMMARY, f);
+		outfile_end_row(&rp.summary);
+	}
 }
 
 /* --latency-csv: one row per latency, every percentile, whole run. */
 static void
 latency_csv(const struct figures *f)
 {
-	struct csv_writer	w;
-	int			m;
+	int	m;
 
-	csv_init(&w, rp.latency_fp);
-	columns_header(&w, CSV_LATENCY);
-	end_row(&w, rp.run->latency_path);
-	for (m = 0; m < LAT_MAX; m++) {
-		columns_latency_row(&w, f, (enum latency)m);
-		end_row(&w, rp.run->latency_path);
+	columns_header(&rp.latency.w, CSV_LATENCY);
+	outfile_end_row(&rp.latency);
+	for (m = 0; m < LAT_MAX && outfile_row(&rp.latency) != NULL; m++) {
+		columns_latency_row(&rp.latency.w, f, (enum latency)m);
+		outfile_end_row(&rp.latency);
 	}
 }
 
@@ -277,26 +275,27 @@ output_finish(const struct figures *run)
 	/* At the end: the last row's dump. */
 	if ((f.have_side = rp.have_side))
 		f.side = rp.last_side;
-	if (rp.summary_fp != NULL)
+	if (rp.summary.fp != NULL)
 		summary_csv(&f);
-	if (rp.latency_fp != NULL)
+	if (rp.latency.fp != NULL)
 		latency_csv(&f);
 	summary_line(&f);
 	return gates_judge(rp.run->thresholds, rp.run->nthresholds, &f,
 	    stdout);
 }
 
-void
+int
 output_close(void)
 {
-	/* Rows were flushed one by one; fclose only releases the streams. */
-	if (rp.csv_fp != NULL) {
+	int	rc = 0;
+
+	/* Rows were flushed one by one; closing releases the streams and
+	 * what the reservations did not use. */
+	if (rp.csv.fp != NULL) {
 		rows_flush();
-		fclose(rp.csv_fp);
+		rc |= outfile_close(&rp.csv);
 	}
-	if (rp.summary_fp != NULL)
-		fclose(rp.summary_fp);
-	if (rp.latency_fp != NULL)
-		fclose(rp.latency_fp);
-	rp.csv_fp = rp.summary_fp = rp.latency_fp = NULL;
+	rc |= outfile_close(&rp.summary);
+	rc |= outfile_close(&rp.latency);
+	return rc;
 }

@@ -24,6 +24,7 @@ void	output_rows_done(void);
 /* The summary and latency files and the summary line on stdout, then a
  * line per --threshold; returns how many were breached. */
 int	output_finish(const struct figures *);
-void	output_close(void);
+/* -1 when a file lost rows (outfile.h). */
+int	output_close(void);
 
 #endif

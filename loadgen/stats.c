@@ -388,8 +388,8 @@ stats_finish(uint64_t now_us, uint64_t scheduled, uint64_t active,
 	return output_finish(&f);
 }
 
-void
+int
 stats_close(void)
 {
-	output_close();
+	return output_close();
 }

@@ -120,6 +120,7 @@ void	stats_interval(uint64_t now_us, uint64_t scheduled, uint64_t active,
  * judged; returns how many were breached. */
 int	stats_finish(uint64_t now_us, uint64_t scheduled, uint64_t active,
 	    uint64_t cached);
-void	stats_close(void);
+/* Close the files; -1 when one of them lost rows. */
+int	stats_close(void);
 
 #endif

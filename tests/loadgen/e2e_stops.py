@@ -10,7 +10,7 @@ import tempfile
 import time
 import unittest
 
-from harness import FakeImapd, LOADGEN, read_csv, wait_for
+from harness import FakeImapd, LOADGEN, read_csv, read_line, wait_for
 from nsrun import run_in_netns
 
 SERVER = "127.0.0.1:1143"
@@ -152,6 +152,52 @@ def assert_rfc4180(test, path):
 
 
 class Interrupted(unittest.TestCase):
+    def test_second_signal_stops_at_once_with_the_summary(self):
+        """A server that never greets: the first SIGINT starts the 2 s
+        drain; a second, once loadgen has said it got the first, stops at
+        once: the sessions in flight are aborted, the summary still goes to
+        stdout and its file, every file whole, exit 1."""
+        mute = socket.socket()
+        mute.bind(("127.0.0.1", 0))
+        mute.listen(64)
+        csv, summary = paths()
+        p = subprocess.Popen([LOADGEN, "--rate", "20", "--duration", "60s",
+                              "--timeout", "60s", "--interval", "100ms",
+                              "--csv", csv, "--summary-csv", summary,
+                              "127.0.0.1:%d" % mute.getsockname()[1]],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            wait_for(lambda: any(int(r["active"]) >= 3
+                                 for r in complete_rows(csv)),
+                     timeout=60, what="3 sessions active in the CSV")
+            p.send_signal(signal.SIGINT)
+            first = read_line(p.stderr.fileno(), 60)
+            self.assertIn("SIGINT: stopping arrivals", first)
+            p.send_signal(signal.SIGINT)
+            out, err = p.communicate(timeout=60)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.communicate()
+            mute.close()
+        out, err = out.decode(), err.decode()
+        self.assertEqual(p.returncode, 1, err)
+        m = re.search(r"SIGINT again: stopping now, sessions in flight "
+                      r"\(([0-9]+)\) not waited for", err)
+        self.assertIsNotNone(m, err)
+        inflight = int(m.group(1))
+        self.assertGreaterEqual(inflight, 3)
+        self.assertNotIn("drain: aborting", err)
+        line = dict(w.split("=", 1) for w in out.split()[1:] if "=" in w)
+        self.assertEqual(int(line["aborted"]), inflight, out)
+        s = assert_rfc4180(self, summary)[0]
+        self.assertEqual(s["stop_reason"], "signal")
+        self.assertEqual(int(s["aborted"]), inflight)
+        self.assertEqual(int(s["completed"]) + int(s["failed"]) +
+                         int(s["aborted"]), int(s["started"]))
+        rows = assert_rfc4180(self, csv)
+        self.assertEqual(total(rows, "started"), int(s["started"]))
+
     def test_sigint_aborts_stuck_sessions_after_the_drain(self):
         """A server that never greets and a 60 s --timeout: SIGINT stops
         arrivals, the sessions in flight get the 2 s drain, then are
