@@ -52,8 +52,8 @@ START_TEST(test_parse_refuses_bad_expressions)
 		"", "==0", "failed", "failed=0", "failed=>0", "failed<",
 		"failed<abc", "failed<5x", "failed<5 6", "failed<nan",
 		"failed<inf", "Failed==0", "failed==0;rm",
-		"a_column_name_far_longer_than_sixty_three_characters_in_all_xxxx"
-		"==1",
+		("a_column_name_far_longer_than_sixty_three_characters_in_all_xxxx"
+		"==1"),
 	};
 	struct threshold	t;
 	size_t			i;
