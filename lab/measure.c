@@ -42,8 +42,13 @@ measure_run(const struct scenario *sc, const struct plan *plan,
 		return;
 	/* Interrupted, loadgen still wrote a valid summary of what it did. */
 	snprintf(path, sizeof(path), "%s/summary.csv", dir);
-	if (report_read_summary(path, sc, &m->obs, m->err, sizeof(m->err)) == -1)
+	if (report_read_summary(path, sc, &m->obs, m->err, sizeof(m->err)) ==
+	    -1) {
+		if (m->status == RUN_INTERRUPTED)
+			snprintf(m->err, sizeof(m->err), "interrupted before "
+			    "loadgen had measured anything");
 		return;
+	}
 	m->measured = 1;
 	snprintf(path, sizeof(path), "%s/loadgen.csv", dir);
 	if (cause_read(path, &m->obs, err, sizeof(err)) == -1)

@@ -368,6 +368,11 @@ supervise(const struct scenario *sc, const struct lab_plan *plan,
 		return RUN_ERROR;
 	}
 	stop_server(sc, &srv);
+	/* Our SIGTERM can land before loadgen has set its handlers (between
+	 * fork and its event loop); that is the interruption, not a crash. */
+	if (interrupted && WIFSIGNALED(lg.status) &&
+	    WTERMSIG(lg.status) == SIGTERM)
+		return RUN_INTERRUPTED;
 	/* 4: it ran and a threshold was breached; the judge says which. */
 	if (!WIFEXITED(lg.status) || (WEXITSTATUS(lg.status) != 0 &&
 	    WEXITSTATUS(lg.status) != LOADGEN_EXIT_BREACHED)) {

@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import EPHEMERA, read_csv, wait_for
+from harness import EPHEMERA, FAKE_IMAPD, LOADGEN, read_csv, wait_for
 
 SCENARIO = """[scenario]
 description = a long run, to be interrupted
@@ -67,6 +67,38 @@ class Interrupt(unittest.TestCase):
 
     def test_sigterm_to_ephemera_alone(self):
         self.interrupt(lambda p: p.send_signal(signal.SIGTERM))
+
+    def test_before_loadgen_has_its_handlers(self):
+        """A signal that reaches loadgen before it has set its handlers
+        kills it with SIGTERM: that is the interruption, reported as
+        such, not as loadgen failing.  A stand-in loadgen that never sets
+        any handler makes the window certain."""
+        d = tempfile.mkdtemp(prefix="ephemera-int-")
+        self.addCleanup(shutil.rmtree, d, True)
+        bindir = os.path.join(d, "bin")
+        os.mkdir(bindir)
+        os.symlink(FAKE_IMAPD, os.path.join(bindir, "fake-imapd"))
+        started = os.path.join(d, "started")
+        with open(os.path.join(bindir, "loadgen"), "w") as f:
+            f.write('#!/bin/sh\ncase "$1" in --help|--version) exec %s "$1";;'
+                    ' esac\n: >%s\nexec sleep 60\n' % (LOADGEN, started))
+        os.chmod(os.path.join(bindir, "loadgen"), 0o755)
+        path = os.path.join(d, "long.ini")
+        with open(path, "w") as f:
+            f.write(SCENARIO)
+        proc = subprocess.Popen([EPHEMERA, "--results", d, "--bindir",
+                                 bindir, "run", path],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, start_new_session=True)
+        self.addCleanup(lambda: proc.poll() is None and proc.kill())
+        wait_for(lambda: os.path.exists(started), timeout=60,
+                 what="the stand-in loadgen")
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=120)
+        self.assertEqual(proc.returncode, 2, out + err)
+        self.assertIn("interrupted before loadgen had measured anything",
+                      err)
+        self.assertNotIn("loadgen failed", err)
 
 
 if __name__ == "__main__":
