@@ -443,6 +443,7 @@ run_scenario(const struct scenario *sc, const struct plan *plan,
     const char *dir, const struct lab_bins *bins, char *err, size_t errsz)
 {
 	struct proc	sup = { .name = "run" };
+	pid_t		parent;
 	char		path[LAB_PATH_MAX];
 	int		interrupted = 0, limit_ms;
 	enum run_status	st;
@@ -457,13 +458,18 @@ run_scenario(const struct scenario *sc, const struct plan *plan,
 		return RUN_ERROR;
 	}
 	fflush(NULL);
+	parent = getpid();
 	if ((sup.pid = fork()) == -1) {
 		snprintf(err, errsz, "fork: %s", strerror(errno));
 		return RUN_ERROR;
 	}
 	if (sup.pid == 0) {
 		/* The namespace belongs to this child alone: the lab's own
-		 * process never leaves the host's namespace. */
+		 * process never leaves the host's namespace.  Its SIGTERM
+		 * (blocked) reaches proc_wait as an interruption when the
+		 * lab is killed outright. */
+		if (proc_die_with_parent(parent) == -1)
+			_exit(RUN_INTERRUPTED);
 		st = supervise(sc, &plan->lab, dir, bins, err, errsz);
 		dovecot_cleanup();
 		if (st == RUN_ERROR)

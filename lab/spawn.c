@@ -1,5 +1,6 @@
 /* spawn.c: fork/exec with redirected output, and bounded waiting on
  * children with sigtimedwait() instead of sleeps. */
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -28,12 +29,25 @@ proc_block_signals(void)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
+int
+proc_die_with_parent(pid_t parent)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1)
+		return -1;
+	/* The parent may have gone between fork and prctl. */
+	return getppid() == parent ? 0 : -1;
+}
+
 static void
 child_exec(char *const argv[], const char *cwd, int out_fd, int err_fd,
-    int pass_fd)
+    int pass_fd, pid_t parent)
 {
 	sigset_t	empty;
 
+	/* A lab killed outright must not leave a server running in its
+	 * namespace for ever (keeping the namespace alive with it). */
+	if (proc_die_with_parent(parent) == -1)
+		_exit(128 + SIGTERM);
 	sigemptyset(&empty);
 	sigprocmask(SIG_SETMASK, &empty, NULL);
 	setpgid(0, 0);
@@ -71,6 +85,7 @@ proc_start_in(struct proc *p, const char *name, char *const argv[],
     const char *cwd, const char *out_path, const char *err_path, int pass_fd,
     char *err, size_t errsz)
 {
+	pid_t	parent = getpid();
 	int	out_fd, err_fd;
 
 	p->name = name;
@@ -89,7 +104,7 @@ proc_start_in(struct proc *p, const char *name, char *const argv[],
 		goto fail;
 	}
 	if (p->pid == 0)
-		child_exec(argv, cwd, out_fd, err_fd, pass_fd);
+		child_exec(argv, cwd, out_fd, err_fd, pass_fd, parent);
 	close(out_fd);
 	close(err_fd);
 	return 0;
@@ -211,6 +226,7 @@ int
 proc_capture(char *const argv[], char *buf, size_t bufsz, int timeout_ms)
 {
 	struct proc	p = { .name = argv[0] };
+	pid_t		parent = getpid();
 	long		deadline = mono_ms() + timeout_ms, left;
 	int		fds[2], ignored = 1;
 
@@ -223,7 +239,7 @@ proc_capture(char *const argv[], char *buf, size_t bufsz, int timeout_ms)
 		return -1;
 	}
 	if (p.pid == 0)
-		child_exec(argv, NULL, fds[1], fds[1], -1);
+		child_exec(argv, NULL, fds[1], fds[1], -1, parent);
 	close(fds[1]);
 	read_bounded(fds[0], buf, bufsz, deadline, 0);
 	close(fds[0]);

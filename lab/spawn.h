@@ -30,6 +30,11 @@ int	proc_start_in(struct proc *p, const char *name, char *const argv[],
 	    const char *cwd, const char *out_path, const char *err_path,
 	    int pass_fd, char *err, size_t errsz);
 
+/* Ask for SIGTERM when `parent` (the caller's parent, by pid) dies, so
+ * that a lab killed outright stops what it started.  -1 when the parent
+ * is already gone or prctl failed: the caller should then stop. */
+int	proc_die_with_parent(pid_t parent);
+
 /* Block the signals the lab waits for with sigtimedwait(). */
 void	proc_block_signals(void);
 

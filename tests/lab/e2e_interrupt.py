@@ -23,8 +23,24 @@ outcome = holds
 """
 
 
+def net_namespaces(pids):
+    """The network namespaces these processes are in, by inode."""
+    found = set()
+    for pid in pids:
+        try:
+            found.add(os.readlink("/proc/%s/ns/net" % pid))
+        except OSError:
+            pass
+    return found
+
+
+def session(sid):
+    return subprocess.run(["pgrep", "-s", str(sid)], capture_output=True,
+                          text=True).stdout.split()
+
+
 class Interrupt(unittest.TestCase):
-    def interrupt(self, send):
+    def interrupt(self, send, killed=False):
         d = tempfile.mkdtemp(prefix="ephemera-int-")
         self.addCleanup(shutil.rmtree, d, True)
         path = os.path.join(d, "long.ini")
@@ -43,16 +59,29 @@ class Interrupt(unittest.TestCase):
                 return f.read().count("\n") - 1
         # Interrupt once two whole intervals are on disk.
         wait_for(lambda: csv_rows() >= 2, timeout=60, what="two CSV rows")
+        runs = net_namespaces(session(proc.pid)) - net_namespaces(["self"])
         send(proc)
         out, err = proc.communicate(timeout=120)
-        self.assertEqual(proc.returncode, 2, out + err)
-        self.assertIn("interrupted", out + err)
+        if killed:
+            self.assertEqual(proc.returncode, -signal.SIGKILL)
+            # What it started stops by itself (each child asked for a
+            # SIGTERM on its parent's death) and takes the run's
+            # namespace with it.
+            # Well before the run's 60 s would have ended it anyway.
+            wait_for(lambda: session(proc.pid) == [], timeout=30,
+                     what="the run's processes to stop")
+            self.assertEqual(len(runs), 1)
+            self.assertEqual(net_namespaces(os.listdir("/proc")) & runs,
+                             set())
+        else:
+            self.assertEqual(proc.returncode, 2, out + err)
+            self.assertIn("interrupted", out + err)
         run_dir = glob.glob(os.path.join(d, "long", "2*"))[0]
         rows = read_csv(os.path.join(run_dir, "loadgen.csv"))
         self.assertGreaterEqual(len(rows), 2)
         s = read_csv(os.path.join(run_dir, "summary.csv"))
         self.assertEqual(len(s), 1)
-        self.assertLess(float(s[0]["elapsed_s"]), 60)  # the duration
+        self.assertLess(float(s[0]["elapsed_s"]), 30)  # of 60 s
         self.assertEqual(int(s[0]["started"]),
                          sum(int(r["started"]) for r in rows))
         self.assertEqual(int(s[0]["failed"]), 0)
@@ -67,6 +96,11 @@ class Interrupt(unittest.TestCase):
 
     def test_sigterm_to_ephemera_alone(self):
         self.interrupt(lambda p: p.send_signal(signal.SIGTERM))
+
+    def test_sigkill_to_ephemera_leaves_nothing_running(self):
+        """The lab killed outright cannot clean up: its children stop
+        themselves, loadgen still writing its summary."""
+        self.interrupt(lambda p: p.send_signal(signal.SIGKILL), killed=True)
 
     def test_before_loadgen_has_its_handlers(self):
         """A signal that reaches loadgen before it has set its handlers
