@@ -8,6 +8,7 @@
 #include "benchfile.h"
 #include "compare.h"
 #include "log.h"
+#include "textfile.h"
 #include "metrics.h"
 #include "statistics.h"
 #include "words.h"
@@ -414,21 +415,6 @@ print_table(const struct cmp *c, FILE *fp)
 	}
 }
 
-/* XML's five escapes. */
-static void
-xml_put(FILE *fp, const char *s)
-{
-	for (; *s != '\0'; s++)
-		switch (*s) {
-		case '<': fputs("&lt;", fp); break;
-		case '>': fputs("&gt;", fp); break;
-		case '&': fputs("&amp;", fp); break;
-		case '"': fputs("&quot;", fp); break;
-		case '\'': fputs("&apos;", fp); break;
-		default: fputc(*s, fp);
-		}
-}
-
 /* JUnit XML: one test case per gate, a failure per regression. */
 static int
 write_junit(const struct cmp *c, const char *path)
@@ -452,16 +438,16 @@ write_junit(const struct cmp *c, const char *path)
 			continue;
 		row_cells(r, &k);
 		fputs("  <testcase classname=\"ephemera.", fp);
-		xml_put(fp, r->scenario);
+		text_put_escaped(fp, r->scenario);
 		fputs("\" name=\"", fp);
-		xml_put(fp, metrics[r->metric].name);
+		text_put_escaped(fp, metrics[r->metric].name);
 		fputs("\">", fp);
 		if (r->verdict == ROW_REGRESSION) {
 			snprintf(msg, sizeof(msg), "%s: %s -> %s (%s, p %s, "
 			    "gate %s)", metrics[r->metric].name, k.base,
 			    k.head, k.change, k.p, r->gate);
 			fputs("<failure message=\"", fp);
-			xml_put(fp, msg);
+			text_put_escaped(fp, msg);
 			fputs("\"/>", fp);
 		}
 		fputs("</testcase>\n", fp);

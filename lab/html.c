@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "html.h"
+#include "textfile.h"
 
 #define HTML_MAX_FILES	64
 
@@ -25,19 +26,6 @@ static const char style[] =
     "section{margin-top:2em;border-top:1px solid #ddd}"
     "img{max-width:100%;height:auto;border:1px solid #eee}"
     "pre{background:#f6f6f6;padding:0.5em;white-space:pre-wrap}";
-
-static void
-html_text(FILE *fp, const char *s)
-{
-	for (; *s != '\0'; s++)
-		switch (*s) {
-		case '<': fputs("&lt;", fp); break;
-		case '>': fputs("&gt;", fp); break;
-		case '&': fputs("&amp;", fp); break;
-		case '"': fputs("&quot;", fp); break;
-		default: fputc(*s, fp); break;
-		}
-}
 
 /* A path for href and src: every byte outside a safe set is %-escaped. */
 static void
@@ -77,7 +65,7 @@ html_table(FILE *fp, const char *const *header, int ncols,
 	fputs("<table>\n<tr>", fp);
 	for (j = 0; j < ncols; j++) {
 		fputs("<th>", fp);
-		html_text(fp, header[j]);
+		text_put_escaped(fp, header[j]);
 		fputs("</th>", fp);
 	}
 	fputs("</tr>\n", fp);
@@ -90,7 +78,7 @@ html_table(FILE *fp, const char *const *header, int ncols,
 				    verdict_class(runs[i].verdict));
 			if (j == 0)
 				fprintf(fp, "<a href=\"#run-%d\">", i);
-			html_text(fp, runs[i].cells[j]);
+			text_put_escaped(fp, runs[i].cells[j]);
 			fputs(j == 0 ? "</a></td>" : "</td>", fp);
 		}
 		fputs("</tr>\n", fp);
@@ -130,7 +118,7 @@ html_files(FILE *fp, const char *dir, const char *rel)
 		fputc('/', fp);
 		html_url(fp, names[i]);
 		fputs("\">", fp);
-		html_text(fp, names[i]);
+		text_put_escaped(fp, names[i]);
 		fputs("</a>", fp);
 		free(names[i]);
 	}
@@ -143,24 +131,24 @@ html_run_section(FILE *fp, const char *base, const struct html_run *r, int i)
 	const char	*rel = relative(base, r->dir);
 
 	fprintf(fp, "<section id=\"run-%d\">\n<h2>", i);
-	html_text(fp, r->name);
+	text_put_escaped(fp, r->name);
 	fprintf(fp, ": <span class=\"%s\">", verdict_class(r->verdict));
-	html_text(fp, r->verdict);
+	text_put_escaped(fp, r->verdict);
 	fputs("</span></h2>\n", fp);
 	if (r->why[0] != '\0' || r->notes[0] != '\0') {
 		fputs("<pre>", fp);
 		if (r->why[0] != '\0') {
 			fputs("why: ", fp);
-			html_text(fp, r->why);
+			text_put_escaped(fp, r->why);
 			fputc('\n', fp);
 		}
-		html_text(fp, r->notes);
+		text_put_escaped(fp, r->notes);
 		fputs("</pre>\n", fp);
 	}
 	fputs("<p><img src=\"", fp);
 	html_url(fp, rel);
 	fputs("/plot.png\" alt=\"plot of ", fp);
-	html_text(fp, r->name);
+	text_put_escaped(fp, r->name);
 	fputs("\" width=\"1000\" height=\"600\"></p>\n", fp);
 	html_files(fp, r->dir, rel);
 	fputs("</section>\n", fp);
@@ -188,9 +176,9 @@ html_write(const char *path, const char *title, const char *const *header,
 	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S UTC", gmtime(&now));
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<title>", fp);
-	html_text(fp, title);
+	text_put_escaped(fp, title);
 	fprintf(fp, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", style);
-	html_text(fp, title);
+	text_put_escaped(fp, title);
 	fprintf(fp, "</h1>\n<p>%s; %d run%s.</p>\n", stamp, nruns,
 	    nruns == 1 ? "" : "s");
 	html_table(fp, header, ncols, runs, nruns);

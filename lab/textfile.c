@@ -1,4 +1,5 @@
-/* textfile.c: one-shot text writes for sysctls, id maps and small files. */
+/* textfile.c: one-shot text writes for sysctls, id maps and small files;
+ * a log's last line; escaping for XML and HTML. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -61,4 +62,18 @@ text_last_line(const char *path, char *buf, size_t bufsz)
 	*end = '\0';
 	start = strrchr(tail, '\n');
 	snprintf(buf, bufsz, "%s", start != NULL ? start + 1 : tail);
+}
+
+void
+text_put_escaped(FILE *fp, const char *s)
+{
+	for (; *s != '\0'; s++)
+		switch (*s) {
+		case '<': fputs("&lt;", fp); break;
+		case '>': fputs("&gt;", fp); break;
+		case '&': fputs("&amp;", fp); break;
+		case '"': fputs("&quot;", fp); break;
+		case '\'': fputs("&#39;", fp); break;
+		default: fputc(*s, fp); break;
+		}
 }

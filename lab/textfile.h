@@ -1,9 +1,10 @@
 /* textfile.h: write a short text to a file in one write(2); read a
- * log's last line. */
+ * log's last line; write text escaped for XML and HTML. */
 #ifndef EPHEMERA_TEXTFILE_H
 #define EPHEMERA_TEXTFILE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /*
  * Write `text` to `path` (created if missing, mode 0644, never truncated)
@@ -15,5 +16,9 @@ int	text_write(const char *path, const char *text, char *err, size_t errsz);
 /* The last non-empty line of a short log (its last 4 KiB are read),
  * without its newline, into buf; "" when there is none. */
 void	text_last_line(const char *path, char *buf, size_t bufsz);
+
+/* s with XML's five escapes (< > & " '), fit for HTML text and
+ * attributes as well. */
+void	text_put_escaped(FILE *fp, const char *s);
 
 #endif

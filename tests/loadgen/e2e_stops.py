@@ -152,34 +152,43 @@ def assert_rfc4180(test, path):
 
 
 class Interrupted(unittest.TestCase):
-    def test_second_signal_stops_at_once_with_the_summary(self):
-        """A server that never greets: the first SIGINT starts the 2 s
-        drain; a second, once loadgen has said it got the first, stops at
-        once: the sessions in flight are aborted, the summary still goes to
-        stdout and its file, every file whole, exit 1."""
+    def start_stuck(self, text):
+        """loadgen against a server that never greets, with 3 sessions
+        active in its CSV: (process, csv, summary).  Cleaned up after
+        the test."""
         mute = socket.socket()
         mute.bind(("127.0.0.1", 0))
         mute.listen(64)
+        self.addCleanup(mute.close)
         csv, summary = paths()
         p = subprocess.Popen([LOADGEN, "--rate", "20", "--duration", "60s",
                               "--timeout", "60s", "--interval", "100ms",
                               "--csv", csv, "--summary-csv", summary,
                               "127.0.0.1:%d" % mute.getsockname()[1]],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        try:
-            wait_for(lambda: any(int(r["active"]) >= 3
-                                 for r in complete_rows(csv)),
-                     timeout=60, what="3 sessions active in the CSV")
-            p.send_signal(signal.SIGINT)
-            first = read_line(p.stderr.fileno(), 60)
-            self.assertIn("SIGINT: stopping arrivals", first)
-            p.send_signal(signal.SIGINT)
-            out, err = p.communicate(timeout=60)
-        finally:
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=text)
+
+        def stop():
             if p.poll() is None:
                 p.kill()
                 p.communicate()
-            mute.close()
+        self.addCleanup(stop)
+        wait_for(lambda: any(int(r["active"]) >= 3
+                             for r in complete_rows(csv)),
+                 timeout=60, what="3 sessions active in the CSV")
+        return p, csv, summary
+
+    def test_second_signal_stops_at_once_with_the_summary(self):
+        """A server that never greets: the first SIGINT starts the 2 s
+        drain; a second, once loadgen has said it got the first, stops at
+        once: the sessions in flight are aborted, the summary still goes to
+        stdout and its file, every file whole, exit 1."""
+        p, csv, summary = self.start_stuck(text=False)
+        p.send_signal(signal.SIGINT)
+        first = read_line(p.stderr.fileno(), 60)
+        self.assertIn("SIGINT: stopping arrivals", first)
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
         out, err = out.decode(), err.decode()
         self.assertEqual(p.returncode, 1, err)
         m = re.search(r"SIGINT again: stopping now, sessions in flight "
@@ -202,29 +211,11 @@ class Interrupted(unittest.TestCase):
         """A server that never greets and a 60 s --timeout: SIGINT stops
         arrivals, the sessions in flight get the 2 s drain, then are
         aborted, each counted once, in bounded time; both files whole."""
-        mute = socket.socket()
-        mute.bind(("127.0.0.1", 0))
-        mute.listen(64)
-        csv, summary = paths()
-        p = subprocess.Popen([LOADGEN, "--rate", "20", "--duration", "60s",
-                              "--timeout", "60s", "--interval", "100ms",
-                              "--csv", csv, "--summary-csv", summary,
-                              "127.0.0.1:%d" % mute.getsockname()[1]],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True)
-        try:
-            wait_for(lambda: any(int(r["active"]) >= 3
-                                 for r in complete_rows(csv)),
-                     timeout=60, what="3 sessions active in the CSV")
-            p.send_signal(signal.SIGINT)
-            signalled = time.monotonic()
-            out, err = p.communicate(timeout=120)
-            took = time.monotonic() - signalled
-        finally:
-            if p.poll() is None:
-                p.kill()
-                p.communicate()
-            mute.close()
+        p, csv, summary = self.start_stuck(text=True)
+        p.send_signal(signal.SIGINT)
+        signalled = time.monotonic()
+        out, err = p.communicate(timeout=120)
+        took = time.monotonic() - signalled
         self.assertEqual(p.returncode, 0, err)
         # It waited the drain, and not for the sessions' 60 s --timeout
         # (the drain's abort, logged below, is what ended them).
