@@ -21,6 +21,7 @@
 #include "measure.h"
 #include "units.h"
 #include "model.h"
+#include "plancmd.h"
 #include "plot.h"
 #include "report.h"
 #include "run.h"
@@ -74,6 +75,7 @@ usage(FILE *fp)
 	    "                [--repeat N] [--noise]\n"
 	    "       ephemera compare BASE.json HEAD.json [--tolerance M:+N%%]\n"
 	    "                [--force] [--junit F] [--markdown F] [--json F]\n"
+	    "       ephemera plan --ports LO-HI --time-wait S --rate N [...]\n"
 	    "\n"
 	    "  run     run each scenario (default: every scenarios/*.ini) in a\n"
 	    "          private network namespace; results under --results\n"
@@ -86,6 +88,7 @@ usage(FILE *fp)
 	    "          change beyond its tolerance and significant (Mann-\n"
 	    "          Whitney U, p < 0.05); exact metrics may not move; exit 0\n"
 	    "          none, 1 regression, 2 bad input, 3 no BASE.json\n"
+	    "  plan    the capacity of a port range, no traffic (plan --help)\n"
 	    "\n"
 	    "options:\n"
 	    "  --results DIR     results root (default: results)\n"
@@ -554,7 +557,8 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc == 0)
-		usage_error("expected a command: run, check, bench or compare");
+		usage_error("expected a command: run, check, bench, compare "
+		    "or plan");
 	cmd = argv[0];
 	if (strcmp(cmd, "run") == 0)
 		return argc == 1 ? cmd_run_all(&cf) : cmd_run(&cf, argv + 1,
@@ -565,6 +569,8 @@ main(int argc, char **argv)
 		return cmd_compare(argc, argv);
 	if (strcmp(cmd, "bench") == 0)
 		return cmd_bench_here(&cf, argc, argv);
-	usage_error("%s: unknown command (expected run, check, bench or "
-	    "compare)", cmd);
+	if (strcmp(cmd, "plan") == 0)
+		return cmd_plan(argc, argv);
+	usage_error("%s: unknown command (expected run, check, bench, "
+	    "compare or plan)", cmd);
 }

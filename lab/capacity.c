@@ -1,0 +1,146 @@
+/* capacity.c: the arithmetic of `ephemera plan` (README, "Capacity
+ * planning"): Little's law on each pool of ports, no I/O. */
+#include <math.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "capacity.h"
+
+unsigned
+capacity_ports(const struct capacity_input *in)
+{
+	unsigned	n;
+
+	if (in->port_hi < in->port_lo)
+		return 0;
+	n = in->port_hi - in->port_lo + 1;
+	return in->reserved >= n ? 0 : n - in->reserved;
+}
+
+double
+capacity_after_close(const struct capacity_input *in)
+{
+	/* Only the side that closes first waits; an RST leaves no one. */
+	if (in->closer != CAPACITY_CLOSER_CLIENT)
+		return 0;
+	/* tcp_tw_reuse hands a TIME_WAIT port to a new outgoing connection
+	 * once the delay has passed since its last segment. */
+	if (in->tw_reuse && in->tw_reuse_delay_s < in->time_wait_s)
+		return in->tw_reuse_delay_s;
+	return in->time_wait_s;
+}
+
+/*
+ * With MailboxCacheTTL T over N mailboxes asked in turn, each mailbox is
+ * asked every gap = N / rate seconds and its connection stays open T
+ * after its first request.  A request within T reuses it, so a mailbox
+ * opens one connection every gap x ceil(T / gap) seconds, at most N / T
+ * per second in all; with gap >= T every request opens its own.  Either
+ * way a connection is in flight at least T.  The lab's model counts the
+ * same connections (model.c, connection_rate).
+ */
+double
+capacity_conn_rate(const struct capacity_input *in, double *session_s)
+{
+	double	gap, period;
+
+	*session_s = in->session_s;
+	if (in->mailboxes == 0 || in->cache_ttl_s <= 0)
+		return in->rate;
+	*session_s = fmax(in->session_s, in->cache_ttl_s);
+	gap = in->mailboxes / in->rate;
+	if (gap >= in->cache_ttl_s)
+		return in->rate;
+	period = gap * ceil(in->cache_ttl_s / gap);
+	return in->mailboxes / period;
+}
+
+const char *
+capacity_check(const struct capacity_input *in)
+{
+	if (in->port_hi < in->port_lo)
+		return "--ports: expected LO-HI with LO <= HI";
+	if (capacity_ports(in) == 0)
+		return "--reserved: leaves no port of --ports to hand out";
+	if (!(in->rate > 0))
+		return "--rate: expected a rate above 0";
+	if (in->sources == 0)
+		return "--sources: expected at least 1";
+	if (in->destinations == 0)
+		return "--destinations: expected at least 1";
+	if (in->time_wait_s < 0 || in->session_s < 0)
+		return "--time-wait, --session-time: expected 0 or more";
+	if (in->mailboxes > 0 && !(in->cache_ttl_s > 0))
+		return "--mailboxes: expected --cache-ttl above 0 too";
+	if (in->mailboxes == 0 && in->cache_ttl_s > 0)
+		return "--cache-ttl: expected --mailboxes too";
+	return NULL;
+}
+
+/* Little's law on one pool: a port is taken hold_s seconds per
+ * connection, connections spread evenly over the pools. */
+static void
+pool_compute(struct capacity_pool *p, double conn_rate, double session_s)
+{
+	p->hold_s = session_s + p->after_close_s;
+	p->rate = conn_rate / p->pools;
+	if (p->hold_s <= 0) {
+		p->held = 0;
+		p->max_rate = INFINITY;
+		p->exhaust_s = -1;
+		return;
+	}
+	p->held = fmin(p->ports, p->rate * p->hold_s);
+	p->max_rate = p->pools * (double)p->ports / p->hold_s;
+	/* Faster than ports / hold, the range is gone after ports / rate
+	 * seconds, before the first port comes back. */
+	p->exhaust_s = p->rate * p->hold_s > p->ports ?
+	    p->ports / p->rate : -1;
+}
+
+/* The pool that fails first, or else the one with less room. */
+static const struct capacity_pool *
+tighter(const struct capacity *c)
+{
+	const struct capacity_pool	*a = &c->client, *b = &c->nat;
+
+	if (b->ports == 0)
+		return a;
+	if (a->exhaust_s >= 0 && b->exhaust_s >= 0)
+		return b->exhaust_s < a->exhaust_s ? b : a;
+	if (a->exhaust_s >= 0 || b->exhaust_s >= 0)
+		return a->exhaust_s >= 0 ? a : b;
+	return b->max_rate < a->max_rate ? b : a;
+}
+
+void
+capacity_compute(const struct capacity_input *in, struct capacity *c)
+{
+	double	session_s;
+
+	memset(c, 0, sizeof(*c));
+	c->conn_rate = capacity_conn_rate(in, &session_s);
+	c->session_s = session_s;
+
+	c->client.ports = capacity_ports(in);
+	/* Ports are unique per 4-tuple: each source address has them all,
+	 * and so has each destination unless bind() picked the port before
+	 * the destination was known. */
+	c->client.pools = in->sources *
+	    (in->bind == CAPACITY_BIND_CONNECT ? in->destinations : 1);
+	c->client.after_close_s = capacity_after_close(in);
+	pool_compute(&c->client, c->conn_rate, session_s);
+
+	/* A NAT's ports serve every client behind it, reused per
+	 * destination; its conntrack keeps a mapping after any close. */
+	c->nat.ports = in->nat_ports;
+	c->nat.pools = in->destinations;
+	c->nat.after_close_s = fmax(in->nat_hold_s, c->client.after_close_s);
+	if (in->nat_ports > 0)
+		pool_compute(&c->nat, c->conn_rate, session_s);
+
+	c->limit = tighter(c);
+	c->headroom = c->limit->max_rate - c->conn_rate;
+	c->utilization = isinf(c->limit->max_rate) ? 0 :
+	    c->conn_rate / c->limit->max_rate;
+}
