@@ -456,7 +456,10 @@ csv_row(struct csv_writer *w, const char *name, const char *change,
 	csv_double(w, l->hold_s, 3);
 	csv_double(w, c->conn_rate, 3);
 	csv_num(w, l->max_rate, 3);
-	csv_num(w, c->headroom, 3);
+	if (isinf(c->headroom))
+		csv_empty(w);
+	else
+		csv_double(w, c->headroom, 3);
 	csv_double(w, l->held, 1);
 	csv_num(w, l->exhaust_s, 3);
 }
@@ -571,8 +574,7 @@ write_json(const char *path, const struct capacity_input *in,
 	    "levers", levers);
 	if (doc == NULL)
 		fatalx("plan: the JSON document");
-	if ((rc = json_dump_file(doc, path, JSON_INDENT(2) |
-	    JSON_REAL_PRECISION(10))) != 0)
+	if ((rc = json_dump_file(doc, path, JSON_INDENT(2))) != 0)
 		log_warn("--json: %s", path);
 	json_decref(doc);
 	return rc == 0 ? 0 : -1;
