@@ -71,7 +71,8 @@ const struct preset presets[] = {
 	    0, 0, 0, 55000, CONNTRACK_TIME_WAIT_S },
 	/* cloud.google.com/nat/docs/ports-and-addresses: minimum ports per
 	 * VM, 64 by default (static allocation), each reused per
-	 * destination. */
+	 * destination; the Compute API's RouterNat.tcpTimeWaitTimeoutSec
+	 * keeps a closed connection's port 120 s by default. */
 	{ "gcp-nat", PRESET_NAT, "GCP Cloud NAT, default minimum ports per VM",
 	    "cloud.google.com/nat/docs/ports-and-addresses "
 	    "(min ports per VM, default 64)",
