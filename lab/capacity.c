@@ -24,8 +24,10 @@ capacity_after_close(const struct capacity_input *in)
 	if (in->closer != CAPACITY_CLOSER_CLIENT)
 		return 0;
 	/* tcp_tw_reuse hands a TIME_WAIT port to a new outgoing connection
-	 * once the delay has passed since its last segment. */
-	if (in->tw_reuse && in->tw_reuse_delay_s < in->time_wait_s)
+	 * once the delay has passed since its last segment; only connect()
+	 * picking the port does that, never bind(). */
+	if (in->tw_reuse && in->bind == CAPACITY_BIND_CONNECT &&
+	    in->tw_reuse_delay_s < in->time_wait_s)
 		return in->tw_reuse_delay_s;
 	return in->time_wait_s;
 }

@@ -70,13 +70,16 @@ struct capacity {
 /* Usable ports: the range less the reserved ones; 0 when there is none. */
 unsigned	capacity_ports(const struct capacity_input *);
 /* The client's port after its close: TIME_WAIT, min(TIME_WAIT, delay)
- * under tcp_tw_reuse, 0 when the server closes first or on RST. */
+ * under tcp_tw_reuse (connect() only), 0 when the server closes first
+ * or on RST. */
 double		capacity_after_close(const struct capacity_input *);
 /* New connections per second, with the mailbox cache. */
-double		capacity_conn_rate(const struct capacity_input *, double *session_s);
+double		capacity_conn_rate(const struct capacity_input *,
+		    double *session_s);
 /* NULL, or the options that contradict each other ("--ports: ..."). */
 const char	*capacity_check(const struct capacity_input *);
 /* Everything, for a checked input. */
-void		capacity_compute(const struct capacity_input *, struct capacity *);
+void		capacity_compute(const struct capacity_input *,
+		    struct capacity *);
 
 #endif

@@ -47,11 +47,10 @@ struct lever {
 };
 
 static const char *
-opt_ports(void *conf, const struct opt *o, const char *arg)
+opt_ports(void *conf, const struct opt *o UNUSED, const char *arg)
 {
 	struct plan_conf	*pc = conf;
 
-	(void)o;
 	if (parse_port_range(arg, &pc->port_lo, &pc->port_hi) != NULL)
 		return "LO-HI with 1 <= LO <= HI <= 65535, such as 1024-5000";
 	return NULL;
@@ -147,7 +146,7 @@ static unsigned
 reserved_count(const char *list, unsigned lo, unsigned hi)
 {
 	static unsigned char	 seen[65536];
-	char			 buf[4096], *tok, *save, *dash;
+	char			 buf[4096], one[16], *tok, *save;
 	unsigned		 a, b, p, n = 0;
 
 	if (list == NULL)
@@ -158,16 +157,12 @@ reserved_count(const char *list, unsigned lo, unsigned hi)
 	memset(seen, 0, sizeof(seen));
 	for (tok = strtok_r(buf, ",", &save); tok != NULL;
 	    tok = strtok_r(NULL, ",", &save)) {
-		if ((dash = strchr(tok, '-')) == NULL) {
-			char	one[16];
-
+		/* A lone port is the range from it to itself. */
+		if (strchr(tok, '-') == NULL && strlen(tok) <= 5)
 			snprintf(one, sizeof(one), "%s-%s", tok, tok);
-			if (strlen(tok) > 5 ||
-			    parse_port_range(one, &a, &b) != NULL)
-				usage_error("--reserved: expected ports or "
-				    "LO-HI ranges, comma-separated, got '%s'",
-				    tok);
-		} else if (parse_port_range(tok, &a, &b) != NULL)
+		else
+			snprintf(one, sizeof(one), "%.15s", tok);
+		if (strlen(tok) > 11 || parse_port_range(one, &a, &b) != NULL)
 			usage_error("--reserved: expected ports or LO-HI "
 			    "ranges, comma-separated, got '%s'", tok);
 		for (p = a; p <= b; p++)
@@ -179,17 +174,22 @@ reserved_count(const char *list, unsigned lo, unsigned hi)
 	return n;
 }
 
+/* v's index among n words, else the one line listing them. */
 static int
 word_index(const char *opt, const char *v, const char *const *words,
     int n)
 {
+	char	list[128] = "";
 	int	i;
 
 	for (i = 0; i < n; i++)
 		if (strcmp(v, words[i]) == 0)
 			return i;
-	usage_error("--%s: expected %s or %s%s, got '%s'", opt, words[0],
-	    words[1], n > 2 ? " or rst" : "", v);
+	for (i = 0; i < n; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+		    "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ",
+		    words[i]);
+	usage_error("--%s: expected %s, got '%s'", opt, list, v);
 }
 
 /* The preset's numbers first, then any option given over them. */
@@ -231,9 +231,10 @@ override(struct plan_conf *pc, const struct preset *p,
 	int	ports = optable_given(&optable, "ports");
 	int	tw = optable_given(&optable, "time-wait");
 
-	if (p == NULL && (!ports || !tw))
-		usage_error("--%s: expected with --%s, or a --preset",
-		    ports ? "time-wait" : "ports", ports ? "ports" : "time-wait");
+	if (p == NULL && !ports)
+		usage_error("--ports: expected LO-HI, or an OS --preset");
+	if (p == NULL && !tw)
+		usage_error("--time-wait: expected SECONDS, or an OS --preset");
 	if (p != NULL && p->kind == PRESET_OS && ports)
 		log_warnx("note: --ports %u-%u overrides --preset %s's %u-%u",
 		    pc->port_lo, pc->port_hi, p->name, p->port_lo, p->port_hi);
@@ -255,9 +256,9 @@ check_across(const struct plan_conf *pc, const struct capacity_input *in)
 	if (!optable_given(&optable, "rate"))
 		usage_error("--rate: expected the requests per second");
 	if (pc->tw_reuse && in->closer != CAPACITY_CLOSER_CLIENT)
-		usage_error("--tw-reuse, --closer %s: tcp_tw_reuse shortens the "
-		    "client's TIME_WAIT, and with --closer %s it keeps none",
-		    pc->closer, pc->closer);
+		usage_error("--tw-reuse, --closer %s: tcp_tw_reuse shortens "
+		    "the client's TIME_WAIT, and with --closer %s it keeps "
+		    "none", pc->closer, pc->closer);
 	if (!pc->tw_reuse && optable_given(&optable, "tw-reuse-delay"))
 		usage_error("--tw-reuse-delay: expected --tw-reuse too");
 	if (pc->tw_reuse && pc->reuse_delay_us == 0)
@@ -593,9 +594,11 @@ emit_refusal(const struct capacity_input *in)
 	if (in->destinations > LAB_LISTEN_MAX)
 		return "--emit-scenario: the lab runs at most 8 destinations; "
 		    "expected --destinations 8 or fewer";
-	if (in->bind == CAPACITY_BIND_BIND && in->destinations > 1)
+	if (in->bind == CAPACITY_BIND_BIND &&
+	    (in->destinations > 1 || in->tw_reuse))
 		return "--emit-scenario: the lab's loadgen connects without "
-		    "bind(); expected --bind connect with --destinations";
+		    "bind(); expected --bind connect with --destinations or "
+		    "--tw-reuse";
 	return NULL;
 }
 
@@ -663,7 +666,7 @@ write_scenario(const char *path, const struct capacity_input *in,
 		fprintf(fp, " 127.0.0.1:%u", base + i);
 	fprintf(fp, "\nlogout_close = %s\n\n[load]\nrate = %g\n"
 	    "duration = %gs\ntimeout = 5s\nclose = %s\n",
-	    in->closer == CAPACITY_CLOSER_CLIENT ? "client" : "server",
+	    in->closer == CAPACITY_CLOSER_SERVER ? "server" : "client",
 	    in->rate, duration_s, closers[in->closer]);
 	if (in->session_s > 0)
 		fprintf(fp, "; the server must be this slow for the lab to "

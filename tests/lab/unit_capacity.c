@@ -112,6 +112,9 @@ START_TEST(test_closer_and_reuse)
 	ck_assert_double_eq_tol(c.limit->max_rate, 100, 1e-12);
 	in.tw_reuse_delay_s = 90;
 	ck_assert_double_eq(capacity_after_close(&in), 60);
+	/* bind() before connect() never takes a TIME_WAIT port. */
+	in.tw_reuse_delay_s = 1, in.bind = CAPACITY_BIND_BIND;
+	ck_assert_double_eq(capacity_after_close(&in), 60);
 }
 END_TEST
 
