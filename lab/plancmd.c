@@ -602,21 +602,36 @@ emit_refusal(const struct capacity_input *in)
 	return NULL;
 }
 
+/* The time_wait the scenario models: the client's after-close time
+ * (tcp_tw_reuse's delay included), or the TIME_WAIT a server-side close
+ * leaves the server. */
+static double
+emit_time_wait(const struct capacity_input *in, const struct capacity *c)
+{
+	return in->closer == CAPACITY_CLOSER_CLIENT ? c->client.after_close_s :
+	    in->time_wait_s;
+}
+
 /*
  * Model seconds to run: twice the time to exhaustion, or twice a port's
  * hold, at least 2 s.  The time scale keeps the lab's TIME_WAIT within
- * Linux's 60 s and the run within LAB_MAX_RUN_S.
+ * Linux's 60 s and a whole number of ms (tcp_tw_reuse_delay's unit), and
+ * the run within LAB_MAX_RUN_S.
  */
 static void
-emit_times(const struct capacity *c, double *duration_s, unsigned *scale)
+emit_times(const struct capacity *c, double tw_s, double *duration_s,
+    unsigned *scale)
 {
 	const struct capacity_pool	*l = &c->client;
+	long long			 tw_ms = llround(tw_s * 1000);
 	double				 d;
 
 	d = l->exhaust_s >= 0 ? 2 * l->exhaust_s : 2 * l->hold_s;
 	*duration_s = ceil(fmax(d, 2));
-	*scale = (unsigned)fmax(1, fmax(ceil(l->after_close_s / LAB_MAX_TW_S),
+	*scale = (unsigned)fmax(1, fmax(ceil(tw_s / LAB_MAX_TW_S),
 	    ceil(*duration_s / LAB_MAX_RUN_S)));
+	while (tw_ms > 0 && tw_ms % *scale != 0 && *scale < tw_ms)
+		(*scale)++;
 }
 
 /* A listen port outside the client's range, for each destination. */
@@ -640,7 +655,7 @@ write_scenario(const char *path, const struct capacity_input *in,
 	unsigned	 scale, base, i;
 	int		 k, fails = c->client.exhaust_s >= 0;
 
-	emit_times(c, &duration_s, &scale);
+	emit_times(c, emit_time_wait(in, c), &duration_s, &scale);
 	if ((fp = fopen(path, "w")) == NULL) {
 		log_warn("--emit-scenario: %s", path);
 		return -1;
@@ -659,8 +674,7 @@ write_scenario(const char *path, const struct capacity_input *in,
 	/* tcp_tw_reuse's delay is the client's effective TIME_WAIT; the lab
 	 * makes any from 1 ms to 60 s with tcp_tw_reuse_delay. */
 	fprintf(fp, "time_wait = %gs\n\n[server]\nlisten =",
-	    in->closer == CAPACITY_CLOSER_CLIENT ? c->client.after_close_s :
-	    in->time_wait_s);
+	    emit_time_wait(in, c));
 	base = listen_base(in);
 	for (i = 0; i < in->destinations; i++)
 		fprintf(fp, " 127.0.0.1:%u", base + i);

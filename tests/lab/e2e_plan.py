@@ -160,6 +160,29 @@ class Plan(unittest.TestCase):
                      "--emit-scenario", "--sources")
         self.refused(KB + ["stray"], "stray")
 
+    def test_emitted_scenarios_load(self):
+        # Any TIME_WAIT, closer, reuse, session time or cache: the lab
+        # accepts the scenario (a whole ms of TIME_WAIT in the lab, at
+        # most 60 s) and its model agrees on the capacity.
+        cases = [[], ["--closer", "server"], ["--closer", "rst"],
+                 ["--time-wait", "70"], ["--time-wait", "239.5"],
+                 ["--tw-reuse", "--tw-reuse-delay", "0.25"],
+                 ["--session-time", "3"], ["--destinations", "3"],
+                 ["--mailboxes", "100", "--cache-ttl", "30m"],
+                 ["--reserved", "1024-2000"]]
+        for extra in cases:
+            ini = self.path("s.ini")
+            r = plan(*(["--preset", "windows2000", "--rate", "25",
+                        "--emit-scenario", ini] + extra))
+            self.assertEqual(r.returncode, 0, "%s: %s" % (extra, r.stderr))
+            cap = self.line(r.stdout, "capacity").split()[1]
+            r = run([EPHEMERA, "check", ini], timeout=20)
+            self.assertEqual(r.returncode, 0, "%s: %s" % (extra, r.stderr))
+            if "--destinations" not in extra and "--mailboxes" not in extra:
+                want = "capacity unbounded" if cap == "unlimited" else \
+                    "capacity " + cap
+                self.assertIn(want, r.stdout, extra)
+
     def test_reserved_ports(self):
         r = plan(*(KB + ["--reserved", "1024-1100,4000,4000,9999"]))
         self.assertEqual(r.returncode, 0, r.stderr)
