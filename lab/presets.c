@@ -23,7 +23,10 @@ const struct preset presets[] = {
 	    "Microsoft KB 319502 (MaxUserPort 5000, TcpTimedWaitDelay 240)",
 	    1024, 5000, 240, 0, 0 },
 	/* KB 929851: Vista and Server 2008 on use the IANA dynamic range
-	 * 49152-65535; TcpTimedWaitDelay still defaults to 240 s. */
+	 * 49152-65535.  TcpTimedWaitDelay: 240 s (2 x an MSL of 120 s) in
+	 * Windows 2000's reference; Windows Server 2003's TechNet page gives
+	 * 0x78 (120 s) in its table and "4 minutes" in its text.  240 s is
+	 * the stricter; --time-wait 120 gives the other. */
 	{ "windows", PRESET_OS, "Windows Vista and later defaults",
 	    "Microsoft KB 929851 (dynamic ports 49152-65535); "
 	    "TcpTimedWaitDelay default 240 s",
