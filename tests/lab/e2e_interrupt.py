@@ -34,6 +34,12 @@ def net_namespaces(pids):
     return found
 
 
+def in_namespaces(inodes):
+    """The processes now in any of these network namespaces."""
+    return [pid for pid in os.listdir("/proc")
+            if pid.isdigit() and net_namespaces([pid]) & inodes]
+
+
 def session(sid):
     return subprocess.run(["pgrep", "-s", str(sid)], capture_output=True,
                           text=True).stdout.split()
@@ -60,6 +66,7 @@ class Interrupt(unittest.TestCase):
         # Interrupt once two whole intervals are on disk.
         wait_for(lambda: csv_rows() >= 2, timeout=60, what="two CSV rows")
         runs = net_namespaces(session(proc.pid)) - net_namespaces(["self"])
+        inside = in_namespaces(runs)
         send(proc)
         out, err = proc.communicate(timeout=120)
         if killed:
@@ -71,8 +78,11 @@ class Interrupt(unittest.TestCase):
             wait_for(lambda: session(proc.pid) == [], timeout=30,
                      what="the run's processes to stop")
             self.assertEqual(len(runs), 1)
-            self.assertEqual(net_namespaces(os.listdir("/proc")) & runs,
-                             set())
+            # Asked of the processes that were in it: once it is gone, the
+            # kernel may give its inode number to a namespace another test
+            # makes.
+            self.assertTrue(inside)
+            self.assertEqual(net_namespaces(inside) & runs, set())
         else:
             self.assertEqual(proc.returncode, 2, out + err)
             self.assertIn("interrupted", out + err)
