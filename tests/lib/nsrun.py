@@ -8,6 +8,7 @@ run to its end, servers stopped. The result comes back as JSON on stdout.
 """
 import json
 import os
+import resource
 import subprocess
 import sys
 
@@ -56,7 +57,8 @@ def run_in_netns(loadgen_args, servers=(), sysctls=None, timeout=60,
     namespace before loadgen (it may start threads, such as a server that
     misbehaves on purpose); after: python source run after loadgen, its
     `result` returned as result["after"].
-    Returns the result dict: rc, stdout, stderr, servers[i] = (rc, out)."""
+    Returns the result dict: rc, stdout, stderr, loadgen_peak_kib,
+    servers[i] = (rc, out)."""
     spec = {
         "parent_netns": os.stat("/proc/self/ns/net").st_ino,
         "sysctls": sysctls or {},
@@ -98,6 +100,10 @@ def main():
         p = subprocess.run([LOADGEN] + spec["loadgen"], capture_output=True,
                            text=True, timeout=spec["timeout"])
         result.update(rc=p.returncode, stdout=p.stdout, stderr=p.stderr)
+        # The largest of the children reaped so far: `ip` and loadgen (the
+        # servers still run), so loadgen's peak resident set.
+        result["loadgen_peak_kib"] = \
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         if spec["after"]:
             scope = {}
             exec(spec["after"], scope)
