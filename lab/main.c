@@ -271,16 +271,19 @@ print_run(const struct scenario *sc, const struct plan *plan,
     const struct measurement *m, const char *verdict, const char *shown,
     const char *dir)
 {
-	char	err[512];
+	const char	*why = m->status == RUN_ERROR ? m->err :
+			    m->held ? NULL : m->why;
+	char		 err[512];
 
 	report_table_row(stdout, sc, plan, &m->obs, verdict);
-	if (!m->held)
-		printf("  why: %s\n", m->why);
+	if (why != NULL)
+		printf("  why: %s\n", why);
 	cause_explain(stdout, &m->obs);
 	report_notes(stdout, sc, plan);
 	printf("  results: %s/\n", shown);
 	fflush(stdout);
-	report_write(dir, sc, plan, &m->obs, m->held, m->why);
+	if (report_write(dir, sc, plan, &m->obs, verdict, why) == -1)
+		log_warn("%s: %s/report.txt", sc->name, shown);
 	if (plot_run(sc, plan, dir, err, sizeof(err)) == -1)
 		log_warnx("%s: no plot: %s", sc->name, err);
 	else
@@ -315,16 +318,22 @@ run_one(const struct config *cf, const struct lab_bins *bins,
 		page_error(pe, sc, dir, m.err);
 		return EXIT_ERROR;
 	}
-	if (!*interrupted)
+	/* A run that failed part way still shows what it measured, with
+	 * no verdict. */
+	if (m.status == RUN_DONE)
 		tally_add(t, sc, &m.obs, m.held);
-	snprintf(pe->verdict, sizeof(pe->verdict), "%s", *interrupted ?
-	    "interrupted" : m.held ? "held" : "NOT HELD");
-	snprintf(pe->why, sizeof(pe->why), "%s", m.held ? "" : m.why);
+	snprintf(pe->verdict, sizeof(pe->verdict), "%s", m.status ==
+	    RUN_ERROR ? "error" : *interrupted ? "interrupted" : m.held ?
+	    "held" : "NOT HELD");
+	snprintf(pe->why, sizeof(pe->why), "%s", m.status == RUN_ERROR ?
+	    m.err : m.held ? "" : m.why);
 	snprintf(pe->dir, sizeof(pe->dir), "%s", dir);
 	report_cells(sc, plan, &m.obs, pe->verdict, &pe->row);
 	pe->notes = notes_text(sc, plan, &m.obs);
 	print_run(sc, plan, &m, pe->verdict, shown, dir);
-	if (*interrupted)
+	if (m.status == RUN_ERROR)
+		log_warnx("%s: %s", sc->name, m.err);
+	if (m.status != RUN_DONE)
 		return EXIT_ERROR;
 	return m.held ? EXIT_HELD : EXIT_NOT_HELD;
 }
