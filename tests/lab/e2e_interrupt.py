@@ -9,6 +9,7 @@ import tempfile
 import unittest
 
 from harness import EPHEMERA, FAKE_IMAPD, LOADGEN, read_csv, wait_for
+from leftovers import in_namespaces, net_namespaces, session
 
 SCENARIO = """[scenario]
 description = a long run, to be interrupted
@@ -21,28 +22,6 @@ timeout = 2s
 [expect]
 outcome = holds
 """
-
-
-def net_namespaces(pids):
-    """The network namespaces these processes are in, by inode."""
-    found = set()
-    for pid in pids:
-        try:
-            found.add(os.readlink("/proc/%s/ns/net" % pid))
-        except OSError:
-            pass
-    return found
-
-
-def in_namespaces(inodes):
-    """The processes now in any of these network namespaces."""
-    return [pid for pid in os.listdir("/proc")
-            if pid.isdigit() and net_namespaces([pid]) & inodes]
-
-
-def session(sid):
-    return subprocess.run(["pgrep", "-s", str(sid)], capture_output=True,
-                          text=True).stdout.split()
 
 
 class Interrupt(unittest.TestCase):
