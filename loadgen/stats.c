@@ -59,6 +59,7 @@ static struct {
 	uint64_t		 scheduled_rows;	/* as of the last row */
 	uint64_t		 last_row_us;
 	int			 rows;
+	double			 start_epoch;	/* Unix time of time zero */
 } st;
 
 const char *
@@ -112,6 +113,12 @@ static uint64_t
 so_far(enum counter c)
 {
 	return st.total[c] + st.interval[c];
+}
+
+void
+stats_started_at(double epoch)
+{
+	st.start_epoch = epoch;
 }
 
 void

@@ -84,6 +84,8 @@ const char	*reason_name(enum reason);
  * files (either path may be NULL; report.h). */
 void	stats_open(const char *csv_path, const char *summary_path,
 	    const struct stats_run *);
+/* Time zero, as a Unix time (--start-at, or the wall clock then). */
+void	stats_started_at(double epoch);
 void	stats_started(void);
 /* An arrival not started because --max-in-flight sessions were running. */
 void	stats_skipped(void);
