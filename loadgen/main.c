@@ -364,7 +364,10 @@ start(const struct config *cfg)
 				    cfg->duration_us, NULL, NULL, 0,
 				    open_sockdiag(cfg), cfg->latency_path,
 				    cfg->mailboxes, cfg->cache_ttl_us, skew,
-				    cfg->thresholds, cfg->nthresholds };
+				    cfg->thresholds, cfg->nthresholds,
+				    cfg->histogram_path, cfg->meta_path,
+				    cfg->shard_i, cfg->shard_n,
+				    cfg->interval_us };
 	struct session_params	sp = { cfg->targets, cfg->ntargets,
 				    cfg->timeout_us, &cfg->steps, cfg->user,
 				    cfg->password, cfg->close, cfg->tls,

@@ -65,6 +65,10 @@ struct stats_run {
 	const char	*mailbox_skew;	/* "uniform", "zipf:1.1", ... */
 	const struct threshold *thresholds;	/* --threshold */
 	int		 nthresholds;
+	const char	*histogram_path;	/* --histogram-csv, or NULL */
+	const char	*meta_path;		/* --meta, or NULL */
+	unsigned	 shard_i, shard_n;	/* --shard; 0/0: none */
+	uint64_t	 interval_us;
 };
 
 /* Totals so far, for the progress line. */
