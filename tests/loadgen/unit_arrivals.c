@@ -27,6 +27,21 @@ count_window(const struct arrival_spec *sp, uint64_t seed, uint64_t from,
 	return n;
 }
 
+/* Mean and variance of counts[0..n-1]. */
+static void
+mean_variance(const uint64_t *counts, int n, double *mean, double *var)
+{
+	double	sum = 0, sq = 0;
+	int	w;
+
+	for (w = 0; w < n; w++) {
+		sum += (double)counts[w];
+		sq += (double)counts[w] * (double)counts[w];
+	}
+	*mean = sum / n;
+	*var = sq / n - *mean * *mean;
+}
+
 START_TEST(parse_accepts)
 {
 	char	buf[ARRIVAL_SPEC_STRLEN];
@@ -101,9 +116,9 @@ END_TEST
 START_TEST(poisson_mean_variance)
 {
 	struct arrivals	a;
-	double		sum = 0, sq = 0, mean, var;
+	double		mean, var;
 	uint64_t	counts[400] = { 0 };
-	int		w, nw = 400;
+	int		nw = 400;
 
 	ck_assert_ptr_null(arrival_parse("poisson:1000", &spec));
 	arrivals_init(&a, &spec, 12345);
@@ -111,12 +126,7 @@ START_TEST(poisson_mean_variance)
 		counts[a.due_us / 1000000]++;
 		arrivals_next(&a);
 	}
-	for (w = 0; w < nw; w++) {
-		sum += (double)counts[w];
-		sq += (double)counts[w] * (double)counts[w];
-	}
-	mean = sum / nw;
-	var = sq / nw - mean * mean;
+	mean_variance(counts, nw, &mean, &var);
 	/* Standard error of the mean: sqrt(1000/400) = 1.6. */
 	ck_assert_msg(fabs(mean - 1000) < 8, "mean %g", mean);
 	/* Of the variance: about 1000 * sqrt(2/400) = 71. */
@@ -286,8 +296,8 @@ START_TEST(shard_poisson_superpose)
 	struct arrival_spec	part[3];
 	struct arrivals		a;
 	uint64_t		counts[300] = { 0 };
-	double			sum = 0, sq = 0, mean, var;
-	int			i, w, nw = 300;
+	double			mean, var;
+	int			i, nw = 300;
 
 	for (i = 0; i < 3; i++) {
 		ck_assert_ptr_null(arrival_parse("poisson:1000", &part[i]));
@@ -298,12 +308,7 @@ START_TEST(shard_poisson_superpose)
 			arrivals_next(&a);
 		}
 	}
-	for (w = 0; w < nw; w++) {
-		sum += (double)counts[w];
-		sq += (double)counts[w] * (double)counts[w];
-	}
-	mean = sum / nw;
-	var = sq / nw - mean * mean;
+	mean_variance(counts, nw, &mean, &var);
 	ck_assert_msg(fabs(mean - 1000) < 9, "mean %g", mean);
 	ck_assert_msg(fabs(var - 1000) < 290, "variance %g", var);
 }
