@@ -9,6 +9,8 @@ import csv
 import math
 import os
 import shutil
+import signal
+import subprocess
 import tempfile
 import time
 import unittest
@@ -46,6 +48,8 @@ def run_shards(n, *args, server=("--listen", SERVER)):
     assert r["rc"] == 0, r["stderr"]
     for rc, err in r["others"]:
         assert rc == 0, err
+    with open(os.path.join(d, "start-at"), "w") as f:
+        f.write(at)
     return d
 
 
@@ -106,6 +110,11 @@ def percentile(h, p):
     raise AssertionError("rank beyond the buckets")
 
 
+def read_csv_rows(path):
+    with open(path, newline="") as f:
+        return len(list(csv.reader(f)))
+
+
 def ms(us):
     return "%.3f" % (us / 1e3)
 
@@ -157,6 +166,9 @@ class Merge(unittest.TestCase):
         sh = read_csv(os.path.join(m, "shards.csv"))
         self.assertEqual([x["short"] for x in sh], ["0", "0", "0"])
         self.assertEqual({x["offset_s"] for x in sh}, {"0.000000"})
+        # Time zero is --start-at itself, not when a shard woke.
+        at = float(open(os.path.join(d, "start-at")).read())
+        self.assertEqual({float(x["start_epoch"]) for x in sh}, {at})
 
     def test_count_shards_equal_one_run(self):
         """--count 100 shared by 3 shards (34, 33, 33): the merge
@@ -292,6 +304,28 @@ class Merge(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn(m, r.stderr)
         self.assertFalse(os.path.exists(os.path.join(out, "summary.csv")))
+
+    def test_signal_while_waiting_to_start(self):
+        """SIGTERM during --start-at: exit 1, no arrival, the CSV holds
+        its header only."""
+        d = tempfile.mkdtemp(prefix="ephemera-startat-")
+        out = os.path.join(d, "interval.csv")
+        p = subprocess.Popen([LOADGEN, "--debug", "--csv", out,
+                              "--start-at", "%.3f" % (time.time() + 600),
+                              SERVER], stderr=subprocess.PIPE, text=True)
+        try:
+            for line in p.stderr:
+                if "start-at: waiting" in line:
+                    break
+            p.send_signal(signal.SIGTERM)
+            err = p.stderr.read()
+            self.assertEqual(p.wait(timeout=30), 1)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        self.assertIn("during --start-at: not starting", err)
+        self.assertEqual(read_csv_rows(out), 1)
 
     def test_loadgen_refuses_bad_shard_options(self):
         for args, what in (
