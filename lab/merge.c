@@ -619,19 +619,18 @@ put_sum(struct csv_writer *w, const char **v, const double *weight, int n)
 /* The kernel's figures: shards on one host read the same counters, so
  * the most any of them saw, then hosts added. */
 static void
-put_kernel(struct csv_writer *w, const char **v, int n)
+put_kernel(struct csv_writer *w, const char **v, const int *src, int n)
 {
-	double	 weight[SHARDS_MAX], x, y;
+	double	*weight = xcalloc((size_t)n, sizeof(double)), x, y;
 	int	 k, j, top;
 
 	for (k = 0; k < n; k++) {
-		weight[k] = 0;
 		if (v[k] == NULL || !number(v[k], &x))
 			continue;
 		top = 1;
 		for (j = 0; j < n && top; j++) {
 			if (j == k || v[j] == NULL || !number(v[j], &y) ||
-			    strcmp(shards[j].host, shards[k].host) != 0)
+			    strcmp(shards[src[j]].host, shards[src[k]].host) != 0)
 				continue;
 			if (y > x || (y == x && j < k))
 				top = 0;
@@ -639,6 +638,7 @@ put_kernel(struct csv_writer *w, const char **v, int n)
 		weight[k] = top;
 	}
 	put_sum(w, v, weight, n);
+	free(weight);
 }
 
 static void
@@ -680,11 +680,12 @@ add_groups(const struct shard *s, int iv_merged, int total,
 	}
 }
 
-/* One merged row: `rowof[k]` is shard k's row of the table `which` (0
- * interval, 1 summary), -1 when it has none in this interval. */
+/* One merged row, from n rows of the shards' tables `which` (0
+ * interval, 1 summary): row[e] of shard shard[e]. */
 struct mrow {
 	int			 which;
-	const int		*rowof;
+	int			 n;
+	const int		*shard, *row;
 	const struct histogram	*h;
 	double			 elapsed;	/* on the merged clock */
 };
@@ -695,23 +696,23 @@ table_of(const struct shard *s, int which)
 	return which == 0 ? &s->iv : &s->sum;
 }
 
-/* The earliest first failure on the merged clock: its shard, or -1. */
+/* The earliest first failure on the merged clock: its row, or -1. */
 static int
 first_failure(const struct mrow *m, double *at)
 {
 	double	t;
-	int	k, best = -1, c;
+	int	e, best = -1, c;
 
-	for (k = 0; k < nshards; k++) {
-		const struct table	*t0 = table_of(&shards[k], m->which);
+	for (e = 0; e < m->n; e++) {
+		const struct shard	*s = &shards[m->shard[e]];
+		const struct table	*t0 = table_of(s, m->which);
 
-		if (m->rowof[k] < 0 ||
-		    (c = column(t0, "first_failure_s")) == -1 ||
-		    !number(cell(t0, m->rowof[k], c), &t))
+		if ((c = column(t0, "first_failure_s")) == -1 ||
+		    !number(cell(t0, m->row[e], c), &t))
 			continue;
-		if (best == -1 || shards[k].offset + t < *at) {
-			best = k;
-			*at = shards[k].offset + t;
+		if (best == -1 || s->offset + t < *at) {
+			best = e;
+			*at = s->offset + t;
 		}
 	}
 	return best;
@@ -721,43 +722,42 @@ first_failure(const struct mrow *m, double *at)
 static void
 put_options(struct csv_writer *w, const char **v, int n)
 {
-	static char	 stripped[SHARDS_MAX][8192];
-	const char	*out[SHARDS_MAX];
-	char		*p, *end;
-	int		 k;
+	char	**out = xcalloc((size_t)n, sizeof(char *)), *p, *end;
+	int	  k;
 
 	for (k = 0; k < n; k++) {
-		out[k] = v[k];
 		if (v[k] == NULL)
 			continue;
-		snprintf(stripped[k], sizeof(stripped[k]), "%s", v[k]);
-		if ((p = strstr(stripped[k], " --shard ")) != NULL) {
-			end = strchr(p + 9, ' ');
-			memmove(p, end != NULL ? end : p + strlen(p),
-			    strlen(end != NULL ? end : p + strlen(p)) + 1);
+		out[k] = xstrdup(v[k]);
+		if ((p = strstr(out[k], " --shard ")) != NULL) {
+			if ((end = strchr(p + 9, ' ')) == NULL)
+				end = p + strlen(p);
+			memmove(p, end, strlen(end) + 1);
 		}
-		out[k] = stripped[k];
 	}
-	put_sum(w, out, NULL, n);
+	put_sum(w, (const char **)out, NULL, n);
+	for (k = 0; k < n; k++)
+		free(out[k]);
+	free(out);
 }
 
 static void
 put_column(struct csv_writer *w, const struct mrow *m, int c,
     const struct colrule *cr, double completed)
 {
-	const char	*v[SHARDS_MAX];
-	double		 x, at = 0;
-	int		 k, best;
+	const char	**v = xcalloc((size_t)m->n, sizeof(char *));
+	double		  x, at = 0;
+	int		  k, best;
 
-	for (k = 0; k < nshards; k++)
-		v[k] = m->rowof[k] < 0 ? NULL :
-		    cell(table_of(&shards[k], m->which), m->rowof[k], c);
+	for (k = 0; k < m->n; k++)
+		v[k] = cell(table_of(&shards[m->shard[k]], m->which),
+		    m->row[k], c);
 	switch (cr->rule) {
 	case RULE_SUM:
-		put_sum(w, v, NULL, nshards);
+		put_sum(w, v, NULL, m->n);
 		break;
 	case RULE_KERNEL:
-		put_kernel(w, v, nshards);
+		put_kernel(w, v, m->shard, m->n);
 		break;
 	case RULE_LATENCY:
 		put_latency(w, &m->h[cr->lat], cr->fig);
@@ -766,8 +766,8 @@ put_column(struct csv_writer *w, const struct mrow *m, int c,
 		csv_double(w, m->elapsed, 3);
 		break;
 	case RULE_MAX:
-		for (k = 0, at = 0; k < nshards; k++)
-			if (v[k] != NULL && number(v[k], &x) && x > at)
+		for (k = 0, at = 0; k < m->n; k++)
+			if (number(v[k], &x) && x > at)
 				at = x;
 		csv_double(w, at, 3);
 		break;
@@ -784,9 +784,10 @@ put_column(struct csv_writer *w, const struct mrow *m, int c,
 			csv_str(w, v[best]);
 		break;
 	case RULE_OPTIONS:
-		put_options(w, v, nshards);
+		put_options(w, v, m->n);
 		break;
 	}
+	free(v);
 }
 
 static void
@@ -797,11 +798,12 @@ write_row(struct csv_writer *w, const struct mrow *m)
 	double			 completed = 0, x;
 	int			 c, k, cc;
 
-	for (k = 0; k < nshards; k++) {
-		const struct table	*tk = table_of(&shards[k], m->which);
+	for (k = 0; k < m->n; k++) {
+		const struct table	*tk = table_of(&shards[m->shard[k]],
+					    m->which);
 
-		if (m->rowof[k] >= 0 && (cc = column(tk, "completed")) != -1 &&
-		    number(cell(tk, m->rowof[k], cc), &x))
+		if ((cc = column(tk, "completed")) != -1 &&
+		    number(cell(tk, m->row[k], cc), &x))
 			completed += x;
 	}
 	for (c = 0; c < t->ncols; c++) {
@@ -865,45 +867,35 @@ outputs_open(struct outputs *o, const char *dir)
 	csv_end_row(&o->w[2]);
 }
 
-/* Interval k's rows: each shard's row in it (at most one is used; a
- * second one of the same shard, possible only when starts are not whole
- * intervals apart, is added too through the histograms but not the
- * counters, and said). */
+/* Merged interval iv: every shard row that ends in it on the merged
+ * clock (one per shard when starts are whole intervals apart; a shard's
+ * short last row may join its previous one otherwise, and is added). */
 static void
 merge_intervals(struct outputs *o, int last, struct histogram *h)
 {
-	int	rowof[SHARDS_MAX], k, r, iv, any;
-	double	t = 0, end;
-	char	when[32];
+	int	*src, *row, k, r, iv, total = 0;
+	double	 t = 0;
+	char	 when[32];
 
+	for (k = 0; k < nshards; k++)
+		total += shards[k].iv.nrows;
+	src = xcalloc((size_t)total, sizeof(int));
+	row = xcalloc((size_t)total, sizeof(int));
 	for (iv = 1; iv <= last; iv++) {
-		struct mrow	m = { 0, rowof, h, 0 };
+		struct mrow	m = { 0, 0, src, row, h, 0 };
 
-		any = 0;
-		for (k = 0; k < nshards; k++) {
-			rowof[k] = -1;
+		for (k = 0; k < nshards; k++)
 			for (r = 0; r < shards[k].iv.nrows; r++) {
 				if (shards[k].merged[r] != iv)
 					continue;
-				if (rowof[k] != -1)
-					log_warnx("merge: %s/" MERGE_INTERVAL
-					    ":%d: a second row in merged "
-					    "interval %d: its counters are "
-					    "left out", shards[k].dir, r + 2,
-					    iv);
-				else
-					rowof[k] = r;
+				src[m.n] = k;
+				row[m.n++] = r;
+				number(cell(&shards[k].iv, r,
+				    column(&shards[k].iv, "elapsed_s")), &t);
+				if (shards[k].offset + t > m.elapsed)
+					m.elapsed = shards[k].offset + t;
 			}
-			if (rowof[k] == -1)
-				continue;
-			any = 1;
-			number(cell(&shards[k].iv, rowof[k],
-			    column(&shards[k].iv, "elapsed_s")), &t);
-			end = shards[k].offset + t;
-			if (end > m.elapsed)
-				m.elapsed = end;
-		}
-		if (!any)
+		if (m.n == 0)
 			continue;
 		for (k = 0; k < nlatencies; k++)
 			hist_reset(&h[k]);
@@ -914,19 +906,23 @@ merge_intervals(struct outputs *o, int last, struct histogram *h)
 		snprintf(when, sizeof(when), "%.3f", m.elapsed);
 		write_histograms(&o->w[2], h, when);
 	}
+	free(src);
+	free(row);
 }
 
 static void
 merge_summary(struct outputs *o, struct histogram *h)
 {
-	int	rowof[SHARDS_MAX], k, c;
-	double	t;
-	struct mrow	m = { 1, rowof, h, 0 };
+	int		*src = xcalloc((size_t)nshards, sizeof(int));
+	int		*row = xcalloc((size_t)nshards, sizeof(int));
+	struct mrow	 m = { 1, nshards, src, row, h, 0 };
+	double		 t;
+	int		 k, c;
 
 	for (k = 0; k < nlatencies; k++)
 		hist_reset(&h[k]);
 	for (k = 0; k < nshards; k++) {
-		rowof[k] = 0;
+		src[k] = k;
 		add_groups(&shards[k], 0, 1, h);
 		c = column(&shards[k].sum, "elapsed_s");
 		if (c != -1 && number(cell(&shards[k].sum, 0, c), &t) &&
@@ -936,6 +932,8 @@ merge_summary(struct outputs *o, struct histogram *h)
 	write_row(&o->w[1], &m);
 	csv_end_row(&o->w[1]);
 	write_histograms(&o->w[2], h, "total");
+	free(src);
+	free(row);
 }
 
 /* shards.csv, and a line on stderr for each shard that fell short. */

@@ -248,6 +248,32 @@ class Merge(unittest.TestCase):
         sh = read_csv(os.path.join(d, "m", "shards.csv"))
         self.assertEqual([x["short"] for x in sh], ["0", "1"])
 
+    def test_unaligned_starts_lose_nothing(self):
+        """Shards whose starts are not whole intervals apart: each row goes
+        to the merged interval its end falls in, and every count is still
+        there once, interval rows and summary alike."""
+        d = run_shards(2, "--rate", "200", "--duration", "2s",
+                       "--interval", "500ms")
+        m = os.path.join(d, "s2", "meta.txt")
+        lines = open(m).read().splitlines()
+        lines = ["start_epoch=%.6f" % (float(l.split("=")[1]) + 0.3)
+                 if l.startswith("start_epoch=") else l for l in lines]
+        open(m, "w").write("\n".join(lines) + "\n")
+        r = merge(d, 2)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = read_csv(os.path.join(d, "m", "interval.csv"))
+        s = read_csv(os.path.join(d, "m", "summary.csv"))[0]
+        self.assertEqual(int(s["completed"]), 400)
+        self.assertEqual(sum(int(x["completed"]) for x in rows), 400)
+        self.assertEqual(sum(int(x["scheduled"]) for x in rows), 400)
+        ends = [float(x["elapsed_s"]) for x in rows]
+        self.assertEqual(ends, sorted(ends))
+        self.assertGreaterEqual(float(s["elapsed_s"]), 2.2)
+        h = histograms(os.path.join(d, "m", "histogram.csv"))
+        self.assertEqual(h[("total", "session")][0], 400)
+        self.assertEqual(sum(v[0] for k, v in h.items()
+                             if k[0] != "total" and k[1] == "session"), 400)
+
     def test_bad_input_exits_2_naming_the_file(self):
         d = run_shards(2, "--rate", "100", "--duration", "1s")
         s1, s2 = os.path.join(d, "s1"), os.path.join(d, "s2")
