@@ -217,6 +217,56 @@ START_TEST(csv_round_trip)
 }
 END_TEST
 
+static int
+cmp_u64(const void *x, const void *y)
+{
+	uint64_t	u = *(const uint64_t *)x, v = *(const uint64_t *)y;
+
+	return (u > v) - (u < v);
+}
+
+/* Shards' histograms, each through its CSV rows and back, then added
+ * (what ephemera merge does): every percentile within 1/256 of the
+ * pooled raw samples' own, the largest exact. */
+START_TEST(merged_shards_against_raw_samples)
+{
+	static struct histogram	 shard[3], back, merged;
+	static uint64_t		 raw[3 * 20000];
+	static const double	 ps[] = { 50, 90, 99, 99.9, 100 };
+	struct histcsv_row	 r;
+	uint64_t		 got[5], want;
+	unsigned		 cursor;
+	size_t			 n = 0, rank;
+	int			 k, i;
+
+	srandom(5);
+	hist_reset(&merged);
+	for (k = 0; k < 3; k++) {
+		hist_reset(&shard[k]);
+		/* Log-uniform from 1 us to about 1 s, each shard its own. */
+		for (i = 0; i < 20000; i++) {
+			raw[n] = (uint64_t)exp((double)random() / RAND_MAX *
+			    (13.8 + k * 0.1));
+			hist_record(&shard[k], raw[n++]);
+		}
+		hist_reset(&back);
+		for (cursor = 0; histcsv_next(&shard[k], &cursor, &r);)
+			ck_assert_ptr_null(histcsv_add(&back, &r));
+		hist_merge(&merged, &back);
+	}
+	qsort(raw, n, sizeof(raw[0]), cmp_u64);
+	hist_percentiles(&merged, ps, got, 5);
+	for (i = 0; i < 5; i++) {
+		rank = (size_t)ceil(ps[i] / 100 * (double)n);
+		want = raw[rank - 1];
+		ck_assert_msg(fabs((double)got[i] - (double)want) <=
+		    (double)want / 256, "p%g: %llu, raw %llu", ps[i],
+		    (unsigned long long)got[i], (unsigned long long)want);
+	}
+	ck_assert_uint_eq(got[4], raw[n - 1]);
+}
+END_TEST
+
 /* Bad rows and layouts are refused with what was expected. */
 START_TEST(csv_refuses)
 {
@@ -265,6 +315,7 @@ make_suite(void)
 	tcase_add_test(tc, bucket_bounds);
 	tcase_add_test(tc, csv_round_trip);
 	tcase_add_test(tc, csv_refuses);
+	tcase_add_test(tc, merged_shards_against_raw_samples);
 	suite_add_tcase(s, tc);
 	return s;
 }
