@@ -35,6 +35,9 @@
  * gate looks for, apart from "could not run" (1) and "bad input" (2). */
 #define EXIT_THRESHOLD_BREACHED	4
 
+/* A --start-at moment passed by more than this is not started. */
+#define START_LATE_S	1.0
+
 /* After SIGINT or SIGTERM, sessions in flight get this long to finish. */
 #define DRAIN_US	2000000
 
@@ -341,7 +344,15 @@ start_arrivals(void)
 		return;
 	}
 	wait_s = run.cfg.start_at - wall_s();
-	/* Past by at most a second (options.c): start now, zero then. */
+	/* --drain may have taken us past it: the other shards are long
+	 * under way, and catching up would be a burst, not the schedule. */
+	if (wait_s < -START_LATE_S) {
+		log_warnx("--start-at %.3f: passed %.3f s ago (after --drain): "
+		    "not starting", run.cfg.start_at, -wait_s);
+		stats_close();
+		exit(1);
+	}
+	/* Past by at most a second: start now, time zero then. */
 	if (wait_s <= 0) {
 		run.start_mono_us = mono_us() - (uint64_t)(-wait_s * 1e6);
 		begin_arrivals(run.start_mono_us);
