@@ -19,6 +19,7 @@
 #include "html.h"
 #include "log.h"
 #include "measure.h"
+#include "merge.h"
 #include "units.h"
 #include "model.h"
 #include "plancmd.h"
@@ -76,6 +77,7 @@ usage(FILE *fp)
 	    "       ephemera compare BASE.json HEAD.json [--tolerance M:+N%%]\n"
 	    "                [--force] [--junit F] [--markdown F] [--json F]\n"
 	    "       ephemera plan --ports LO-HI --time-wait S --rate N [...]\n"
+	    "       ephemera merge SHARD_DIR... --out DIR\n"
 	    "\n"
 	    "  run     run each scenario (default: every scenarios/*.ini) in a\n"
 	    "          private network namespace; results under --results\n"
@@ -89,6 +91,11 @@ usage(FILE *fp)
 	    "          Whitney U, p < 0.05); exact metrics may not move; exit 0\n"
 	    "          none, 1 regression, 2 bad input, 3 no BASE.json\n"
 	    "  plan    the capacity of a port range, no traffic (plan --help)\n"
+	    "  merge   add up the folders of loadgen shards (--shard I/N: each\n"
+	    "          interval.csv, summary.csv, histogram.csv, meta.txt)\n"
+	    "          into one run's interval.csv and summary.csv in --out\n"
+	    "          DIR; percentiles from the summed histograms; exit 2\n"
+	    "          bad input, naming the file\n"
 	    "\n"
 	    "options:\n"
 	    "  --results DIR     results root (default: results)\n"
@@ -566,8 +573,8 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc == 0)
-		usage_error("expected a command: run, check, bench, compare "
-		    "or plan");
+		usage_error("expected a command: run, check, bench, compare, "
+		    "plan or merge");
 	cmd = argv[0];
 	if (strcmp(cmd, "run") == 0)
 		return argc == 1 ? cmd_run_all(&cf) : cmd_run(&cf, argv + 1,
@@ -580,6 +587,8 @@ main(int argc, char **argv)
 		return cmd_bench_here(&cf, argc, argv);
 	if (strcmp(cmd, "plan") == 0)
 		return cmd_plan(argc, argv);
+	if (strcmp(cmd, "merge") == 0)
+		return cmd_merge(argc, argv);
 	usage_error("%s: unknown command (expected run, check, bench, "
-	    "compare or plan)", cmd);
+	    "compare, plan or merge)", cmd);
 }

@@ -53,12 +53,14 @@ def lines(sock):
 
 
 def run_in_netns(loadgen_args, servers=(), sysctls=None, timeout=60,
-                 after=None, before=None):
+                 after=None, before=None, others=()):
     """servers: list of fake-imapd argument lists (each with its --listen);
     loadgen_args: loadgen's arguments; before: python source run in the
     namespace before loadgen (it may start threads, such as a server that
     misbehaves on purpose); after: python source run after loadgen, its
-    `result` returned as result["after"].
+    `result` returned as result["after"]; others: more loadgen argument
+    lists, started just before loadgen, run alongside it and waited for
+    (result["others"][i] = [rc, stderr]), as shards of one run.
     Returns the result dict: rc, stdout, stderr, loadgen_peak_kib,
     servers[i] = (rc, out)."""
     spec = {
@@ -69,6 +71,7 @@ def run_in_netns(loadgen_args, servers=(), sysctls=None, timeout=60,
         "timeout": timeout,
         "after": after,
         "before": before,
+        "others": [list(o) for o in others],
     }
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
@@ -134,13 +137,24 @@ def main():
     if spec["before"]:
         exec(spec["before"], {})
     result = {}
+    others = [subprocess.Popen([LOADGEN] + o, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+              for o in spec.get("others", [])]
     try:
         result.update(run_loadgen(spec["loadgen"], spec["timeout"]))
         if spec["after"]:
             scope = {}
             exec(spec["after"], scope)
             result["after"] = scope.get("result")
+        result["others"] = []
+        for o in others:
+            _, err = o.communicate(timeout=spec["timeout"])
+            result["others"].append([o.returncode, err])
     finally:
+        for o in others:
+            if o.poll() is None:
+                o.kill()
+                o.wait()
         result["servers"] = []
         for s in servers:
             s.terminate()
