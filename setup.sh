@@ -56,8 +56,9 @@ install_dovecot() {
 
 # Test-only packages: the HTML report's test opens the page in headless
 # Chromium (run in a network namespace of its own, with no network); the
-# statistics of `ephemera compare` are checked against SciPy's.
-TEST_PACKAGES="chromium python3-scipy"
+# statistics of `ephemera compare` are checked against SciPy's; the
+# Kubernetes Job's manifest is read with PyYAML.
+TEST_PACKAGES="chromium python3-scipy python3-yaml"
 
 install_test_packages() {
 	PACKAGES=$TEST_PACKAGES install_packages

@@ -6,7 +6,6 @@ histograms, and bad input (a duplicate shard, another histogram layout, a
 missing file, shards of different N) exits 2 naming the file; a shard
 that could not keep its rate is flagged."""
 import csv
-import math
 import os
 import shutil
 import signal
@@ -16,6 +15,7 @@ import time
 import unittest
 
 from harness import EPHEMERA, LOADGEN, read_csv, run
+from histfile import histograms, ms, percentile, pool
 from nsrun import run_in_netns
 
 SERVER = "127.0.0.1:1143"
@@ -66,57 +66,9 @@ def merge(d, n, out="m"):
     return run([EPHEMERA, "merge"] + dirs + ["--out", os.path.join(d, out)])
 
 
-def histograms(path):
-    """{(elapsed_s, latency): (n, min, max, {lo: (hi, count)})} of a
-    histogram file, its layout line checked."""
-    with open(path, newline="") as f:
-        first = f.readline()
-        assert first.startswith("# ephemera histogram layout 1:"), first
-        rows = list(csv.DictReader(f))
-    out = {}
-    for r in rows:
-        key = (r["elapsed_s"], r["latency"])
-        if r["row"] == "range":
-            out[key] = [int(r["count"]), int(r["lo_us"]), int(r["hi_us"]),
-                        {}]
-        else:
-            out[key][3][int(r["lo_us"])] = (int(r["hi_us"]), int(r["count"]))
-    return out
-
-
-def pool(hs):
-    """Histograms added: the pooled one."""
-    n = sum(h[0] for h in hs)
-    buckets = {}
-    for h in hs:
-        for lo, (hi, c) in h[3].items():
-            buckets[lo] = (hi, buckets.get(lo, (hi, 0))[1] + c)
-    return [n, min(h[1] for h in hs), max(h[2] for h in hs), buckets]
-
-
-def percentile(h, p):
-    """histogram.c's rule: the middle of the bucket holding the
-    ceil(p/100 n)-th sample, clamped to [min, max]; rank n is the max."""
-    n, lo_v, hi_v, buckets = h
-    rank = min(max(math.ceil(p / 100.0 * n), 1), n)
-    if rank == n:
-        return hi_v
-    seen = 0
-    for lo in sorted(buckets):
-        hi, c = buckets[lo]
-        seen += c
-        if seen >= rank:
-            return min(max(lo + (hi - lo) // 2, lo_v), hi_v)
-    raise AssertionError("rank beyond the buckets")
-
-
 def read_csv_rows(path):
     with open(path, newline="") as f:
         return len(list(csv.reader(f)))
-
-
-def ms(us):
-    return "%.3f" % (us / 1e3)
 
 
 def scheduled(rows):
