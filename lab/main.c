@@ -28,6 +28,7 @@
 #include "rundir.h"
 #include "scenario.h"
 #include "status.h"
+#include "sweep.h"
 
 #define MAX_SCENARIOS	256
 
@@ -76,6 +77,9 @@ usage(FILE *fp)
 	    "       ephemera compare BASE.json HEAD.json [--tolerance M:+N%%]\n"
 	    "                [--force] [--junit F] [--markdown F] [--json F]\n"
 	    "       ephemera plan --ports LO-HI --time-wait S --rate N [...]\n"
+	    "       ephemera [options] sweep SCENARIO.ini --vary KEY=V1,V2,...\n"
+	    "                [--vary KEY=LO..HI/STEP ...] --csv FILE [--resume]\n"
+	    "                [--search rate]\n"
 	    "\n"
 	    "  run     run each scenario (default: every scenarios/*.ini) in a\n"
 	    "          private network namespace; results under --results\n"
@@ -89,6 +93,11 @@ usage(FILE *fp)
 	    "          Whitney U, p < 0.05); exact metrics may not move; exit 0\n"
 	    "          none, 1 regression, 2 bad input, 3 no BASE.json\n"
 	    "  plan    the capacity of a port range, no traffic (plan --help)\n"
+	    "  sweep   run every point of a grid of scenario keys, each in a\n"
+	    "          fresh namespace, a CSV row per point as it finishes;\n"
+	    "          --resume skips the points FILE has; --search rate\n"
+	    "          bisects for the highest rate with no failure over 2 x\n"
+	    "          TIME_WAIT at each point, beside the model's capacity\n"
 	    "\n"
 	    "options:\n"
 	    "  --results DIR     results root (default: results)\n"
@@ -488,6 +497,16 @@ cmd_run_all(const struct config *cf)
 	return rc;
 }
 
+/* sweep: the binaries found as for run. */
+static int
+cmd_sweep_here(const struct config *cf, int argc, char **argv)
+{
+	struct lab_bins	bins;
+
+	find_bins(cf, &bins);
+	return cmd_sweep(cf->results, &bins, argc, argv);
+}
+
 /* bench: the binaries found as for run. */
 static int
 cmd_bench_here(const struct config *cf, int argc, char **argv)
@@ -557,8 +576,8 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc == 0)
-		usage_error("expected a command: run, check, bench, compare "
-		    "or plan");
+		usage_error("expected a command: run, check, bench, compare, "
+		    "plan or sweep");
 	cmd = argv[0];
 	if (strcmp(cmd, "run") == 0)
 		return argc == 1 ? cmd_run_all(&cf) : cmd_run(&cf, argv + 1,
@@ -571,6 +590,8 @@ main(int argc, char **argv)
 		return cmd_bench_here(&cf, argc, argv);
 	if (strcmp(cmd, "plan") == 0)
 		return cmd_plan(argc, argv);
+	if (strcmp(cmd, "sweep") == 0)
+		return cmd_sweep_here(&cf, argc, argv);
 	usage_error("%s: unknown command (expected run, check, bench, "
-	    "compare or plan)", cmd);
+	    "compare, plan or sweep)", cmd);
 }
