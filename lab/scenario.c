@@ -831,13 +831,17 @@ scenario_key_find(const char *key, char *err, size_t errsz)
 {
 	const char	*names[NKEYS * 2], *dot = strchr(key, '.');
 	char		 full[NKEYS][64], near[256];
-	size_t		 i, len;
+	size_t		 i, j, len, n = 0;
 	int		 found = -1;
 
 	for (i = 0; i < NKEYS; i++) {
 		scenario_key_name((int)i, full[i], sizeof(full[i]));
-		names[i] = full[i];
-		names[NKEYS + i] = keys[i].name;
+		names[n++] = full[i];
+		/* A bare name once: [system] and [expect] share time_wait. */
+		for (j = 0; j < i && strcmp(keys[j].name, keys[i].name); j++)
+			;
+		if (j == i)
+			names[n++] = keys[i].name;
 		len = dot != NULL ? (size_t)(dot - key) : 0;
 		if (dot != NULL ? strlen(keys[i].section) == len &&
 		    strncmp(key, keys[i].section, len) == 0 &&
@@ -848,7 +852,7 @@ scenario_key_find(const char *key, char *err, size_t errsz)
 	}
 	if (found >= 0)
 		return found;
-	word_nearest(key, names, nitems(names), near, sizeof(near));
+	word_nearest(key, names, n, near, sizeof(near));
 	snprintf(err, errsz, "unknown scenario key '%s'%s%s%s", key,
 	    near[0] ? " (nearest: " : "", near, near[0] ? ")" : "");
 	return -1;
