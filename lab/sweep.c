@@ -11,17 +11,20 @@
 #include "log.h"
 #include "measure.h"
 #include "model.h"
+#include "report.h"
 #include "rundir.h"
 #include "search.h"
+#include "spawn.h"
 #include "sweep.h"
 #include "sweepcsv.h"
 #include "sweepplot.h"
 #include "vary.h"
 
 /* The bracket from the model's capacity, and when it is narrow enough:
- * 7 probes halve 1.0 x capacity to under 1%. */
-#define SEARCH_LO_FRAC		0.5
-#define SEARCH_HI_FRAC		1.5
+ * 6 probes halve 0.4 x capacity to under 1%.  A rate outside it is
+ * reported as below_bound or above_bound, never guessed. */
+#define SEARCH_LO_FRAC		0.8
+#define SEARCH_HI_FRAC		1.2
 #define SEARCH_TOLERANCE	0.01
 #define SEARCH_MAX_STEPS	12
 /* A probe runs this many holding times (TIME_WAIT plus session time):
@@ -40,7 +43,7 @@ static const char *const plain_columns[] = {
 static const char *const search_columns[] = {
 	"ports", "time_wait_s", "time_scale", "capacity_per_s",
 	"sustainable_per_s", "failing_per_s", "ratio", "search", "probes",
-	"window_s", "dir",
+	"window_s", "failing_lag_max_ms", "failing_session_p99_ms", "dir",
 };
 
 struct sweep {
@@ -89,6 +92,13 @@ load_point(const struct sweep *sw, const struct scenario_set *set, int n,
 		return -1;
 	}
 	return 0;
+}
+
+/* The probes a search takes to narrow its bracket to the tolerance. */
+static double
+probes_expected(void)
+{
+	return ceil(log2((SEARCH_HI_FRAC - SEARCH_LO_FRAC) / SEARCH_TOLERANCE));
 }
 
 /* Model seconds a probe runs: SEARCH_WINDOWS holding times. */
@@ -161,7 +171,7 @@ check_grid(struct sweep *sw)
 		}
 		if (!sw->done[p])
 			sw->left_s += plan.lab.duration_us / 1e6 *
-			    (sw->search ? SEARCH_MAX_STEPS / 2 + 1 : 1);
+			    (sw->search ? probes_expected() : 1);
 	}
 	return 0;
 }
@@ -197,6 +207,12 @@ run_point(struct sweep *sw, const struct scenario_set *set, int n,
 	char			shown[PATH_MAX], path[LAB_PATH_MAX];
 	char			csv[LAB_PATH_MAX], name[600], err[1024];
 
+	/* A ^C since the last run ends the sweep before the next. */
+	proc_block_signals();
+	if (proc_take_interrupt()) {
+		sw->interrupted = 1;
+		return -1;
+	}
 	if (load_point(sw, set, n, sc, plan, err, sizeof(err)) == -1) {
 		log_warnx("%s: %s", label, err);
 		sw->errors++;
@@ -295,10 +311,35 @@ sweep_plain(struct sweep *sw, int p, const struct scenario_set *set,
 	return sweepcsv_end(&sw->csv);
 }
 
-/* One probe of a search at `rate`: 1 sustained, 0 not, -1 no answer. */
+/* Why a probe near the model may fail: loadgen's schedule lag and the
+ * session time, from its summary (-1: unknown). */
+struct stall {
+	double	lag_max_ms, session_p99_ms;
+};
+
+static void
+read_stall(const char *dir, struct stall *st)
+{
+	const char	**names, **vals;
+	char		  path[LAB_PATH_MAX], err[512];
+	int		  n, i;
+
+	st->lag_max_ms = st->session_p99_ms = -1;
+	snprintf(path, sizeof(path), "%s/summary.csv", dir);
+	if ((n = report_summary_fields(path, &names, &vals, err,
+	    sizeof(err))) == -1)
+		return;
+	if ((i = csv_index(names, n, "lag_max_ms")) >= 0 && vals[i][0])
+		st->lag_max_ms = strtod(vals[i], NULL);
+	if ((i = csv_index(names, n, "session_p99_ms")) >= 0 && vals[i][0])
+		st->session_p99_ms = strtod(vals[i], NULL);
+}
+
+/* One probe of a search at `rate`: 1 sustained, 0 not, -1 no answer;
+ * a failed probe's stall in st. */
 static int
 probe(struct sweep *sw, struct scenario_set *set, const char *label,
-    double rate, double window_s, char *dir, size_t dirsz)
+    double rate, double window_s, char *dir, size_t dirsz, struct stall *st)
 {
 	struct measurement	m;
 	struct scenario		sc;
@@ -311,11 +352,14 @@ probe(struct sweep *sw, struct scenario_set *set, const char *label,
 	if (run_point(sw, set, sw->nvary + 2, what, &sc, &plan, &m, dir,
 	    dirsz) == -1)
 		return -1;
+	read_stall(dir, st);
 	printf("  probe %.3f/s: %s (started %llu, failed %llu, first failure "
-	    "%s)\n", rate, m.obs.failed == 0 ? "sustained" : "failed",
+	    "%s; schedule lag max %.1f ms, session p99 %.1f ms)\n", rate,
+	    m.obs.failed == 0 ? "sustained" : "failed",
 	    (unsigned long long)m.obs.started,
 	    (unsigned long long)m.obs.failed, m.obs.first_failure_errno[0] ?
-	    m.obs.first_failure_errno : "-");
+	    m.obs.first_failure_errno : "-", st->lag_max_ms,
+	    st->session_p99_ms);
 	fflush(stdout);
 	return m.obs.failed == 0;
 }
@@ -329,6 +373,7 @@ sweep_search(struct sweep *sw, int p, struct scenario_set *set,
 	struct scenario	sc;
 	struct plan	plan;
 	struct search	s;
+	struct stall	st, failing = { -1, -1 };
 	char		dir[PATH_MAX], held_dir[PATH_MAX] = "", err[1024];
 	double		rate, window_s, found;
 	int		held;
@@ -347,10 +392,12 @@ sweep_search(struct sweep *sw, int p, struct scenario_set *set,
 	while (s.state == SEARCH_RUNNING) {
 		rate = search_next(&s);
 		if ((held = probe(sw, set, label, rate, window_s, dir,
-		    sizeof(dir))) == -1)
+		    sizeof(dir), &st)) == -1)
 			return 0;	/* no row: --resume runs it again */
 		if (held)
 			snprintf(held_dir, sizeof(held_dir), "%s", dir);
+		else
+			failing = st;	/* the lowest failing rate's, at the end */
 		search_record(&s, rate, held);
 	}
 	found = search_result(&s);
@@ -363,6 +410,8 @@ sweep_search(struct sweep *sw, int p, struct scenario_set *set,
 	csv_str(&sw->csv.w, search_state_name(s.state));
 	csv_u64(&sw->csv.w, (uint64_t)s.steps);
 	csv_double(&sw->csv.w, window_s, 3);
+	csv_or_empty(&sw->csv.w, failing.lag_max_ms, 3);
+	csv_or_empty(&sw->csv.w, failing.session_p99_ms, 3);
 	csv_str(&sw->csv.w, held_dir);
 	printf("point %d/%d %s: sustainable %.3f/s, model %.3f/s, ratio "
 	    "%.4f (%s, %d probes)\n", p + 1, sw->npoints, label, found,

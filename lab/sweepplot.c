@@ -151,6 +151,17 @@ sweepplot_table(FILE *fp, const char *csv)
 	}
 	fprintf(fp, "%d of %d points within %.0f%% of the model\n",
 	    t.nrows - off, t.nrows, ACCURACY * 100);
+	for (r = 0; r < t.nrows; r++) {
+		model = strtod(cell(&t, r, cm), NULL);
+		meas = cell(&t, r, cs)[0] ? strtod(cell(&t, r, cs), NULL) : -1;
+		if (meas >= 0 && fabs(meas / model - 1) <= ACCURACY)
+			continue;
+		row_label(&t, r, label, sizeof(label));
+		fprintf(fp, "  off: %s: %s; the lowest failing probe had "
+		    "schedule lag up to %s ms and session p99 %s ms\n", label,
+		    cell(&t, r, cst), cell(&t, r, col(&t, "failing_lag_max_ms")),
+		    cell(&t, r, col(&t, "failing_session_p99_ms")));
+	}
 	table_free(&t);
 }
 
