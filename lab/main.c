@@ -80,6 +80,7 @@ usage(FILE *fp)
 	    "       ephemera [options] sweep SCENARIO.ini --vary KEY=V1,V2,...\n"
 	    "                [--vary KEY=LO..HI/STEP ...] --csv FILE [--resume]\n"
 	    "                [--search rate]\n"
+	    "       ephemera sweep --replot FILE.csv\n"
 	    "\n"
 	    "  run     run each scenario (default: every scenarios/*.ini) in a\n"
 	    "          private network namespace; results under --results\n"

@@ -448,13 +448,15 @@ sweep_all(struct sweep *sw)
 }
 
 static int
-parse_args(struct sweep *sw, int argc, char **argv, const char **csv)
+parse_args(struct sweep *sw, int argc, char **argv, const char **csv,
+    const char **replot)
 {
 	static const struct option longopts[] = {
 		{ "vary",	required_argument,	NULL, 'v' },
 		{ "csv",	required_argument,	NULL, 'c' },
 		{ "resume",	no_argument,		NULL, 'r' },
 		{ "search",	required_argument,	NULL, 's' },
+		{ "replot",	required_argument,	NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char	err[1024];
@@ -478,6 +480,7 @@ parse_args(struct sweep *sw, int argc, char **argv, const char **csv)
 			sw->nvary++;
 			break;
 		case 'c': *csv = optarg; break;
+		case 'p': *replot = optarg; break;
 		case 'r': sw->resume = 1; break;
 		case 's':
 			if (strcmp(optarg, "rate") != 0)
@@ -492,6 +495,12 @@ parse_args(struct sweep *sw, int argc, char **argv, const char **csv)
 			usage_error("sweep: %s: unknown option",
 			    argv[optind - 1]);
 		}
+	if (*replot != NULL) {
+		if (optind != argc || sw->nvary || *csv != NULL || sw->search ||
+		    sw->resume)
+			usage_error("sweep: --replot FILE.csv takes nothing else");
+		return optind;
+	}
 	if (optind != argc - 1)
 		usage_error("sweep: expected one SCENARIO.ini");
 	if (sw->nvary == 0)
@@ -523,16 +532,32 @@ print_table(const char *path)
 	sweepplot_table(stdout, path);
 }
 
+/* --replot: the table and the charts of a finished sweep's CSV again. */
+static int
+cmd_replot(const char *csv)
+{
+	char	err[1024];
+
+	print_table(csv);
+	if (sweepplot_make(csv, err, sizeof(err)) == -1) {
+		log_warnx("sweep: --replot: %s", err);
+		return EXIT_ERROR;
+	}
+	return EXIT_OK;
+}
+
 int
 cmd_sweep(const char *results, const struct lab_bins *bins, int argc,
     char **argv)
 {
 	struct sweep	 sw = { .results = results, .bins = bins };
-	const char	*csv = NULL;
+	const char	*csv = NULL, *replot = NULL;
 	char		 err[1024];
 	int		 first, rc;
 
-	first = parse_args(&sw, argc, argv, &csv);
+	first = parse_args(&sw, argc, argv, &csv, &replot);
+	if (replot != NULL)
+		return cmd_replot(replot);
 	sw.path = argv[first];
 	sw.csv.path = csv;
 	if (sw.search)

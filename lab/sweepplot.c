@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cdefs.h"
 #include "csv.h"
 #include "log.h"
 #include "plot.h"
@@ -165,61 +166,96 @@ sweepplot_table(FILE *fp, const char *csv)
 	table_free(&t);
 }
 
-/* x, y and the label of every row that has both, as $points. */
-static int
-write_points(FILE *fp, const struct table *t, int cx, int cy)
-{
-	char	label[512];
-	double	hi = 0;
-	int	r, n = 0;
+/* Series on the measured-against-predicted chart: one per value of the
+ * last varied key (points of equal capacity then differ in symbol). */
+#define MAX_SERIES	16
 
-	fprintf(fp, "$points << EOD\n");
+static const char *const colours[] = {
+	"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
+	"#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#000000",
+};
+
+/*
+ * x and y of every row that has both, as $s0, $s1, ...: one block per
+ * value of the last varied key, whose values go into vals.  Returns the
+ * number of blocks; HI, the axes' end, is set in the script.
+ */
+static int
+write_points(FILE *fp, const struct table *t, int cx, int cy,
+    const char **vals)
+{
+	double	hi = 0, lo = INFINITY, x, y;
+	int	r, k, n = 0, last = t->nvary;
+
 	for (r = 0; r < t->nrows; r++) {
-		if (!cell(t, r, cx)[0] || !cell(t, r, cy)[0])
-			continue;
-		row_label(t, r, label, sizeof(label));
-		fprintf(fp, "%s,%s,\"%s\"\n", cell(t, r, cx), cell(t, r, cy),
-		    label);
-		hi = fmax(hi, fmax(strtod(cell(t, r, cx), NULL),
-		    strtod(cell(t, r, cy), NULL)));
-		n++;
+		for (k = 0; k < n && strcmp(vals[k], cell(t, r, last)); k++)
+			;
+		if (k == n && n < MAX_SERIES)
+			vals[n++] = cell(t, r, last);
 	}
-	fprintf(fp, "EOD\nHI = %.6g\n", hi > 0 ? hi * 1.1 : 1);
+	for (k = 0; k < n; k++) {
+		fprintf(fp, "$s%d << EOD\n", k);
+		for (r = 0; r < t->nrows; r++) {
+			if (strcmp(cell(t, r, last), vals[k]) != 0 ||
+			    !cell(t, r, cx)[0] || !cell(t, r, cy)[0])
+				continue;
+			fprintf(fp, "%s,%s\n", cell(t, r, cx), cell(t, r, cy));
+			x = strtod(cell(t, r, cx), NULL);
+			y = strtod(cell(t, r, cy), NULL);
+			hi = fmax(hi, fmax(x, y));
+			lo = fmin(lo, fmin(x, y));
+		}
+		fprintf(fp, "EOD\n");
+	}
+	if (!(hi > 0 && lo > 0))
+		return 0;
+	fprintf(fp, "HI = %.6g\nLO = %.6g\n", hi * 1.2, lo / 1.2);
 	return n;
 }
 
-/* Measured against predicted: --search's rate, or the first failure. */
+/* Measured against predicted: --search's rate, or the first failure;
+ * log axes, so that a grid spanning decades spreads out. */
 static int
 write_capacity(FILE *fp, const struct table *t, const char *png)
 {
-	int	search = col(t, "sustainable_per_s") >= 0;
-	int	cx = col(t, search ? "capacity_per_s" : "first_failure_pred_s");
-	int	cy = col(t, search ? "sustainable_per_s" : "first_failure_s");
-	const char *what = search ? "rate (connections per model second)" :
-	    "first failure (model s)";
+	const char	*vals[MAX_SERIES], *name;
+	int		 search = col(t, "sustainable_per_s") >= 0;
+	int		 cx = col(t, search ? "capacity_per_s" :
+			    "first_failure_pred_s");
+	int		 cy = col(t, search ? "sustainable_per_s" :
+			    "first_failure_s");
+	int		 k, n;
 
 	fprintf(fp, "set datafile separator ','\n");
-	if (write_points(fp, t, cx, cy) == 0)
+	if ((n = write_points(fp, t, cx, cy, vals)) == 0)
 		return 0;
+	name = strchr(t->head[t->nvary], '.');
+	name = name != NULL ? name + 1 : t->head[t->nvary];
 	fprintf(fp, "set title \"%s\"\n"
-	    "set xlabel 'model: %s%s'\nset ylabel 'measured: %s%s'\n"
-	    "set xrange [0:HI]\nset yrange [0:HI]\nset size ratio -1\n"
-	    "set key tmargin center horizontal maxrows 2 samplen 3\n"
+	    "set xlabel '%s'\nset ylabel '%s'\n"
+	    "set logscale xy 2\nset format xy '%%g'\n"
+	    "set xrange [LO:HI]\nset yrange [LO:HI]\n"
+	    "set size ratio -1\n"
+	    "set key tmargin center horizontal maxrows 3 samplen 3\n"
 	    "set grid\nset terminal pngcairo size 900,900 noenhanced\n"
 	    "set output '%s'\n"
 	    "plot x with lines lw 2 lc rgb '#555555' title 'y = x: the model', "
 	    "\\\n     0.95*x with lines dt 3 lc rgb '#999999' title '5%% "
-	    "either side', 1.05*x with lines dt 3 lc rgb '#999999' notitle, "
-	    "\\\n     $points using 1:2 with points pt 7 ps 1.3 "
-	    "lc rgb '#08306b' title '%s', \\\n     $points using 1:2:3 "
-	    "with labels left offset 1,-0.6 font ',8' notitle\n",
+	    "either side', 1.05*x with lines dt 3 lc rgb '#999999' notitle",
 	    search ? "ephemera sweep --search rate: the highest sustainable "
 	    "rate against the model's capacity" :
 	    "ephemera sweep: the first failure, measured against predicted",
-	    search ? "capacity, ports / (TIME_WAIT + session), " :
-	    "predicted ", what, search ? "highest rate with no failure, " :
-	    "", what, png, search ? "measured: no failure over 2 x TIME_WAIT" :
-	    "measured first failure");
+	    search ? "model: ports / (TIME_WAIT + session time) "
+	    "(connections per model second)" :
+	    "model: predicted first failure (model s)",
+	    search ? "measured: highest rate with no failure over 2 x "
+	    "TIME_WAIT (connections per model second)" :
+	    "measured: first failure (model s)", png);
+	for (k = 0; k < n; k++)
+		fprintf(fp, ", \\\n     $s%d using 1:2 with points pt %d ps 1.8 "
+		    "lw 2 lc rgb '%s' title '%s=%s'", k, 4 + 2 * k,
+		    colours[k % nitems(colours)], name, vals[k]);
+	fprintf(fp, "\n");
 	return 1;
 }
 
@@ -264,8 +300,9 @@ write_timewait(FILE *fp, const struct table *t, const char *png)
 			continue;
 		row_label(t, r, label, sizeof(label));
 		fprintf(fp, "%s'%s' skip 1 using ($%d*%s):%d with lines lw 1.5 "
-		    "title '%s'", n ? ", \\\n     " : "", lg, ce,
-		    cell(t, r, cscale), ct, label);
+		    "lc rgb '%s' dt %d title '%s'", n ? ", \\\n     " : "", lg,
+		    ce, cell(t, r, cscale), ct, colours[n % nitems(colours)],
+		    1 + n / (int)nitems(colours), label);
 		n++;
 	}
 	fprintf(fp, "\n");
