@@ -62,8 +62,8 @@ for r in $(seq 1 "$REPEAT"); do
 	rc=$?
 	end=$(date +%s.%N)
 	[ $rc -eq 0 ] || die "repeat $r: ephemera sweep exited $rc (see $OUT/repeat$r.log)"
-	echo "repeat $r of $REPEAT: $(awk '/^point  /,0' "$OUT/repeat$r.log" | tail -n 1)"
-	awk '/^point  /,0' "$OUT/repeat$r.log" | sed '$d'
+	echo "repeat $r of $REPEAT: $(grep 'points within' "$OUT/repeat$r.log")"
+	awk '/^point  /,0' "$OUT/repeat$r.log"
 	awk -v s="$start" -v e="$end" 'BEGIN { printf "wall_time_s %.1f (target: under 600)\n\n", e - s }'
 done
 
@@ -78,13 +78,14 @@ FNR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 	ratios[key] = ratios[key] sprintf(" %6s", r == "" ? "-" : r)
 	if (r == "" || r < 0.95 || r > 1.05) off[key]++
 	runs[key]++
+	again[key] += $(col["stalled_probes"])
 }
 END {
 	printf "%-30s %9s  %s\n", "point (ports, TIME_WAIT)", "model/s", "ratio per repeat"
 	for (i = 0; i < n; i++) {
 		k = order[i]
-		printf "%-30s %9s %s  %d/%d within 5%%\n", k, model[k], ratios[k],
-		    runs[k] - off[k], runs[k]
+		printf "%-30s %9s %s  %d/%d within 5%%, %d probes run again\n", k,
+		    model[k], ratios[k], runs[k] - off[k], runs[k], again[k]
 		bad += off[k] > 0
 	}
 	printf "points off by more than 5%% in some repeat: %d of %d\n", bad, n

@@ -30,6 +30,20 @@
 /* A probe runs this many holding times (TIME_WAIT plus session time):
  * "sustainable" is no failure while TIME_WAIT fills at least twice. */
 #define SEARCH_WINDOWS		2
+/* A failed probe whose loadgen fell behind its schedule by more than this
+ * share of the lab's TIME_WAIT ran on a stalled machine (another job, a
+ * noisy neighbour): a stall that long alone moves the answer by as much
+ * as the 5% the model is held to.  It is run again, at most
+ * SEARCH_RETRIES times, and then counts as failed. */
+#define STALL_FRACTION		0.05
+#define SEARCH_RETRIES		2
+
+enum probe_result {
+	PROBE_NONE = -1,	/* no numbers: an error or an interruption */
+	PROBE_FAILED,
+	PROBE_HELD,
+	PROBE_STALLED,		/* failed while the machine stalled */
+};
 
 enum { EXIT_OK = 0, EXIT_NOT_HELD = 1, EXIT_ERROR = 2 };
 
@@ -43,7 +57,8 @@ static const char *const plain_columns[] = {
 static const char *const search_columns[] = {
 	"ports", "time_wait_s", "time_scale", "capacity_per_s",
 	"sustainable_per_s", "failing_per_s", "ratio", "search", "probes",
-	"window_s", "failing_lag_max_ms", "failing_session_p99_ms", "dir",
+	"window_s", "stalled_probes", "failing_lag_max_ms",
+	"failing_session_p99_ms", "dir",
 };
 
 struct sweep {
@@ -335,9 +350,8 @@ read_stall(const char *dir, struct stall *st)
 		st->session_p99_ms = strtod(vals[i], NULL);
 }
 
-/* One probe of a search at `rate`: 1 sustained, 0 not, -1 no answer;
- * a failed probe's stall in st. */
-static int
+/* One probe of a search at `rate`; its stall in st. */
+static enum probe_result
 probe(struct sweep *sw, struct scenario_set *set, const char *label,
     double rate, double window_s, char *dir, size_t dirsz, struct stall *st)
 {
@@ -345,23 +359,55 @@ probe(struct sweep *sw, struct scenario_set *set, const char *label,
 	struct scenario		sc;
 	struct plan		plan;
 	char			what[600];
+	double			limit_ms;
+	int			stalled;
 
 	probe_set(set, sw->nvary, key_of("load.rate"), key_of("load.duration"),
 	    rate, window_s);
 	snprintf(what, sizeof(what), "%s rate=%.4g", label, rate);
 	if (run_point(sw, set, sw->nvary + 2, what, &sc, &plan, &m, dir,
 	    dirsz) == -1)
-		return -1;
+		return PROBE_NONE;
 	read_stall(dir, st);
+	limit_ms = STALL_FRACTION * plan.lab.time_wait_us / 1000;
+	stalled = m.obs.failed > 0 && st->lag_max_ms > limit_ms;
 	printf("  probe %.3f/s: %s (started %llu, failed %llu, first failure "
-	    "%s; schedule lag max %.1f ms, session p99 %.1f ms)\n", rate,
+	    "%s; schedule lag max %.1f ms, session p99 %.1f ms)", rate,
 	    m.obs.failed == 0 ? "sustained" : "failed",
 	    (unsigned long long)m.obs.started,
 	    (unsigned long long)m.obs.failed, m.obs.first_failure_errno[0] ?
 	    m.obs.first_failure_errno : "-", st->lag_max_ms,
 	    st->session_p99_ms);
+	if (stalled)
+		printf(": stalled, lag over %.0f ms (5%% of the lab's "
+		    "TIME_WAIT)", limit_ms);
+	printf("\n");
 	fflush(stdout);
-	return m.obs.failed == 0;
+	if (stalled)
+		return PROBE_STALLED;
+	return m.obs.failed == 0 ? PROBE_HELD : PROBE_FAILED;
+}
+
+/* A probe, run again while it fails on a stalled machine, at most
+ * SEARCH_RETRIES times; then a stall counts as a failure.  Counts the
+ * runs again in *again. */
+static enum probe_result
+probe_steady(struct sweep *sw, struct scenario_set *set, const char *label,
+    double rate, double window_s, char *dir, size_t dirsz, struct stall *st,
+    int *again)
+{
+	enum probe_result	r;
+	int			k;
+
+	for (k = 0; ; k++) {
+		r = probe(sw, set, label, rate, window_s, dir, dirsz, st);
+		if (r != PROBE_STALLED)
+			return r;
+		if (k == SEARCH_RETRIES)
+			return PROBE_FAILED;
+		(*again)++;
+		printf("  probe %.3f/s: again\n", rate);
+	}
 }
 
 /* A point with --search rate: bisection between the bounds the model
@@ -373,10 +419,11 @@ sweep_search(struct sweep *sw, int p, struct scenario_set *set,
 	struct scenario	sc;
 	struct plan	plan;
 	struct search	s;
-	struct stall	st, failing = { -1, -1 };
-	char		dir[PATH_MAX], held_dir[PATH_MAX] = "", err[1024];
-	double		rate, window_s, found;
-	int		held;
+	struct stall		st, failing = { -1, -1 };
+	enum probe_result	r;
+	char			dir[PATH_MAX], held_dir[PATH_MAX] = "", err[1024];
+	double			rate, window_s, found;
+	int			again = 0;
 
 	if (load_point(sw, set, sw->nvary, &sc, &plan, err, sizeof(err)) ==
 	    -1) {
@@ -391,14 +438,14 @@ sweep_search(struct sweep *sw, int p, struct scenario_set *set,
 	    sw->npoints, label, plan.capacity, window_s);
 	while (s.state == SEARCH_RUNNING) {
 		rate = search_next(&s);
-		if ((held = probe(sw, set, label, rate, window_s, dir,
-		    sizeof(dir), &st)) == -1)
+		if ((r = probe_steady(sw, set, label, rate, window_s, dir,
+		    sizeof(dir), &st, &again)) == PROBE_NONE)
 			return 0;	/* no row: --resume runs it again */
-		if (held)
+		if (r == PROBE_HELD)
 			snprintf(held_dir, sizeof(held_dir), "%s", dir);
 		else
 			failing = st;	/* the lowest failing rate's, at the end */
-		search_record(&s, rate, held);
+		search_record(&s, rate, r == PROBE_HELD);
 	}
 	found = search_result(&s);
 	sweepcsv_begin(&sw->csv, p, set);
@@ -410,6 +457,7 @@ sweep_search(struct sweep *sw, int p, struct scenario_set *set,
 	csv_str(&sw->csv.w, search_state_name(s.state));
 	csv_u64(&sw->csv.w, (uint64_t)s.steps);
 	csv_double(&sw->csv.w, window_s, 3);
+	csv_u64(&sw->csv.w, (uint64_t)again);
 	csv_or_empty(&sw->csv.w, failing.lag_max_ms, 3);
 	csv_or_empty(&sw->csv.w, failing.session_p99_ms, 3);
 	csv_str(&sw->csv.w, held_dir);

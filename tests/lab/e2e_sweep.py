@@ -225,8 +225,16 @@ class Sweep(unittest.TestCase):
                        "port_range=20000-20049", "--search", "rate",
                        "--csv", self.csv, timeout=240)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        probes = [float(l.split()[1].rstrip(":/s")) for l in
-                  r.stdout.splitlines() if l.startswith("  probe ")]
+        # A probe that failed on a stalled machine is run again: its
+        # lines say so, and the bisection counts the last run.
+        lines, again = [], 0
+        for l in r.stdout.splitlines():
+            if l.startswith("  probe ") and l.endswith(": again"):
+                self.assertIn("stalled, lag over 50 ms", lines.pop())
+                again += 1
+            elif l.startswith("  probe "):
+                lines.append(l)
+        probes = [float(l.split()[1].rstrip(":/s")) for l in lines]
         # Bisection from the model's 50/s, between 40/s and 60/s, until
         # the bracket is within 1%: 6 probes, each step half the last.
         self.assertEqual(probes[0], 50.0)
@@ -237,6 +245,7 @@ class Sweep(unittest.TestCase):
         (x,) = read_csv(self.csv)
         self.assertEqual(x["search"], "found")
         self.assertEqual(int(x["probes"]), 6)
+        self.assertEqual(int(x["stalled_probes"]), again)
         self.assertEqual(float(x["capacity_per_s"]), 50.0)
         # Each probe ran 2 x TIME_WAIT (the scenario's [expect] is the
         # search's own: no failure).
