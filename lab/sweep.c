@@ -279,6 +279,17 @@ csv_or_empty(struct csv_writer *w, double v, int decimals)
 		csv_double(w, v, decimals);
 }
 
+/* "0.500 s", or "none" for -1. */
+static const char *
+seconds(double s, char *buf, size_t bufsz)
+{
+	if (s < 0)
+		snprintf(buf, bufsz, "none");
+	else
+		snprintf(buf, bufsz, "%.3f s", s);
+	return buf;
+}
+
 /* A point without --search: one run, judged like `run` judges it.
  * Returns -1 only when its row could not be written. */
 static int
@@ -289,7 +300,7 @@ sweep_plain(struct sweep *sw, int p, const struct scenario_set *set,
 	struct plan		 plan;
 	struct measurement	 m;
 	struct csv_writer	*w = &sw->csv.w;
-	char			 dir[PATH_MAX];
+	char			 dir[PATH_MAX], a[32], b[32];
 	double			 first;
 
 	if (run_point(sw, set, sw->nvary, label, &sc, &plan, &m, dir,
@@ -318,10 +329,11 @@ sweep_plain(struct sweep *sw, int p, const struct scenario_set *set,
 	csv_str(w, m.held ? "held" : "NOT HELD");
 	csv_str(w, dir);
 	printf("point %d/%d %s: %s, completed %llu, failed %llu, first "
-	    "failure %.3f s (model %.3f s)%s%s\n", p + 1, sw->npoints, label,
+	    "failure %s (model %s)%s%s\n", p + 1, sw->npoints, label,
 	    m.held ? "held" : "NOT HELD", (unsigned long long)m.obs.completed,
-	    (unsigned long long)m.obs.failed, first, plan.first_failure_s,
-	    m.held ? "" : ": ", m.held ? "" : m.why);
+	    (unsigned long long)m.obs.failed, seconds(first, a, sizeof(a)),
+	    seconds(plan.first_failure_s, b, sizeof(b)), m.held ? "" : ": ",
+	    m.held ? "" : m.why);
 	fflush(stdout);
 	return sweepcsv_end(&sw->csv);
 }
