@@ -29,6 +29,7 @@
 #include "rundir.h"
 #include "scenario.h"
 #include "status.h"
+#include "sweep.h"
 
 #define MAX_SCENARIOS	256
 
@@ -78,6 +79,10 @@ usage(FILE *fp)
 	    "                [--force] [--junit F] [--markdown F] [--json F]\n"
 	    "       ephemera plan --ports LO-HI --time-wait S --rate N [...]\n"
 	    "       ephemera merge SHARD_DIR... --out DIR\n"
+	    "       ephemera [options] sweep SCENARIO.ini --vary KEY=V1,V2,...\n"
+	    "                [--vary KEY=LO..HI/STEP ...] --csv FILE [--resume]\n"
+	    "                [--search rate]\n"
+	    "       ephemera sweep --replot FILE.csv\n"
 	    "\n"
 	    "  run     run each scenario (default: every scenarios/*.ini) in a\n"
 	    "          private network namespace; results under --results\n"
@@ -96,6 +101,11 @@ usage(FILE *fp)
 	    "          into one run's interval.csv and summary.csv in --out\n"
 	    "          DIR; percentiles from the summed histograms; exit 2\n"
 	    "          bad input, naming the file\n"
+	    "  sweep   run every point of a grid of scenario keys, each in a\n"
+	    "          fresh namespace, a CSV row per point as it finishes;\n"
+	    "          --resume skips the points FILE has; --search rate\n"
+	    "          bisects for the highest rate with no failure over 2 x\n"
+	    "          TIME_WAIT at each point, beside the model's capacity\n"
 	    "\n"
 	    "options:\n"
 	    "  --results DIR     results root (default: results)\n"
@@ -504,6 +514,16 @@ cmd_run_all(const struct config *cf)
 	return rc;
 }
 
+/* sweep: the binaries found as for run. */
+static int
+cmd_sweep_here(const struct config *cf, int argc, char **argv)
+{
+	struct lab_bins	bins;
+
+	find_bins(cf, &bins);
+	return cmd_sweep(cf->results, &bins, argc, argv);
+}
+
 /* bench: the binaries found as for run. */
 static int
 cmd_bench_here(const struct config *cf, int argc, char **argv)
@@ -574,7 +594,7 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc == 0)
 		usage_error("expected a command: run, check, bench, compare, "
-		    "plan or merge");
+		    "plan, merge or sweep");
 	cmd = argv[0];
 	if (strcmp(cmd, "run") == 0)
 		return argc == 1 ? cmd_run_all(&cf) : cmd_run(&cf, argv + 1,
@@ -589,6 +609,8 @@ main(int argc, char **argv)
 		return cmd_plan(argc, argv);
 	if (strcmp(cmd, "merge") == 0)
 		return cmd_merge(argc, argv);
+	if (strcmp(cmd, "sweep") == 0)
+		return cmd_sweep_here(&cf, argc, argv);
 	usage_error("%s: unknown command (expected run, check, bench, "
-	    "compare, plan or merge)", cmd);
+	    "compare, plan, merge or sweep)", cmd);
 }

@@ -281,18 +281,14 @@ write_script(const struct scenario *sc, const struct plan *plan,
 }
 
 int
-plot_run(const struct scenario *sc, const struct plan *plan, const char *dir,
-    char *err, size_t errsz)
+plot_gnuplot(const char *dir, const char *script, char *err, size_t errsz)
 {
 	struct proc	 gp;
-	char		 script[LAB_PATH_MAX], log[LAB_PATH_MAX];
-	char		*argv[] = { "gnuplot", "plot.gp", NULL };
+	char		 log[LAB_PATH_MAX];
+	char		*argv[] = { "gnuplot", (char *)script, NULL };
 	int		 ignored = 0;
 
-	snprintf(script, sizeof(script), "%s/plot.gp", dir);
 	snprintf(log, sizeof(log), "%s/plot.log", dir);
-	if (write_script(sc, plan, dir, script, err, errsz) == -1)
-		return -1;
 	proc_block_signals();
 	if (proc_start_in(&gp, "gnuplot", argv, dir, log, log, -1, err,
 	    errsz) == -1)
@@ -309,4 +305,16 @@ plot_run(const struct scenario *sc, const struct plan *plan, const char *dir,
 		return -1;
 	}
 	return 0;
+}
+
+int
+plot_run(const struct scenario *sc, const struct plan *plan, const char *dir,
+    char *err, size_t errsz)
+{
+	char	script[LAB_PATH_MAX];
+
+	snprintf(script, sizeof(script), "%s/plot.gp", dir);
+	if (write_script(sc, plan, dir, script, err, errsz) == -1)
+		return -1;
+	return plot_gnuplot(dir, "plot.gp", err, errsz);
 }

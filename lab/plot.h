@@ -18,4 +18,9 @@ struct plan;
 int	plot_run(const struct scenario *sc, const struct plan *plan,
 	    const char *dir, char *err, size_t errsz);
 
+/* Run gnuplot on `script` (a file name in dir) in dir, bounded; its
+ * output into dir/plot.log.  -1 with a message in err. */
+int	plot_gnuplot(const char *dir, const char *script, char *err,
+	    size_t errsz);
+
 #endif

@@ -29,6 +29,8 @@ struct parse_ctx {
 	int		 lineno;	/* line the reader last returned */
 	int		 err_line;	/* first line a handler refused, or 0 */
 	char		 err[256];
+	const struct scenario_set *set;	/* values over the file's */
+	int		 nset;
 };
 
 typedef const char *(*key_parser)(const char *, struct scenario *, size_t);
@@ -544,6 +546,19 @@ unknown_key(struct parse_ctx *ctx, const char *section, const char *name)
 	    near[0] ? " (did you mean " : "", near, near[0] ? "?)" : "");
 }
 
+static int	set_keys(struct parse_ctx *, char *, size_t);
+
+static int
+is_set(const struct parse_ctx *ctx, size_t k)
+{
+	int	j;
+
+	for (j = 0; j < ctx->nset; j++)
+		if (ctx->set[j].key == (int)k)
+			return 1;
+	return 0;
+}
+
 static int
 on_key(void *user, const char *section, const char *name, const char *value)
 {
@@ -566,10 +581,13 @@ on_key(void *user, const char *section, const char *name, const char *value)
 			    ctx->key_line[i], strcmp(name, "listen") == 0 ?
 			    "; several destinations go on one line, separated "
 			    "by spaces" : "");
+		ctx->key_line[i] = ctx->lineno;
+		/* A value set from outside wins: set_keys() parses it. */
+		if (is_set(ctx, i))
+			return 1;
 		if ((why = keys[i].parse(value, ctx->sc, keys[i].off)) != NULL)
 			return ctx_error(ctx, "%s: expected %s, got '%s'",
 			    name, why, value);
-		ctx->key_line[i] = ctx->lineno;
 		return 1;
 	}
 	if (!known_section)
@@ -741,7 +759,8 @@ scenario_check(const struct scenario *sc)
 }
 
 int
-scenario_load(const char *path, struct scenario *sc, char *err, size_t errsz)
+scenario_load_set(const char *path, const struct scenario_set *set, int nset,
+    struct scenario *sc, char *err, size_t errsz)
 {
 	struct parse_ctx	 ctx;
 	char			 base[512], *dot;
@@ -751,6 +770,8 @@ scenario_load(const char *path, struct scenario *sc, char *err, size_t errsz)
 	scenario_defaults(sc);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.sc = sc;
+	ctx.set = set;
+	ctx.nset = nset;
 	if (strlen(path) >= sizeof(sc->path)) {
 		snprintf(err, errsz, "%s: path too long", path);
 		return -1;
@@ -771,6 +792,8 @@ scenario_load(const char *path, struct scenario *sc, char *err, size_t errsz)
 		snprintf(err, errsz, "%s:%d: %s", path, line, ctx.err);
 		return -1;
 	}
+	if (set_keys(&ctx, err, errsz) == -1)
+		return -1;
 	if ((why = scenario_check_keys(&ctx, &line)) != NULL) {
 		snprintf(err, errsz, "%s:%d: %s", path, line, why);
 		return -1;
@@ -784,6 +807,102 @@ scenario_load(const char *path, struct scenario *sc, char *err, size_t errsz)
 	if ((dot = strrchr(sc->name, '.')) != NULL && strcmp(dot, ".ini") == 0)
 		*dot = '\0';
 	return 0;
+}
+
+int
+scenario_load(const char *path, struct scenario *sc, char *err, size_t errsz)
+{
+	return scenario_load_set(path, NULL, 0, sc, err, errsz);
+}
+
+/* The values set from outside, parsed after the file's: a key the file
+ * lacks counts as set on the line after its last. */
+static int
+set_keys(struct parse_ctx *ctx, char *err, size_t errsz)
+{
+	const struct scenario_set	*st;
+	const char			*why;
+	char				 name[64];
+	int				 j;
+
+	for (j = 0; j < ctx->nset; j++) {
+		st = &ctx->set[j];
+		if (st->key < 0 || (size_t)st->key >= NKEYS)
+			abort();	/* scenario_key_find() made it */
+		if ((why = keys[st->key].parse(st->value, ctx->sc,
+		    keys[st->key].off)) != NULL) {
+			snprintf(err, errsz, "--vary %s=%s: expected %s",
+			    scenario_key_name(st->key, name, sizeof(name)),
+			    st->value, why);
+			return -1;
+		}
+		if (ctx->key_line[st->key] == 0)
+			ctx->key_line[st->key] = ctx->lineno + 1;
+	}
+	return 0;
+}
+
+int
+scenario_key_find(const char *key, char *err, size_t errsz)
+{
+	const char	*names[NKEYS * 2], *dot = strchr(key, '.');
+	char		 full[NKEYS][64], near[256];
+	size_t		 i, j, len, n = 0;
+	int		 found = -1;
+
+	for (i = 0; i < NKEYS; i++) {
+		scenario_key_name((int)i, full[i], sizeof(full[i]));
+		names[n++] = full[i];
+		/* A bare name once: [system] and [expect] share time_wait. */
+		for (j = 0; j < i && strcmp(keys[j].name, keys[i].name); j++)
+			;
+		if (j == i)
+			names[n++] = keys[i].name;
+		len = dot != NULL ? (size_t)(dot - key) : 0;
+		if (dot != NULL ? strlen(keys[i].section) == len &&
+		    strncmp(key, keys[i].section, len) == 0 &&
+		    strcmp(dot + 1, keys[i].name) == 0 :
+		    strcmp(key, keys[i].name) == 0 &&
+		    strcmp(keys[i].section, "expect") != 0)
+			found = (int)i;
+	}
+	if (found >= 0)
+		return found;
+	word_nearest(key, names, n, near, sizeof(near));
+	snprintf(err, errsz, "unknown scenario key '%s'%s%s%s", key,
+	    near[0] ? " (nearest: " : "", near, near[0] ? ")" : "");
+	return -1;
+}
+
+const char *
+scenario_key_name(int k, char *buf, size_t bufsz)
+{
+	snprintf(buf, bufsz, "%s.%s", keys[k].section, keys[k].name);
+	return buf;
+}
+
+const char *
+scenario_key_check(int k, const char *value)
+{
+	struct scenario	sc;
+
+	scenario_defaults(&sc);
+	return keys[k].parse(value, &sc, keys[k].off);
+}
+
+void
+scenario_expect_none(struct scenario *sc)
+{
+	struct scenario	d;
+
+	scenario_defaults(&d);
+	sc->expect = d.expect;
+	sc->expect_errno[0] = '\0';
+	sc->expect_ran_out = d.expect_ran_out;
+	sc->expect_completed = d.expect_completed;
+	sc->expect_first_failure = d.expect_first_failure;
+	sc->expect_time_wait = d.expect_time_wait;
+	sc->nthresholds = 0;
 }
 
 unsigned

@@ -130,6 +130,36 @@ struct scenario {
 int	scenario_load(const char *path, struct scenario *sc, char *err,
 	    size_t errsz);
 
+/*
+ * A key set from outside the file, as if its line said so (a sweep's
+ * --vary): it replaces the file's value of that key, or adds the key.
+ */
+#define SCENARIO_SET_VALUE	512
+struct scenario_set {
+	int	key;				/* scenario_key_find()'s */
+	char	value[SCENARIO_SET_VALUE];
+};
+
+/*
+ * The key table's entry for "section.name", or for a bare name: the key
+ * of that name outside [expect] ([expect] time_wait is section.name
+ * only).  Returns its index, or -1 with err naming the key and the
+ * nearest valid ones.
+ */
+int		scenario_key_find(const char *key, char *err, size_t errsz);
+/* "section.name" of key index k, for tables and CSV headers. */
+const char	*scenario_key_name(int k, char *buf, size_t bufsz);
+/* Whether `value` parses for key k: NULL, or what was expected. */
+const char	*scenario_key_check(int k, const char *value);
+
+/* scenario_load(), with set[0..nset-1] over the file's values; a bad
+ * value is refused as "--vary name=value: expected ...". */
+int	scenario_load_set(const char *path, const struct scenario_set *set,
+	    int nset, struct scenario *sc, char *err, size_t errsz);
+
+/* Drop every [expect]: a search judges its own probes. */
+void	scenario_expect_none(struct scenario *sc);
+
 unsigned	scenario_ports(const struct scenario *sc);
 
 /* Who is left holding TIME_WAIT after each session. */

@@ -141,13 +141,30 @@ mono_ms(void)
 }
 
 int
-proc_wait(struct proc *p, int timeout_ms, struct proc *others[], int nothers,
-    int *interrupted, struct proc *on_signal)
+proc_take_interrupt(void)
+{
+	struct timespec	ts = { 0, 0 };
+	sigset_t	set;
+	int		sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sig = sigtimedwait(&set, NULL, &ts);
+	return sig == SIGINT || sig == SIGTERM;
+}
+
+/* proc_wait's loop: 0 when p exited, -1 on timeout; a signal a caller
+ * that ignores them (*interrupted already set) would lose goes into
+ * *missed. */
+static int
+wait_loop(struct proc *p, long deadline, struct proc *others[], int nothers,
+    int *interrupted, struct proc *on_signal, int *missed)
 {
 	struct timespec	ts;
 	sigset_t	set;
-	long		deadline = mono_ms() + timeout_ms, left;
-	int		sig, i;
+	long		left;
+	int		sig, i, ignoring = *interrupted;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
@@ -164,12 +181,32 @@ proc_wait(struct proc *p, int timeout_ms, struct proc *others[], int nothers,
 		ts.tv_sec = left / 1000;
 		ts.tv_nsec = (left % 1000) * 1000000L;
 		sig = sigtimedwait(&set, NULL, &ts);
-		if ((sig == SIGINT || sig == SIGTERM) && !*interrupted) {
+		if (sig != SIGINT && sig != SIGTERM)
+			continue;
+		if (ignoring)
+			*missed = sig;
+		else if (!*interrupted) {
 			*interrupted = 1;
 			if (on_signal != NULL && on_signal->pid > 0)
 				kill(on_signal->pid, SIGTERM);
 		}
 	}
+}
+
+int
+proc_wait(struct proc *p, int timeout_ms, struct proc *others[], int nothers,
+    int *interrupted, struct proc *on_signal)
+{
+	int	rc, missed = 0;
+
+	rc = wait_loop(p, mono_ms() + timeout_ms, others, nothers, interrupted,
+	    on_signal, &missed);
+	/* A wait that ignores interruptions (a --version, a readiness poll,
+	 * a stop) must not swallow one: it stays pending, blocked, for the
+	 * next wait that acts on it. */
+	if (missed)
+		kill(getpid(), missed);
+	return rc;
 }
 
 void

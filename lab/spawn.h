@@ -47,6 +47,11 @@ void	proc_block_signals(void);
 int	proc_wait(struct proc *p, int timeout_ms, struct proc *others[],
 	    int nothers, int *interrupted, struct proc *on_signal);
 
+/* Whether a SIGINT or SIGTERM (blocked) is pending: taken, 1; else 0.
+ * Between runs, where no proc_wait would see it until a run had begun
+ * (a sweep's next point). */
+int	proc_take_interrupt(void);
+
 /* SIGTERM, wait up to grace_ms, then SIGKILL and reap. */
 void	proc_stop(struct proc *p, int grace_ms);
 
