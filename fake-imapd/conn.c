@@ -104,6 +104,19 @@ conn_out_cb(struct evbuffer *b UNUSED, const struct evbuffer_cb_info *info,
 	}
 }
 
+/* A conn's own parts, also one made half way. */
+static void
+conn_destroy(struct conn *c)
+{
+	if (c->ev != NULL)
+		event_free(c->ev);
+	if (c->in != NULL)
+		evbuffer_free(c->in);
+	if (c->out != NULL)
+		evbuffer_free(c->out);
+	free(c);
+}
+
 /* A conn with its plain event and buffers, from the pool or new. */
 static struct conn *
 conn_get(int fd)
@@ -121,13 +134,7 @@ conn_get(int fd)
 		    (c->out = evbuffer_new()) == NULL ||
 		    evbuffer_add_cb(c->in, conn_in_cb, c) == NULL ||
 		    evbuffer_add_cb(c->out, conn_out_cb, c) == NULL) {
-			if (c->ev != NULL)
-				event_free(c->ev);
-			if (c->in != NULL)
-				evbuffer_free(c->in);
-			if (c->out != NULL)
-				evbuffer_free(c->out);
-			free(c);
+			conn_destroy(c);
 			return NULL;
 		}
 	}
@@ -138,15 +145,6 @@ conn_get(int fd)
 	c->flush_queued = 0;
 	c->bev = NULL;
 	return c;
-}
-
-static void
-conn_destroy(struct conn *c)
-{
-	event_free(c->ev);
-	evbuffer_free(c->in);
-	evbuffer_free(c->out);
-	free(c);
 }
 
 /* The socket is closed already: empty the buffers (uncounted, fd -1) and
@@ -295,7 +293,9 @@ conn_recv(struct conn *c, short events)
 	}
 	if (c->err != 0)
 		conn_report(c, CONN_ERROR);
-	else if (eof) {
+	else if (eof && c->reading) {
+		/* (Stopped meanwhile, the FIN stays for the next reader:
+		 * recv() keeps saying 0.) */
 		c->reading = 0;		/* no edge comes after the FIN */
 		conn_report(c, CONN_EOF);
 	}
@@ -342,6 +342,8 @@ conn_io(evutil_socket_t fd UNUSED, short events, void *arg)
 {
 	struct conn	*c = arg;
 
+	if (c->bev != NULL)
+		return;		/* activated before STARTTLS took over */
 	c->busy = 1;
 	if ((events & (EV_READ | EV_CLOSED)) && c->reading && c->err == 0)
 		conn_recv(c, events);
@@ -443,8 +445,8 @@ conn_start_tls(struct conn *c)
 	event_del(c->ev);
 	/* Pipelined after STARTTLS and read already: dropped, never a
 	 * command (CVE-2011-0411). */
-	evbuffer_drain(c->in, evbuffer_get_length(c->in));
 	c->full = 0;
+	evbuffer_drain(c->in, evbuffer_get_length(c->in));
 	c->reading = 1;
 	return conn_tls_attach(c);
 }
