@@ -65,7 +65,7 @@ outside() {
 	local bin
 	[ "$(id -u)" = 0 ] || die "needs root (unshare -n and sysctls in the namespace)"
 	BUILD=$(cd "$BUILD" 2>/dev/null && pwd) || die "--build: no such directory"
-	for bin in unshare ip sysctl ss timeout awk; do
+	for bin in unshare ip sysctl ss timeout awk getconf; do
 		command -v "$bin" >/dev/null || die "$bin not found"
 	done
 	for bin in bench/rawserver bench/rawclient fake-imapd/fake-imapd loadgen/loadgen; do
@@ -229,13 +229,32 @@ rawclient_run() {
 	RC_CPU=$(cpu_of "$TMP/time.out")
 }
 
-# rawclient_rate PORT: closed-loop sessions per second for DURATION; each
-# run's "sessions cpu_s" is appended to $TMP/rawclient-PORT.cpu.
+# cpu_ticks PID: user + system CPU of a running process, in clock ticks.
+cpu_ticks() {
+	awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
+# rawclient_rate PORT [SERVER_PID]: closed-loop sessions per second for
+# DURATION; each run's "sessions cpu_s" is appended to
+# $TMP/rawclient-PORT.cpu, and with SERVER_PID the server's "sessions
+# ticks" of the same run to $TMP/server-PORT.cpu.
 rawclient_rate() {
+	local t0 sessions
+	[ -n "${2:-}" ] && t0=$(cpu_ticks "$2")
 	rawclient_run --concurrency "$CONCURRENCY" "127.0.0.1:$1"
-	echo "$(echo "$RC_OUT" | sed -n 's/.*sessions=\([0-9]*\).*/\1/p') \
-	    $RC_CPU" >>"$TMP/rawclient-$1.cpu"
+	sessions=$(echo "$RC_OUT" | sed -n 's/.*sessions=\([0-9]*\).*/\1/p')
+	echo "$sessions $RC_CPU" >>"$TMP/rawclient-$1.cpu"
+	[ -n "${2:-}" ] &&
+	    echo "$sessions $(($(cpu_ticks "$2") - t0))" >>"$TMP/server-$1.cpu"
 	echo "$RC_OUT" | sed -n 's/.* rate=\([0-9]*\)\/s.*/\1/p' | grep . || echo 0
+}
+
+# server_cpu_per_session PORT: the server's CPU (user + system, from
+# /proc/PID/stat) over the sessions of its rounds, in µs.
+server_cpu_per_session() {
+	awk -v hz="$(getconf CLK_TCK)" '{ s += $1; t += $2 }
+	    END { if (s > 0) printf "%.1f\n", t / hz / s * 1e6 }' \
+	    "$TMP/server-$1.cpu"
 }
 
 # a. fake-imapd against rawserver, same client; order ABBA against drift.
@@ -245,10 +264,10 @@ bench_servers() {
 	RAW_PID=$LAST_PID; raw_port=$(ready_port)
 	start_ready 10 fake-imapd "$FAKE" --listen 127.0.0.1:0
 	FAKE_PID=$LAST_PID; fake_port=$(ready_port)
-	r1=$(rawclient_rate "$raw_port")
-	f1=$(rawclient_rate "$fake_port")
-	f2=$(rawclient_rate "$fake_port")
-	r2=$(rawclient_rate "$raw_port")
+	r1=$(rawclient_rate "$raw_port" "$RAW_PID")
+	f1=$(rawclient_rate "$fake_port" "$FAKE_PID")
+	f2=$(rawclient_rate "$fake_port" "$FAKE_PID")
+	r2=$(rawclient_rate "$raw_port" "$RAW_PID")
 	RAW_RATE=$(calc '%.0f' "($r1 + $r2) / 2")
 	FAKE_RATE=$(calc '%.0f' "($f1 + $f2) / 2")
 	RAW_PORT=$raw_port
@@ -259,6 +278,12 @@ bench_servers() {
 	put rawclient_vs_fake_imapd_rate "$FAKE_RATE" sessions/s
 	put rawclient_vs_rawserver_rounds "$r1/$r2" sessions/s
 	put rawclient_vs_fake_imapd_rounds "$f1/$f2" sessions/s
+	RAW_CPU=$(server_cpu_per_session "$raw_port")
+	FAKE_CPU=$(server_cpu_per_session "$fake_port")
+	put rawserver_cpu_per_session "${RAW_CPU:--}" us
+	put fake_imapd_cpu_per_session "${FAKE_CPU:--}" us
+	[ -n "$RAW_CPU" ] && [ -n "$FAKE_CPU" ] &&
+	    put rawserver_over_fake_imapd_cpu "$(calc '%.2f' "$RAW_CPU / $FAKE_CPU")" ratio
 	RATIO=$(calc '%.2f' "$FAKE_RATE / $RAW_RATE")
 	put fake_imapd_over_rawserver "$RATIO" ratio
 	verdict "fake-imapd/raw >= 0.90" "$RATIO" ge 0.90
