@@ -301,6 +301,25 @@ conn_recv(struct conn *c, short events)
 	}
 }
 
+/* One write of what the output holds: send() when it is one piece, as a
+ * reply nearly always is (cheaper in the kernel than writev), writev()
+ * otherwise.  What was sent is drained; -1 with errno. */
+static int
+conn_send(struct conn *c)
+{
+	struct evbuffer_iovec	v[2];
+	ssize_t			n;
+
+	if (evbuffer_peek(c->out, -1, NULL, v, 2) != 1)
+		return evbuffer_write(c->out, c->fd);
+	if ((n = send(c->fd, v[0].iov_base, v[0].iov_len, MSG_NOSIGNAL |
+	    MSG_DONTWAIT)) == -1)
+		return -1;
+	if (evbuffer_drain(c->out, (size_t)n) == -1)
+		fatalx("conn: evbuffer_drain");
+	return (int)n;
+}
+
 /* Write what the output holds; CONN_DRAINED when it all went.  The
  * session may queue more then (lines that waited for room), or free the
  * conn, or start TLS. */
@@ -317,7 +336,7 @@ conn_flush(struct conn *c)
 		/* Until EAGAIN: one writev takes at most 128 chains, and only
 		 * a full socket buffer makes the next EPOLLOUT edge. */
 		while (evbuffer_get_length(c->out) > 0) {
-			n = evbuffer_write(c->out, c->fd);
+			n = conn_send(c);
 			if (n == -1 && (errno == EAGAIN ||
 			    errno == EWOULDBLOCK))
 				return;		/* the next EPOLLOUT edge */
