@@ -43,7 +43,9 @@ struct conn {
 	int			 full;		/* stopped reading at input_max */
 	int			 rdhup;		/* the FIN is in the kernel */
 	int			 flush_queued;	/* conn_io() will write */
-	struct event		*ev;		/* plain: the one event */
+	struct event		*ev;		/* plain: reads and the FIN */
+	struct event		*wev;		/* plain: room to write, only
+						 * while a write met EAGAIN */
 	struct evbuffer		*in;		/* plain: what recv() read */
 	struct evbuffer		*out;		/* plain: what is to send */
 	struct bufferevent	*bev;		/* TLS: OpenSSL's */
@@ -110,6 +112,8 @@ conn_destroy(struct conn *c)
 {
 	if (c->ev != NULL)
 		event_free(c->ev);
+	if (c->wev != NULL)
+		event_free(c->wev);
 	if (c->in != NULL)
 		evbuffer_free(c->in);
 	if (c->out != NULL)
@@ -320,6 +324,22 @@ conn_send(struct conn *c)
 	return (int)n;
 }
 
+/* The socket buffer is full: wait for the edge of room to write.  A
+ * second event, on the rare path only: watching for writability all
+ * along would wake every new connection once for nothing. */
+static void
+conn_wait_writable(struct conn *c)
+{
+	if (c->wev == NULL && (c->wev = event_new(base, -1, 0, NULL, NULL)) ==
+	    NULL)
+		fatalx("conn: out of memory for an event");
+	if (event_pending(c->wev, EV_WRITE, NULL))
+		return;
+	if (event_assign(c->wev, base, c->fd, EV_WRITE | EV_ET | EV_PERSIST,
+	    conn_io, c) == -1 || event_add(c->wev, NULL) == -1)
+		fatalx("conn: cannot wait for room to write");
+}
+
 /* Write what the output holds; CONN_DRAINED when it all went.  The
  * session may queue more then (lines that waited for room), or free the
  * conn, or start TLS. */
@@ -338,14 +358,18 @@ conn_flush(struct conn *c)
 		while (evbuffer_get_length(c->out) > 0) {
 			n = conn_send(c);
 			if (n == -1 && (errno == EAGAIN ||
-			    errno == EWOULDBLOCK))
-				return;		/* the next EPOLLOUT edge */
+			    errno == EWOULDBLOCK)) {
+				conn_wait_writable(c);
+				return;
+			}
 			if (n == -1 && errno != EINTR) {
 				c->err = errno;
 				conn_report(c, CONN_ERROR);
 				return;
 			}
 		}
+		if (c->wev != NULL)
+			event_del(c->wev);	/* the EAGAIN is over */
 		conn_report(c, CONN_DRAINED);
 	}
 	if (!c->dead && c->bev == NULL && evbuffer_get_length(c->out) > 0) {
@@ -391,11 +415,11 @@ conn_new(int fd, int tls, conn_cb cb, void *arg)
 		}
 		return c;
 	}
-	/* Added once, never modified: reads, the rare wait for room to
-	 * write, and the FIN all come as edges of this one registration,
-	 * and close() takes it out of epoll. */
-	if (event_assign(c->ev, base, fd, EV_READ | EV_WRITE | EV_CLOSED |
-	    EV_ET | EV_PERSIST, conn_io, c) == -1 ||
+	/* Added once, and modified only in the rare wait for room to write
+	 * (conn_wait_writable): reads and the FIN come as edges of this one
+	 * registration, and close() takes it out of epoll. */
+	if (event_assign(c->ev, base, fd, EV_READ | EV_CLOSED | EV_ET |
+	    EV_PERSIST, conn_io, c) == -1 ||
 	    event_add(c->ev, NULL) == -1) {
 		conn_free(c);
 		return NULL;
@@ -461,6 +485,8 @@ conn_read_later(struct conn *c)
 int
 conn_start_tls(struct conn *c)
 {
+	if (c->wev != NULL)
+		event_del(c->wev);
 	event_del(c->ev);
 	/* Pipelined after STARTTLS and read already: dropped, never a
 	 * command (CVE-2011-0411). */
@@ -505,8 +531,11 @@ conn_free(struct conn *c)
 		c->fd = -1;
 	}
 	if (c->fd != -1) {
-		/* close() first: it takes the socket out of epoll, and
-		 * event_del's own removal then fails harmlessly (EBADF). */
+		/* The write event first, on the open socket (epoll MOD);
+		 * then close(), which takes the socket out of epoll, and
+		 * event_del's own removal fails harmlessly (EBADF). */
+		if (c->wev != NULL)
+			event_del(c->wev);
 		close(c->fd);
 		c->fd = -1;
 	}
