@@ -190,10 +190,14 @@ session_setup(struct event_base *base, const struct config *c)
 	    &c->autologout_unauth);
 	timeouts[TIMER_AUTH] = event_base_init_common_timeout(base,
 	    &c->autologout);
-	if (timeouts[TIMER_UNAUTH] == NULL || timeouts[TIMER_AUTH] == NULL)
-		fatalx("cannot set up the autologout timers");
-	timeouts[TIMER_LOGOUT] = &c->logout_timeout;
-	timeouts[TIMER_DRAIN] = &drain;
+	/* Every session passes LOGOUT_WAIT, and many the drain: common
+	 * timeouts too, a queue each rather than the heap. */
+	timeouts[TIMER_LOGOUT] = event_base_init_common_timeout(base,
+	    &c->logout_timeout);
+	timeouts[TIMER_DRAIN] = event_base_init_common_timeout(base, &drain);
+	if (timeouts[TIMER_UNAUTH] == NULL || timeouts[TIMER_AUTH] == NULL ||
+	    timeouts[TIMER_LOGOUT] == NULL || timeouts[TIMER_DRAIN] == NULL)
+		fatalx("cannot set up the session timers");
 }
 
 unsigned long long
