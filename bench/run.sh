@@ -257,27 +257,40 @@ server_cpu_per_session() {
 	    "$TMP/server-$1.cpu"
 }
 
-# a. fake-imapd against rawserver, same client; order ABBA against drift.
+# a. fake-imapd against rawserver, same client; order ABBA against drift,
+# repeated.
+# SERVER_BLOCKS ABBA blocks: a neighbour's burst of load lands on a round
+# or two, and the more rounds alternate, the less it moves the ratio.
+SERVER_BLOCKS=2
+
+# mean_of "A/B/...": their mean, rounded.
+mean_of() {
+	echo "$1" | awk -F/ '{ for (i = 1; i <= NF; i++) s += $i
+	    printf "%.0f\n", s / NF }'
+}
+
 bench_servers() {
-	local raw_port fake_port r1 r2 f1 f2
+	local raw_port fake_port b raw_rounds= fake_rounds=
 	start_ready 10 rawserver "$RAWSERVER" --listen 127.0.0.1:0
 	RAW_PID=$LAST_PID; raw_port=$(ready_port)
 	start_ready 10 fake-imapd "$FAKE" --listen 127.0.0.1:0
 	FAKE_PID=$LAST_PID; fake_port=$(ready_port)
-	r1=$(rawclient_rate "$raw_port" "$RAW_PID")
-	f1=$(rawclient_rate "$fake_port" "$FAKE_PID")
-	f2=$(rawclient_rate "$fake_port" "$FAKE_PID")
-	r2=$(rawclient_rate "$raw_port" "$RAW_PID")
-	RAW_RATE=$(calc '%.0f' "($r1 + $r2) / 2")
-	FAKE_RATE=$(calc '%.0f' "($f1 + $f2) / 2")
+	for ((b = 0; b < SERVER_BLOCKS; b++)); do
+		raw_rounds+=${raw_rounds:+/}$(rawclient_rate "$raw_port" "$RAW_PID")
+		fake_rounds+=${fake_rounds:+/}$(rawclient_rate "$fake_port" "$FAKE_PID")
+		fake_rounds+=/$(rawclient_rate "$fake_port" "$FAKE_PID")
+		raw_rounds+=/$(rawclient_rate "$raw_port" "$RAW_PID")
+	done
+	RAW_RATE=$(mean_of "$raw_rounds")
+	FAKE_RATE=$(mean_of "$fake_rounds")
 	RAW_PORT=$raw_port
 	stop "$FAKE_PID"
 	put concurrency "$CONCURRENCY" sessions
 	put duration "$DURATION" s
 	put rawclient_vs_rawserver_rate "$RAW_RATE" sessions/s
 	put rawclient_vs_fake_imapd_rate "$FAKE_RATE" sessions/s
-	put rawclient_vs_rawserver_rounds "$r1/$r2" sessions/s
-	put rawclient_vs_fake_imapd_rounds "$f1/$f2" sessions/s
+	put rawclient_vs_rawserver_rounds "$raw_rounds" sessions/s
+	put rawclient_vs_fake_imapd_rounds "$fake_rounds" sessions/s
 	RAW_CPU=$(server_cpu_per_session "$raw_port")
 	FAKE_CPU=$(server_cpu_per_session "$fake_port")
 	put rawserver_cpu_per_session "${RAW_CPU:--}" us
