@@ -65,7 +65,7 @@ outside() {
 	local bin
 	[ "$(id -u)" = 0 ] || die "needs root (unshare -n and sysctls in the namespace)"
 	BUILD=$(cd "$BUILD" 2>/dev/null && pwd) || die "--build: no such directory"
-	for bin in unshare ip sysctl ss timeout awk; do
+	for bin in unshare ip sysctl ss timeout awk getconf; do
 		command -v "$bin" >/dev/null || die "$bin not found"
 	done
 	for bin in bench/rawserver bench/rawclient fake-imapd/fake-imapd loadgen/loadgen; do
@@ -229,36 +229,74 @@ rawclient_run() {
 	RC_CPU=$(cpu_of "$TMP/time.out")
 }
 
-# rawclient_rate PORT: closed-loop sessions per second for DURATION; each
-# run's "sessions cpu_s" is appended to $TMP/rawclient-PORT.cpu.
+# cpu_ticks PID: user + system CPU of a running process, in clock ticks.
+cpu_ticks() {
+	awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
+# rawclient_rate PORT [SERVER_PID]: closed-loop sessions per second for
+# DURATION; each run's "sessions cpu_s" is appended to
+# $TMP/rawclient-PORT.cpu, and with SERVER_PID the server's "sessions
+# ticks" of the same run to $TMP/server-PORT.cpu.
 rawclient_rate() {
+	local t0 sessions
+	[ -n "${2:-}" ] && t0=$(cpu_ticks "$2")
 	rawclient_run --concurrency "$CONCURRENCY" "127.0.0.1:$1"
-	echo "$(echo "$RC_OUT" | sed -n 's/.*sessions=\([0-9]*\).*/\1/p') \
-	    $RC_CPU" >>"$TMP/rawclient-$1.cpu"
+	sessions=$(echo "$RC_OUT" | sed -n 's/.*sessions=\([0-9]*\).*/\1/p')
+	echo "$sessions $RC_CPU" >>"$TMP/rawclient-$1.cpu"
+	[ -n "${2:-}" ] &&
+	    echo "$sessions $(($(cpu_ticks "$2") - t0))" >>"$TMP/server-$1.cpu"
 	echo "$RC_OUT" | sed -n 's/.* rate=\([0-9]*\)\/s.*/\1/p' | grep . || echo 0
 }
 
-# a. fake-imapd against rawserver, same client; order ABBA against drift.
+# server_cpu_per_session PORT: the server's CPU (user + system, from
+# /proc/PID/stat) over the sessions of its rounds, in µs.
+server_cpu_per_session() {
+	awk -v hz="$(getconf CLK_TCK)" '{ s += $1; t += $2 }
+	    END { if (s > 0) printf "%.1f\n", t / hz / s * 1e6 }' \
+	    "$TMP/server-$1.cpu"
+}
+
+# a. fake-imapd against rawserver, same client; order ABBA against drift,
+# repeated.
+# SERVER_BLOCKS ABBA blocks: a neighbour's burst of load lands on a round
+# or two, and the more rounds alternate, the less it moves the ratio.
+SERVER_BLOCKS=2
+
+# mean_of "A/B/...": their mean, rounded.
+mean_of() {
+	echo "$1" | awk -F/ '{ for (i = 1; i <= NF; i++) s += $i
+	    printf "%.0f\n", s / NF }'
+}
+
 bench_servers() {
-	local raw_port fake_port r1 r2 f1 f2
+	local raw_port fake_port b raw_rounds= fake_rounds=
 	start_ready 10 rawserver "$RAWSERVER" --listen 127.0.0.1:0
 	RAW_PID=$LAST_PID; raw_port=$(ready_port)
 	start_ready 10 fake-imapd "$FAKE" --listen 127.0.0.1:0
 	FAKE_PID=$LAST_PID; fake_port=$(ready_port)
-	r1=$(rawclient_rate "$raw_port")
-	f1=$(rawclient_rate "$fake_port")
-	f2=$(rawclient_rate "$fake_port")
-	r2=$(rawclient_rate "$raw_port")
-	RAW_RATE=$(calc '%.0f' "($r1 + $r2) / 2")
-	FAKE_RATE=$(calc '%.0f' "($f1 + $f2) / 2")
+	for ((b = 0; b < SERVER_BLOCKS; b++)); do
+		raw_rounds+=${raw_rounds:+/}$(rawclient_rate "$raw_port" "$RAW_PID")
+		fake_rounds+=${fake_rounds:+/}$(rawclient_rate "$fake_port" "$FAKE_PID")
+		fake_rounds+=/$(rawclient_rate "$fake_port" "$FAKE_PID")
+		raw_rounds+=/$(rawclient_rate "$raw_port" "$RAW_PID")
+	done
+	RAW_RATE=$(mean_of "$raw_rounds")
+	FAKE_RATE=$(mean_of "$fake_rounds")
 	RAW_PORT=$raw_port
 	stop "$FAKE_PID"
 	put concurrency "$CONCURRENCY" sessions
 	put duration "$DURATION" s
 	put rawclient_vs_rawserver_rate "$RAW_RATE" sessions/s
 	put rawclient_vs_fake_imapd_rate "$FAKE_RATE" sessions/s
-	put rawclient_vs_rawserver_rounds "$r1/$r2" sessions/s
-	put rawclient_vs_fake_imapd_rounds "$f1/$f2" sessions/s
+	put rawclient_vs_rawserver_rounds "$raw_rounds" sessions/s
+	put rawclient_vs_fake_imapd_rounds "$fake_rounds" sessions/s
+	RAW_CPU=$(server_cpu_per_session "$raw_port")
+	FAKE_CPU=$(server_cpu_per_session "$fake_port")
+	put rawserver_cpu_per_session "${RAW_CPU:--}" us
+	put fake_imapd_cpu_per_session "${FAKE_CPU:--}" us
+	[ -n "$RAW_CPU" ] && [ -n "$FAKE_CPU" ] &&
+	    put rawserver_over_fake_imapd_cpu "$(calc '%.2f' "$RAW_CPU / $FAKE_CPU")" ratio
 	RATIO=$(calc '%.2f' "$FAKE_RATE / $RAW_RATE")
 	put fake_imapd_over_rawserver "$RATIO" ratio
 	verdict "fake-imapd/raw >= 0.90" "$RATIO" ge 0.90

@@ -11,12 +11,12 @@
 #include <unistd.h>
 
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <event2/event.h>
 
 #include "addr.h"
 #include "clock.h"
 #include "commands.h"
+#include "conn.h"
 #include "imap.h"
 #include "imapd.h"
 #include "listener.h"
@@ -143,7 +143,7 @@ struct session {
 	int			 admitted;	/* counted in `active` */
 	int			 tls;		/* TLS is on */
 	int			 starttls;	/* ... since STARTTLS */
-	struct bufferevent	*bev;
+	struct conn		*conn;		/* its transport */
 	/* TLS has ended (close_notify or a bare FIN): the raw socket is
 	 * watched for the TCP FIN, see session_tls_eof. */
 	struct event		*fin_watch;
@@ -164,15 +164,14 @@ struct session {
 
 static TAILQ_HEAD(, session)	 sessions = TAILQ_HEAD_INITIALIZER(sessions);
 static const struct config	*conf;
+static struct event_base	*evbase;
 static unsigned long long	 next_id = 1;
 static unsigned long long	 active;
 /* Each state_timer's duration (NULL: none).  The autologouts are libevent
  * common timeouts: O(1) re-arming after every command. */
 static const struct timeval	*timeouts[TIMER_COUNT];
 
-static void	session_read_cb(struct bufferevent *, void *);
-static void	session_write_cb(struct bufferevent *, void *);
-static void	session_event_cb(struct bufferevent *, short, void *);
+static void	session_conn_cb(struct conn *, enum conn_event, void *);
 static void	session_free(struct session *, enum close_reason);
 static void	session_read_lines(struct session *, unsigned int);
 static void	session_start(struct session *);
@@ -185,14 +184,20 @@ session_setup(struct event_base *base, const struct config *c)
 	static const struct timeval	 drain = { SESSION_DRAIN_TIMEOUT_SEC, 0 };
 
 	conf = c;
+	evbase = base;
+	conn_setup(base, SESSION_INPUT_MAX);
 	timeouts[TIMER_UNAUTH] = event_base_init_common_timeout(base,
 	    &c->autologout_unauth);
 	timeouts[TIMER_AUTH] = event_base_init_common_timeout(base,
 	    &c->autologout);
-	if (timeouts[TIMER_UNAUTH] == NULL || timeouts[TIMER_AUTH] == NULL)
-		fatalx("cannot set up the autologout timers");
-	timeouts[TIMER_LOGOUT] = &c->logout_timeout;
-	timeouts[TIMER_DRAIN] = &drain;
+	/* Every session passes LOGOUT_WAIT, and many the drain: common
+	 * timeouts too, a queue each rather than the heap. */
+	timeouts[TIMER_LOGOUT] = event_base_init_common_timeout(base,
+	    &c->logout_timeout);
+	timeouts[TIMER_DRAIN] = event_base_init_common_timeout(base, &drain);
+	if (timeouts[TIMER_UNAUTH] == NULL || timeouts[TIMER_AUTH] == NULL ||
+	    timeouts[TIMER_LOGOUT] == NULL || timeouts[TIMER_DRAIN] == NULL)
+		fatalx("cannot set up the session timers");
 }
 
 unsigned long long
@@ -253,7 +258,7 @@ session_login_allowed(const struct session *s)
 struct evbuffer *
 session_output(struct session *s)
 {
-	return bufferevent_get_output(s->bev);
+	return conn_output(s->conn);
 }
 
 struct mailbox_view *
@@ -290,7 +295,7 @@ session_logout(struct session *s)
 static void PRINTF_LIKE(2, 0)
 session_vreply(struct session *s, const char *fmt, va_list ap)
 {
-	struct evbuffer	*out = bufferevent_get_output(s->bev);
+	struct evbuffer	*out = conn_output(s->conn);
 
 	/* RFC 3501 2.2: every line, ours included, ends in CRLF. */
 	if (evbuffer_add_vprintf(out, fmt, ap) == -1 ||
@@ -311,7 +316,7 @@ session_reply(struct session *s, const char *fmt, ...)
 void
 session_bad(struct session *s, const char *tag, const char *fmt, ...)
 {
-	struct evbuffer	*out = bufferevent_get_output(s->bev);
+	struct evbuffer	*out = conn_output(s->conn);
 	va_list		 ap;
 
 	s->cmd_bad = 1;
@@ -360,7 +365,7 @@ session_closing_ours(const struct session *s)
 /*
  * Everything a session holds, from a whole one down to one whose
  * allocation stopped half way (NULL members are skipped).  Freeing the
- * bufferevent closes the socket: a plain close(2); an RST, which skips
+ * conn closes the socket: a plain close(2); an RST, which skips
  * the TIME_WAIT this program exists to place, only when session_abort
  * asked for it.
  */
@@ -380,8 +385,8 @@ session_teardown(struct session *s)
 	free(s->cont_tag);
 	if (s->userip != NULL)
 		userip_release(s->userip);
-	if (s->bev != NULL)
-		bufferevent_free(s->bev);
+	if (s->conn != NULL)
+		conn_free(s->conn);
 	free(s);
 }
 
@@ -417,6 +422,7 @@ session_free_all(void)
 
 	while ((s = TAILQ_FIRST(&sessions)) != NULL)
 		session_free(s, CLOSE_SHUTDOWN);
+	conn_free_all();
 }
 
 /*
@@ -428,14 +434,14 @@ session_close(struct session *s, enum close_reason reason)
 {
 	if (s->state == STATE_CLOSING)
 		return;		/* the first reason stands */
-	if (evbuffer_get_length(bufferevent_get_output(s->bev)) == 0) {
+	if (evbuffer_get_length(conn_output(s->conn)) == 0) {
 		session_free(s, reason);
 		return;
 	}
 	s->close_reason = reason;
 	/* Its timer: a client that reads nothing must not hold us for ever. */
 	session_enter_state(s, STATE_CLOSING);
-	bufferevent_disable(s->bev, EV_READ);
+	conn_read_stop(s->conn);
 }
 
 /* "* BYE ..." and our close once it is flushed: RFC 3501 7.1.5. */
@@ -544,7 +550,7 @@ session_hold_output(struct session *s)
 {
 	struct timeval	tv = delay_draw(&conf->command_delay);
 
-	bufferevent_disable(s->bev, EV_WRITE);
+	conn_hold_output(s->conn, 1);
 	evtimer_add(s->delay, &tv);
 }
 
@@ -639,8 +645,8 @@ session_read_one(struct session *s, struct evbuffer *in)
 static void
 session_read_lines(struct session *s, unsigned int max)
 {
-	struct evbuffer	*in = bufferevent_get_input(s->bev);
-	struct evbuffer	*out = bufferevent_get_output(s->bev);
+	struct evbuffer	*in = conn_input(s->conn);
+	struct evbuffer	*out = conn_output(s->conn);
 	unsigned int	 n;
 
 	for (n = 0; n < max; n++) {
@@ -661,14 +667,7 @@ session_read_lines(struct session *s, unsigned int max)
 	}
 	/* Cap reached: finish on a later loop turn, after the others. */
 	if (evbuffer_get_length(in) > 0)
-		bufferevent_trigger(s->bev, EV_READ,
-		    BEV_TRIG_IGNORE_WATERMARKS | BEV_TRIG_DEFER_CALLBACKS);
-}
-
-static void
-session_read_cb(struct bufferevent *bev UNUSED, void *arg)
-{
-	session_read_lines(arg, SESSION_LINES_PER_WAKEUP);
+		conn_read_later(s->conn);
 }
 
 /* The state's timeout (states[]): what it ends depends on the state. */
@@ -717,8 +716,8 @@ session_delay_cb(evutil_socket_t fd UNUSED, short what UNUSED, void *arg)
 
 	if (s->state == STATE_GREETING)
 		session_greet(s);
-	bufferevent_enable(s->bev, EV_WRITE);
-	if (evbuffer_get_length(bufferevent_get_input(s->bev)) > 0)
+	conn_hold_output(s->conn, 0);
+	if (evbuffer_get_length(conn_input(s->conn)) > 0)
 		session_read_lines(s, SESSION_LINES_PER_WAKEUP);
 }
 
@@ -736,7 +735,7 @@ session_lifetime_cb(evutil_socket_t fd UNUSED, short what UNUSED, void *arg)
 static void
 session_abort(struct session *s)
 {
-	if (sock_reset_on_close(bufferevent_getfd(s->bev)) == -1)
+	if (sock_reset_on_close(conn_fd(s->conn)) == -1)
 		log_warn("session id=%llu: SO_LINGER", s->id);
 	session_free(s, CLOSE_LOGOUT_RESET);
 }
@@ -784,20 +783,18 @@ session_shutdown(struct session *s)
 	log_debug("session id=%llu peer=%s event=shutdown-write", s->id,
 	    s->peer);
 	if (s->tls)
-		tls_close_notify(s->bev);
-	if (shutdown(bufferevent_getfd(s->bev), SHUT_WR) == -1) {
+		conn_close_notify(s->conn);
+	if (shutdown(conn_fd(s->conn), SHUT_WR) == -1) {
 		session_free(s, s->close_reason);
 		return;
 	}
 	session_enter_state(s, STATE_DRAINING);
 }
 
-/* Called whenever the output buffer has drained (low watermark 0). */
+/* The output has drained (CONN_DRAINED). */
 static void
-session_write_cb(struct bufferevent *bev, void *arg)
+session_drained(struct session *s)
 {
-	struct session	*s = arg;
-
 	switch (s->state) {
 	case STATE_CLOSING:
 		session_free(s, s->close_reason);
@@ -823,7 +820,7 @@ session_write_cb(struct bufferevent *bev, void *arg)
 	case STATE_IDLE:
 	case STATE_AUTHENTICATE:
 		/* Lines may be waiting for the client to read its answers. */
-		if (evbuffer_get_length(bufferevent_get_input(bev)) > 0)
+		if (evbuffer_get_length(conn_input(s->conn)) > 0)
 			session_read_lines(s, SESSION_LINES_PER_WAKEUP);
 		break;
 	}
@@ -839,7 +836,7 @@ session_peer_eof(struct session *s)
 		 * FIN_WAIT_2 until the logout timer closes us. */
 		log_debug("session id=%llu peer=%s event=client-fin-held",
 		    s->id, s->peer);
-		bufferevent_disable(s->bev, EV_READ);
+		conn_read_stop(s->conn);
 		return;
 	}
 	if (session_closing_ours(s)) {
@@ -891,12 +888,10 @@ session_fin_cb(evutil_socket_t fd, short what UNUSED, void *arg)
 static void
 session_tls_eof(struct session *s)
 {
-	struct event_base	*base = bufferevent_get_base(s->bev);
-
 	log_debug("session id=%llu peer=%s event=tls-closed", s->id, s->peer);
-	bufferevent_disable(s->bev, EV_READ);
-	if (s->fin_watch == NULL && (s->fin_watch = event_new(base,
-	    bufferevent_getfd(s->bev), EV_READ | EV_PERSIST, session_fin_cb,
+	conn_read_stop(s->conn);
+	if (s->fin_watch == NULL && (s->fin_watch = event_new(evbase,
+	    conn_fd(s->conn), EV_READ | EV_PERSIST, session_fin_cb,
 	    s)) == NULL) {
 		log_warnx("session id=%llu: cannot watch for the FIN", s->id);
 		session_free(s, CLOSE_CLIENT_EOF);
@@ -913,7 +908,7 @@ static void
 session_discard_unread(struct session *s)
 {
 	char	buf[4096];
-	int	fd = bufferevent_getfd(s->bev), i;
+	int	fd = conn_fd(s->conn), i;
 
 	for (i = 0; i < 16; i++)
 		if (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) <= 0)
@@ -922,17 +917,16 @@ session_discard_unread(struct session *s)
 
 /* The handshake failed, or the client left in the middle of it. */
 static void
-session_tls_failed(struct session *s, short what)
+session_tls_failed(struct session *s, enum conn_event ev)
 {
-	const char	*why = tls_error(s->bev);
+	const char	*why = conn_tls_error(s->conn);
 
 	stats.tls_handshakes_failed++;
 	if (why == NULL)
-		why = what & BEV_EVENT_EOF ? "client closed" :
-		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR());
+		why = ev == CONN_EOF ? "client closed" : conn_error(s->conn);
 	log_debug("session id=%llu peer=%s event=tls-failed error=\"%s\"",
 	    s->id, s->peer, why);
-	if (what & BEV_EVENT_EOF) {
+	if (ev == CONN_EOF) {
 		session_peer_eof(s);
 		return;
 	}
@@ -947,7 +941,7 @@ session_tls_ready(struct session *s)
 {
 	stats.tls_handshakes_ok++;
 	log_debug("session id=%llu peer=%s event=tls-ready version=%s", s->id,
-	    s->peer, tls_version(s->bev));
+	    s->peer, conn_tls_version(s->conn));
 	if (s->state != STATE_TLS_HANDSHAKE)
 		return;		/* a BYE (over the limit) is on its way */
 	if (!s->starttls) {
@@ -957,47 +951,51 @@ session_tls_ready(struct session *s)
 	session_enter_state(s, STATE_NOT_AUTHENTICATED);
 }
 
+/* The transport's end: the client's FIN or close_notify, an error. */
 static void
-session_event_cb(struct bufferevent *bev UNUSED, short what, void *arg)
+session_conn_end(struct session *s, enum conn_event ev)
 {
-	struct session	*s = arg;
 	const char	*why;
 
-	if (what & BEV_EVENT_CONNECTED) {
-		session_tls_ready(s);
-		return;
-	}
 	if (s->state == STATE_TLS_HANDSHAKE) {
-		session_tls_failed(s, what);
+		session_tls_failed(s, ev);
 		return;
 	}
-	if (what & BEV_EVENT_EOF) {
+	if (ev == CONN_EOF) {
 		if (s->tls)
 			session_tls_eof(s);
 		else
 			session_peer_eof(s);
 		return;
 	}
-	if (!s->tls || (why = tls_error(s->bev)) == NULL)
-		why = evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR());
+	if ((why = conn_tls_error(s->conn)) == NULL)
+		why = conn_error(s->conn);
 	log_debug("session id=%llu peer=%s event=error error=\"%s\"", s->id,
 	    s->peer, why);
 	session_free(s, CLOSE_CLIENT_RESET);
 }
 
-/* Bytes that crossed the socket, for the statistics. */
+/* Everything the transport reports. */
 static void
-session_count_in(struct evbuffer *b UNUSED,
-    const struct evbuffer_cb_info *info, void *arg UNUSED)
+session_conn_cb(struct conn *c UNUSED, enum conn_event ev, void *arg)
 {
-	stats.bytes_in += info->n_added;
-}
+	struct session	*s = arg;
 
-static void
-session_count_out(struct evbuffer *b UNUSED,
-    const struct evbuffer_cb_info *info, void *arg UNUSED)
-{
-	stats.bytes_out += info->n_deleted;
+	switch (ev) {
+	case CONN_DATA:
+		session_read_lines(s, SESSION_LINES_PER_WAKEUP);
+		break;
+	case CONN_DRAINED:
+		session_drained(s);
+		break;
+	case CONN_TLS_READY:
+		session_tls_ready(s);
+		break;
+	case CONN_EOF:
+	case CONN_ERROR:
+		session_conn_end(s, ev);
+		break;
+	}
 }
 
 static int
@@ -1028,42 +1026,6 @@ session_make_events(struct session *s, struct event_base *base)
 	return 0;
 }
 
-/* Make `bev` the session's transport: callbacks, counters, watermark. */
-static int
-session_attach(struct session *s, struct bufferevent *bev)
-{
-	if (evbuffer_add_cb(bufferevent_get_input(bev), session_count_in,
-	    NULL) == NULL || evbuffer_add_cb(bufferevent_get_output(bev),
-	    session_count_out, NULL) == NULL)
-		return -1;
-	s->bev = bev;
-	bufferevent_setcb(bev, session_read_cb, session_write_cb,
-	    session_event_cb, s);
-	bufferevent_setwatermark(bev, EV_READ, 0, SESSION_INPUT_MAX);
-	bufferevent_enable(bev, EV_READ | EV_WRITE);
-	return 0;
-}
-
-/* The socket's bufferevent, or NULL with the socket closed. */
-static struct bufferevent *
-session_transport(struct event_base *base, int fd, int tls)
-{
-	struct bufferevent	*bev;
-
-	if (tls) {
-		/* On failure libevent may have closed fd already: not again. */
-		if ((bev = tls_accept(base, fd)) == NULL)
-			log_warnx("accept: cannot make a TLS session");
-		return bev;
-	}
-	if ((bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE)) ==
-	    NULL) {
-		log_warnx("accept: cannot make a session's bufferevent");
-		close(fd);
-	}
-	return bev;
-}
-
 static struct session *
 session_alloc(struct event_base *base, int fd, const struct sockaddr *sa,
     int tls)
@@ -1076,12 +1038,15 @@ session_alloc(struct event_base *base, int fd, const struct sockaddr *sa,
 		return NULL;
 	}
 	reader_init(&s->reader);
-	if ((s->bev = session_transport(base, fd, tls)) == NULL) {
+	/* On failure the socket is closed (or, for TLS, maybe by libevent
+	 * already): not again. */
+	if ((s->conn = conn_new(fd, tls, session_conn_cb, s)) == NULL) {
+		log_warnx("accept: cannot make a %s session", tls ? "TLS" :
+		    "plaintext");
 		session_teardown(s);
 		return NULL;
 	}
-	if (session_make_events(s, base) == -1 ||
-	    session_attach(s, s->bev) == -1) {
+	if (session_make_events(s, base) == -1) {
 		log_warnx("accept: cannot make a session's events");
 		session_teardown(s);
 		return NULL;
@@ -1164,40 +1129,27 @@ session_starttls(struct session *s)
 	session_enter_state(s, STATE_STARTTLS);
 	/* Nothing more is read in clear: what the client pipelined after
 	 * STARTTLS and we have read already is dropped by session_read_lines
-	 * (not a command state) and with the old bufferevent; what is still
+	 * (not a command state) and by conn_start_tls; what is still
 	 * in the kernel reaches the handshake, which fails on it. */
-	bufferevent_disable(s->bev, EV_READ);
+	conn_read_stop(s->conn);
 }
 
 /*
- * RFC 3501 6.2.1: our OK is on the wire, the client's handshake is next.
- * The plaintext bufferevent is replaced by a TLS one on the same socket,
- * not wrapped in a filter: then, as on a TLS listener, a flushed output
- * has reached the kernel and the socket is the bufferevent's own, which
- * every close depends on (close_notify then shutdown, SO_LINGER), and
- * there is one TLS code path, not two.  Whatever the old one had read
- * goes with it (the STARTTLS command injection, CVE-2011-0411).
+ * RFC 3501 6.2.1: our OK is on the wire, the client's handshake is next,
+ * on the same socket, through the same conn: then, as on a TLS listener,
+ * a flushed output has reached the kernel and every close works the same
+ * (close_notify then shutdown, SO_LINGER), and there is one TLS code
+ * path, not two.  Whatever was read in clear goes (the STARTTLS command
+ * injection, CVE-2011-0411).
  */
 static void
 session_tls_begin(struct session *s)
 {
-	struct bufferevent	*old = s->bev, *bev;
-	int			 fd = bufferevent_getfd(old);
-
-	if ((bev = tls_accept(bufferevent_get_base(old), fd)) == NULL) {
-		/* Out of memory, and libevent may have closed the socket:
-		 * rather leak it than close a number reused meanwhile. */
+	if (conn_start_tls(s->conn) == -1) {
 		log_warnx("session id=%llu: cannot start TLS", s->id);
-		bufferevent_setfd(old, -1);
 		session_free(s, CLOSE_TLS_FAILED);
 		return;
 	}
-	bufferevent_setcb(old, NULL, NULL, NULL, NULL);
-	bufferevent_disable(old, EV_READ | EV_WRITE);
-	bufferevent_setfd(old, -1);	/* so freeing it keeps the socket */
-	bufferevent_free(old);
-	if (session_attach(s, bev) == -1)
-		fatalx("session id=%llu: out of memory", s->id);
 	reader_free(&s->reader);
 	reader_init(&s->reader);
 	s->tls = 1;
