@@ -724,8 +724,40 @@ scenario_check(const struct scenario *sc)
 	return NULL;
 }
 
+/* The scenario keeps its path; -1 with the error if it is too long. */
+static int
+scenario_set_path(struct scenario *sc, const char *path, char *err,
+    size_t errsz)
+{
+	if (strlen(path) >= sizeof(sc->path)) {
+		snprintf(err, errsz, "%s: path too long", path);
+		return -1;
+	}
+	strcpy(sc->path, path);
+	return 0;
+}
+
 int
 scenario_load(const char *path, struct scenario *sc, char *err, size_t errsz)
+{
+	FILE	*fp;
+	int	 rc;
+
+	scenario_defaults(sc);
+	if (scenario_set_path(sc, path, err, errsz) == -1)
+		return -1;
+	if ((fp = fopen(path, "r")) == NULL) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = scenario_load_stream(fp, path, sc, err, errsz);
+	fclose(fp);
+	return rc;
+}
+
+int
+scenario_load_stream(FILE *fp, const char *path, struct scenario *sc,
+    char *err, size_t errsz)
 {
 	struct parse_ctx	 ctx;
 	char			 base[512], *dot;
@@ -735,17 +767,10 @@ scenario_load(const char *path, struct scenario *sc, char *err, size_t errsz)
 	scenario_defaults(sc);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.sc = sc;
-	if (strlen(path) >= sizeof(sc->path)) {
-		snprintf(err, errsz, "%s: path too long", path);
+	if (scenario_set_path(sc, path, err, errsz) == -1)
 		return -1;
-	}
-	strcpy(sc->path, path);
-	if ((ctx.fp = fopen(path, "r")) == NULL) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		return -1;
-	}
+	ctx.fp = fp;
 	line = ini_parse_stream(read_line, &ctx, on_key, &ctx);
-	fclose(ctx.fp);
 	if (line > 0 && line != ctx.err_line) {
 		snprintf(err, errsz, "%s:%d: expected '[section]' or "
 		    "'key = value'", path, line);
