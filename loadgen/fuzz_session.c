@@ -6,8 +6,9 @@
  * Build: CC=clang meson setup b && ninja -C b loadgen/fuzz-session
  * Run:   b/loadgen/fuzz-session -max_total_time=60 -timeout=2 \
  *            loadgen/fuzz-corpus
- * The first byte picks a configuration (steps, --close, cache) and the
- * size of the server's writes; the rest is what the server sends.  The
+ * The first byte picks a configuration (steps, --close, cache), the size
+ * of the server's writes and whether a greeting near the longest line
+ * allowed goes first; the rest is what the server sends.  The
  * connection is a Unix socket, so that millions of sessions leave no
  * port in TIME_WAIT.  STARTTLS is not driven: its handshake is
  * OpenSSL's, and so would be every byte after it. */
@@ -26,6 +27,7 @@
 
 #include "addr.h"
 #include "cdefs.h"
+#include "framing.h"
 #include "log.h"
 #include "schedule.h"
 #include "session.h"
@@ -58,6 +60,12 @@ static const struct {
 
 /* The server's write sizes: a byte at a time up to all at once. */
 static const size_t	chunks[] = { 1, 7, 512, SIZE_MAX };
+/* libFuzzer's inputs stay short (-max_len 4096): the longest line the
+ * reader holds comes from here, a greeting of FRAMING_LINE_MAX bytes
+ * give or take FUZZ_LONG_SPAN, the input's next byte saying which, its
+ * end the input's. */
+#define FUZZ_LONG_SPAN	8
+static uint8_t		long_line[FRAMING_LINE_MAX + FUZZ_LONG_SPAN + 4096];
 
 static struct event_base	*base;
 static struct endpoint		 ep;
@@ -152,18 +160,38 @@ serve(int fd, const uint8_t *data, size_t size, size_t chunk)
 		pump(fd);
 }
 
+/* The input after its first byte, or that behind a long greeting. */
+static const uint8_t *
+server_bytes(const uint8_t *data, size_t size, int longer, size_t *len)
+{
+	size_t	n;
+
+	if (!longer || size < 2) {
+		*len = size - 1;
+		return data + 1;
+	}
+	n = FRAMING_LINE_MAX - FUZZ_LONG_SPAN + data[1] % (2 * FUZZ_LONG_SPAN);
+	memcpy(long_line, "* OK ", 5);
+	memset(long_line + 5, 'x', n - 5);
+	memcpy(long_line + n, data + 2, size - 2);
+	*len = n + size - 2;
+	return long_line;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct session_params	 p;
-	size_t			 k;
-	int			 fd;
+	const uint8_t		*bytes;
+	size_t			 k, m, len, chunk;
+	int			 fd, longer;
 
 	if (base == NULL)
 		fuzz_setup();
-	if (size == 0)
+	if (size == 0 || size > 4096)
 		return 0;
 	k = data[0] % nitems(configs);
+	m = data[0] / nitems(configs);
 	memset(&p, 0, sizeof(p));
 	p.targets = &ep;
 	p.ntargets = 1;
@@ -180,8 +208,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	session_start(0, schedule_now_us(), configs[k].cache ? 0 : -1);
 	if ((fd = accept4(listener, NULL, NULL, SOCK_NONBLOCK)) == -1)
 		fatal("fuzz: accept");
-	serve(fd, data + 1, size - 1,
-	    chunks[data[0] / nitems(configs) % nitems(chunks)]);
+	chunk = chunks[m % nitems(chunks)];
+	longer = m / nitems(chunks) % 2 == 1;
+	bytes = server_bytes(data, size, longer, &len);
+	/* 64 KiB a byte at a time is too slow for a fuzzer's turn. */
+	serve(fd, bytes, len, longer && chunk < 512 ? 512 : chunk);
 	/* Not ended by the server's FIN within the bound: a hang. */
 	if (session_active() > 0) {
 		fprintf(stderr, "fuzz-session: the session outlived the "
