@@ -65,7 +65,9 @@ static const size_t	chunks[] = { 1, 7, 512, SIZE_MAX };
  * give or take FUZZ_LONG_SPAN, the input's next byte saying which, its
  * end the input's. */
 #define FUZZ_LONG_SPAN	8
-static uint8_t		long_line[FRAMING_LINE_MAX + FUZZ_LONG_SPAN + 4096];
+#define FUZZ_INPUT_MAX	4096
+static uint8_t		long_line[FRAMING_LINE_MAX + FUZZ_LONG_SPAN +
+			    FUZZ_INPUT_MAX];
 
 static struct event_base	*base;
 static struct endpoint		 ep;
@@ -188,7 +190,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (base == NULL)
 		fuzz_setup();
-	if (size == 0 || size > 4096)
+	if (size == 0 || size > FUZZ_INPUT_MAX)
 		return 0;
 	k = data[0] % nitems(configs);
 	m = data[0] / nitems(configs);
