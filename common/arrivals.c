@@ -186,6 +186,41 @@ steps_expected(const struct arrival_spec *sp, double t)
 	return x;
 }
 
+void
+arrival_shard(struct arrival_spec *sp, unsigned i, unsigned n)
+{
+	sp->shard_i = i;
+	sp->shard_n = n;
+}
+
+uint64_t
+arrival_shard_seed(uint64_t seed, unsigned i, unsigned n)
+{
+	uint64_t	state;
+
+	if (n <= 1)
+		return seed;
+	state = seed ^ ((uint64_t)i << 32 | n);
+	return rng_next(&state);
+}
+
+uint64_t
+arrival_shard_count(uint64_t count, unsigned i, unsigned n)
+{
+	if (n <= 1)
+		return count;
+	if (count < i)
+		return 0;
+	return (count - i) / n + 1;
+}
+
+/* The part of the whole schedule a shard runs: 1/N. */
+static double
+shard_share(const struct arrival_spec *sp)
+{
+	return sp->shard_n > 1 ? 1.0 / sp->shard_n : 1.0;
+}
+
 double
 arrival_expected(const struct arrival_spec *sp, uint64_t t_us)
 {
@@ -193,11 +228,11 @@ arrival_expected(const struct arrival_spec *sp, uint64_t t_us)
 
 	switch (sp->shape) {
 	case SHAPE_RAMP:
-		return ramp_expected(sp, t);
+		return ramp_expected(sp, t) * shard_share(sp);
 	case SHAPE_STEPS:
-		return steps_expected(sp, t);
+		return steps_expected(sp, t) * shard_share(sp);
 	default:
-		return sp->rate * t;
+		return sp->rate * t * shard_share(sp);
 	}
 }
 
@@ -280,21 +315,46 @@ exp_gap(uint64_t *state)
 	return -log(u);
 }
 
+/*
+ * x stays in the whole schedule's expected-count space.  Evenly spaced,
+ * shard I of N takes the whole run's arrivals I-1, I-1+N, ... (computed
+ * from i, exact), so N shards interleave into the whole run.  Poisson, a
+ * gap of N exponential(1) is a rate of 1/N: independent shards superpose
+ * into one Poisson stream of the whole rate.
+ */
+static unsigned
+shard_stride(const struct arrival_spec *sp)
+{
+	return sp->shard_n > 1 ? sp->shard_n : 1;
+}
+
+static double
+even_x(const struct arrival_spec *sp, uint64_t i)
+{
+	unsigned	phase = sp->shard_n > 1 ? sp->shard_i - 1 : 0;
+
+	return (double)(i * shard_stride(sp) + phase);
+}
+
 void
 arrivals_init(struct arrivals *a, const struct arrival_spec *sp,
     uint64_t seed)
 {
 	memset(a, 0, sizeof(*a));
 	a->spec = sp;
-	a->rng = seed;
-	a->x = sp->poisson ? exp_gap(&a->rng) : 0;
+	a->rng = arrival_shard_seed(seed, sp->shard_i, sp->shard_n);
+	a->x = sp->poisson ? shard_stride(sp) * exp_gap(&a->rng) :
+	    even_x(sp, 0);
 	arrivals_place(a);
 }
 
 void
 arrivals_next(struct arrivals *a)
 {
+	const struct arrival_spec	*sp = a->spec;
+
 	a->i++;
-	a->x = a->spec->poisson ? a->x + exp_gap(&a->rng) : (double)a->i;
+	a->x = sp->poisson ? a->x + shard_stride(sp) * exp_gap(&a->rng) :
+	    even_x(sp, a->i);
 	arrivals_place(a);
 }

@@ -122,6 +122,10 @@ args_literal(struct args *a, char *out, size_t outsz, size_t *len)
 	p += 3;
 	if ((size_t)(a->end - p) < n || n + 1 > outsz)
 		return -1;
+	/* CHAR8 is %x01-ff: a NUL has no place in a literal (RFC 3501 9),
+	 * and would cut short any C string made of it. */
+	if (memchr(p, '\0', n) != NULL)
+		return -1;
 	memcpy(out, p, n);
 	out[n] = '\0';
 	*len = n;
@@ -168,16 +172,10 @@ args_list_mailbox(struct args *a, char *out, size_t outsz)
 int
 args_mailbox(struct args *a, char *out, size_t outsz)
 {
-	const char	*save = a->p;
-	size_t		 len;
+	size_t	len;
 
-	if (args_astring(a, out, outsz, &len) == -1)
-		return -1;
-	if (strlen(out) != len) {
-		a->p = save;
-		return -1;
-	}
-	return 0;
+	/* Neither a quoted string nor a literal may hold a NUL. */
+	return args_astring(a, out, outsz, &len);
 }
 
 int

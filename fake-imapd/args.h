@@ -22,12 +22,12 @@ int	args_char(struct args *, char c);
 
 /* 1*ATOM-CHAR, into out (NUL-terminated, at most outsz-1 bytes). */
 int	args_atom(struct args *, char *out, size_t outsz);
-/* astring = 1*ASTRING-CHAR / string; *len excludes the NUL and counts
- * any NUL a literal carried. */
+/* astring = 1*ASTRING-CHAR / string; *len excludes the terminating NUL.
+ * A literal holding a NUL is refused (CHAR8 excludes it). */
 int	args_astring(struct args *, char *out, size_t outsz, size_t *len);
 /* list-mailbox = 1*list-char / string: atoms may hold "%" and "*". */
 int	args_list_mailbox(struct args *, char *out, size_t outsz);
-/* A mailbox name (astring) without NULs, as a C string. */
+/* A mailbox name (astring), as a C string. */
 int	args_mailbox(struct args *, char *out, size_t outsz);
 /* number = 1*DIGIT, at most 2^32-1. */
 int	args_number(struct args *, unsigned long *);

@@ -61,8 +61,8 @@ bench_one(struct bench *b, json_t *doc, json_t *entry, int i, int r)
 	if (m.status == RUN_INTERRUPTED)
 		b->interrupted = 1;
 	if (!m.measured || m.status != RUN_DONE) {
-		log_warnx("%s: %s", sc->name, m.measured ? "interrupted" :
-		    m.err);
+		log_warnx("%s: %s", sc->name, m.measured &&
+		    m.status == RUN_INTERRUPTED ? "interrupted" : m.err);
 		return -1;
 	}
 	if (metrics_read(dir, sc, v, err, sizeof(err)) == -1) {

@@ -453,7 +453,7 @@ write_junit(const struct cmp *c, const char *path)
 		fputs("</testcase>\n", fp);
 	}
 	fputs("</testsuite>\n</testsuites>\n", fp);
-	return fclose(fp) == 0 ? 0 : -1;
+	return text_close(fp, path);
 }
 
 /* A Markdown table for a CI job's summary: the gated rows. */
@@ -484,7 +484,7 @@ write_markdown(const struct cmp *c, const char *path)
 		    verdict_names[r->verdict],
 		    r->verdict == ROW_REGRESSION ? "**" : "");
 	}
-	return fclose(fp) == 0 ? 0 : -1;
+	return text_close(fp, path);
 }
 
 static json_t *

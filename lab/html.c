@@ -185,7 +185,7 @@ html_write(const char *path, const char *title, const char *const *header,
 	for (i = 0; i < nruns; i++)
 		html_run_section(fp, base, &runs[i], i);
 	fputs("</body>\n</html>\n", fp);
-	if (fclose(fp) != 0) {
+	if (text_close(fp, path) != 0) {
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 		return -1;
 	}

@@ -19,6 +19,7 @@
 #include "html.h"
 #include "log.h"
 #include "measure.h"
+#include "merge.h"
 #include "units.h"
 #include "model.h"
 #include "plancmd.h"
@@ -76,6 +77,7 @@ usage(FILE *fp)
 	    "       ephemera compare BASE.json HEAD.json [--tolerance M:+N%%]\n"
 	    "                [--force] [--junit F] [--markdown F] [--json F]\n"
 	    "       ephemera plan --ports LO-HI --time-wait S --rate N [...]\n"
+	    "       ephemera merge SHARD_DIR... --out DIR\n"
 	    "\n"
 	    "  run     run each scenario (default: every scenarios/*.ini) in a\n"
 	    "          private network namespace; results under --results\n"
@@ -89,6 +91,11 @@ usage(FILE *fp)
 	    "          Whitney U, p < 0.05); exact metrics may not move; exit 0\n"
 	    "          none, 1 regression, 2 bad input, 3 no BASE.json\n"
 	    "  plan    the capacity of a port range, no traffic (plan --help)\n"
+	    "  merge   add up the folders of loadgen shards (--shard I/N: each\n"
+	    "          interval.csv, summary.csv, histogram.csv, meta.txt)\n"
+	    "          into one run's interval.csv and summary.csv in --out\n"
+	    "          DIR; percentiles from the summed histograms; exit 2\n"
+	    "          bad input, naming the file\n"
 	    "\n"
 	    "options:\n"
 	    "  --results DIR     results root (default: results)\n"
@@ -271,16 +278,19 @@ print_run(const struct scenario *sc, const struct plan *plan,
     const struct measurement *m, const char *verdict, const char *shown,
     const char *dir)
 {
-	char	err[512];
+	const char	*why = m->status == RUN_ERROR ? m->err :
+			    m->held ? NULL : m->why;
+	char		 err[512];
 
 	report_table_row(stdout, sc, plan, &m->obs, verdict);
-	if (!m->held)
-		printf("  why: %s\n", m->why);
+	if (why != NULL)
+		printf("  why: %s\n", why);
 	cause_explain(stdout, &m->obs);
 	report_notes(stdout, sc, plan);
 	printf("  results: %s/\n", shown);
 	fflush(stdout);
-	report_write(dir, sc, plan, &m->obs, m->held, m->why);
+	if (report_write(dir, sc, plan, &m->obs, verdict, why) == -1)
+		log_warn("%s: %s/report.txt", sc->name, shown);
 	if (plot_run(sc, plan, dir, err, sizeof(err)) == -1)
 		log_warnx("%s: no plot: %s", sc->name, err);
 	else
@@ -315,16 +325,22 @@ run_one(const struct config *cf, const struct lab_bins *bins,
 		page_error(pe, sc, dir, m.err);
 		return EXIT_ERROR;
 	}
-	if (!*interrupted)
+	/* A run that failed part way still shows what it measured, with
+	 * no verdict. */
+	if (m.status == RUN_DONE)
 		tally_add(t, sc, &m.obs, m.held);
-	snprintf(pe->verdict, sizeof(pe->verdict), "%s", *interrupted ?
-	    "interrupted" : m.held ? "held" : "NOT HELD");
-	snprintf(pe->why, sizeof(pe->why), "%s", m.held ? "" : m.why);
+	snprintf(pe->verdict, sizeof(pe->verdict), "%s", m.status ==
+	    RUN_ERROR ? "error" : *interrupted ? "interrupted" : m.held ?
+	    "held" : "NOT HELD");
+	snprintf(pe->why, sizeof(pe->why), "%s", m.status == RUN_ERROR ?
+	    m.err : m.held ? "" : m.why);
 	snprintf(pe->dir, sizeof(pe->dir), "%s", dir);
 	report_cells(sc, plan, &m.obs, pe->verdict, &pe->row);
 	pe->notes = notes_text(sc, plan, &m.obs);
 	print_run(sc, plan, &m, pe->verdict, shown, dir);
-	if (*interrupted)
+	if (m.status == RUN_ERROR)
+		log_warnx("%s: %s", sc->name, m.err);
+	if (m.status != RUN_DONE)
 		return EXIT_ERROR;
 	return m.held ? EXIT_HELD : EXIT_NOT_HELD;
 }
@@ -557,8 +573,8 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc == 0)
-		usage_error("expected a command: run, check, bench, compare "
-		    "or plan");
+		usage_error("expected a command: run, check, bench, compare, "
+		    "plan or merge");
 	cmd = argv[0];
 	if (strcmp(cmd, "run") == 0)
 		return argc == 1 ? cmd_run_all(&cf) : cmd_run(&cf, argv + 1,
@@ -571,6 +587,8 @@ main(int argc, char **argv)
 		return cmd_bench_here(&cf, argc, argv);
 	if (strcmp(cmd, "plan") == 0)
 		return cmd_plan(argc, argv);
+	if (strcmp(cmd, "merge") == 0)
+		return cmd_merge(argc, argv);
 	usage_error("%s: unknown command (expected run, check, bench, "
-	    "compare or plan)", cmd);
+	    "compare, plan or merge)", cmd);
 }

@@ -38,12 +38,13 @@ measure_run(const struct scenario *sc, const struct plan *plan,
 	m->status = run_scenario(sc, plan, dir, bins, m->err, sizeof(m->err));
 	if (st != NULL)
 		status_end();
-	if (m->status == RUN_ERROR)
-		return;
-	/* Interrupted, loadgen still wrote a valid summary of what it did. */
+	/* Interrupted, or failed part way (a full disk), loadgen still
+	 * wrote a valid summary of what it did: kept, never thrown away.
+	 * A failed run keeps its own message. */
 	snprintf(path, sizeof(path), "%s/summary.csv", dir);
-	if (report_read_summary(path, sc, &m->obs, m->err, sizeof(m->err)) ==
-	    -1) {
+	if (report_read_summary(path, sc, &m->obs, m->status == RUN_ERROR ?
+	    err : m->err, m->status == RUN_ERROR ? sizeof(err) :
+	    sizeof(m->err)) == -1) {
 		if (m->status == RUN_INTERRUPTED)
 			snprintf(m->err, sizeof(m->err), "interrupted before "
 			    "loadgen had measured anything");

@@ -12,11 +12,14 @@ struct plan;
 
 struct measurement {
 	enum run_status	 status;	/* done, error or interrupted */
-	int		 measured;	/* obs holds loadgen's numbers */
+	int		 measured;	/* obs holds loadgen's numbers: also
+					 * after an error or interruption
+					 * part way */
 	struct observed	 obs;
 	int		 held;		/* every expectation held */
 	char		 why[256];	/* !held: the one that did not */
-	char		 err[512];	/* !measured: why there are no numbers */
+	char		 err[512];	/* error, or !measured: why there are
+					 * no numbers */
 };
 
 /* Every scenario of paths[0..n-1] and its plan, computed here once for

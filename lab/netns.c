@@ -29,16 +29,20 @@ netns_current_ino(void)
 /* Unprivileged: become root of a new user namespace that owns the new
  * network namespace, which is what lets us write its sysctls. */
 static int
-enter_userns(char *err, size_t errsz)
+enter_userns(const char *as_root, char *err, size_t errsz)
 {
 	char	map[64];
 	uid_t	uid = getuid();
 	gid_t	gid = getgid();
 
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) == -1) {
-		snprintf(err, errsz, "unshare(CLONE_NEWUSER|CLONE_NEWNET): %s "
-		    "(run as root, or allow unprivileged user namespaces)",
-		    strerror(errno));
+		/* ENOSPC is a namespace count at its limit, not a disk. */
+		snprintf(err, errsz, "%s%sunshare(CLONE_NEWUSER|CLONE_NEWNET): "
+		    "%s (%s)", as_root, *as_root != '\0' ? "; " : "",
+		    strerror(errno), errno == ENOSPC ? "the namespace limits "
+		    "/proc/sys/user/max_net_namespaces and max_user_namespaces "
+		    "are reached" : "run as root, or allow unprivileged user "
+		    "namespaces");
 		return -1;
 	}
 	if (text_write("/proc/self/setgroups", "deny", err, errsz) == -1)
@@ -75,13 +79,22 @@ loopback_up(char *err, size_t errsz)
 int
 netns_enter(char *mode, size_t modesz, char *err, size_t errsz)
 {
+	char	as_root[128] = "";
+
 	netns_host_ino = netns_current_ino();
-	if (geteuid() == 0 && unshare(CLONE_NEWNET) == 0)
-		snprintf(mode, modesz, "root");
-	else if (enter_userns(err, errsz) == 0)
+	if (geteuid() == 0) {
+		if (unshare(CLONE_NEWNET) == 0) {
+			snprintf(mode, modesz, "root");
+			goto entered;
+		}
+		snprintf(as_root, sizeof(as_root), "unshare(CLONE_NEWNET) as "
+		    "root: %s", strerror(errno));
+	}
+	if (enter_userns(as_root, err, errsz) == 0)
 		snprintf(mode, modesz, "userns");
 	else
 		return -1;
+entered:
 	if (netns_current_ino() == netns_host_ino || netns_host_ino == 0) {
 		snprintf(err, errsz, "still in the host's network namespace");
 		return -1;

@@ -17,6 +17,7 @@
 #include "optable.h"
 #include "plancmd.h"
 #include "presets.h"
+#include "textfile.h"
 #include "units.h"
 
 #define FIELD(f)	offsetof(struct plan_conf, f)
@@ -491,7 +492,7 @@ write_csv(const char *path, const struct capacity *c,
 		csv_row(&w, lv[k].name, lv[k].change, &lv[k].cap);
 		rc |= csv_end_row(&w);
 	}
-	if (fclose(fp) != 0 || rc != 0) {
+	if (text_close(fp, path) != 0 || rc != 0) {
 		log_warn("--csv: %s", path);
 		return -1;
 	}
@@ -694,7 +695,7 @@ write_scenario(const char *path, const struct capacity_input *in,
 	if (fails)
 		fprintf(fp, "first_failure_errno = EADDRNOTAVAIL\n"
 		    "first_failure = predicted\n");
-	if (fclose(fp) != 0) {
+	if (text_close(fp, path) != 0) {
 		log_warn("--emit-scenario: %s", path);
 		return -1;
 	}

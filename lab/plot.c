@@ -1,6 +1,8 @@
 /* plot.c: gnuplot script for a run's loadgen.csv, then gnuplot itself. */
 #include <sys/wait.h>
 
+#include <errno.h>
+
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -13,6 +15,7 @@
 #include "plot.h"
 #include "run.h"
 #include "spawn.h"
+#include "textfile.h"
 
 #define PLOT_TIMEOUT_MS	30000
 #define MAX_COLUMNS	256
@@ -245,7 +248,7 @@ write_plot(FILE *fp, const struct scenario *sc, const struct plan *plan,
 
 static int
 write_script(const struct scenario *sc, const struct plan *plan,
-    const char *dir, const char *path)
+    const char *dir, const char *path, char *err, size_t errsz)
 {
 	struct columns	c;
 	char		csv[LAB_PATH_MAX];
@@ -253,8 +256,15 @@ write_script(const struct scenario *sc, const struct plan *plan,
 	int		model;
 
 	snprintf(csv, sizeof(csv), "%s/loadgen.csv", dir);
-	if (find_columns(csv, &c) == -1 || (fp = fopen(path, "w")) == NULL)
+	if (find_columns(csv, &c) == -1) {
+		snprintf(err, errsz, "cannot read the header of %s", csv);
 		return -1;
+	}
+	if ((fp = fopen(path, "w")) == NULL) {
+		snprintf(err, errsz, "cannot write %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
 	fprintf(fp, "# plot.gp: made by ephemera for %s; gnuplot plot.gp\n",
 	    sc->name);
 	write_frame(fp, sc);
@@ -262,7 +272,12 @@ write_script(const struct scenario *sc, const struct plan *plan,
 	model = write_model(fp, sc, &plan->lab);
 	write_failures(fp, csv, &c, sc, plan);
 	write_plot(fp, sc, plan, &c, model);
-	return fclose(fp);
+	if (text_close(fp, path) == -1) {
+		snprintf(err, errsz, "cannot write %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -276,10 +291,8 @@ plot_run(const struct scenario *sc, const struct plan *plan, const char *dir,
 
 	snprintf(script, sizeof(script), "%s/plot.gp", dir);
 	snprintf(log, sizeof(log), "%s/plot.log", dir);
-	if (write_script(sc, plan, dir, script) == -1) {
-		snprintf(err, errsz, "cannot write %s", script);
+	if (write_script(sc, plan, dir, script, err, errsz) == -1)
 		return -1;
-	}
 	proc_block_signals();
 	if (proc_start_in(&gp, "gnuplot", argv, dir, log, log, -1, err,
 	    errsz) == -1)

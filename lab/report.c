@@ -11,6 +11,7 @@
 #include "csv.h"
 #include "model.h"
 #include "report.h"
+#include "textfile.h"
 #include "units.h"
 
 #define SUMMARY_MAX_FIELDS	256
@@ -401,7 +402,7 @@ report_notes(FILE *fp, const struct scenario *sc, const struct plan *plan)
 
 int
 report_write(const char *dir, const struct scenario *sc,
-    const struct plan *plan, const struct observed *o, int held,
+    const struct plan *plan, const struct observed *o, const char *verdict,
     const char *why)
 {
 	char	path[4200];
@@ -411,10 +412,10 @@ report_write(const char *dir, const struct scenario *sc,
 	if ((fp = fopen(path, "w")) == NULL)
 		return -1;
 	report_table_header(fp);
-	report_table_row(fp, sc, plan, o, held ? "held" : "NOT HELD");
-	if (!held)
+	report_table_row(fp, sc, plan, o, verdict);
+	if (why != NULL)
 		fprintf(fp, "  why: %s\n", why);
 	cause_explain(fp, o);
 	report_notes(fp, sc, plan);
-	return fclose(fp);
+	return text_close(fp, path);
 }

@@ -69,9 +69,10 @@ void	report_table_row(FILE *fp, const struct scenario *sc,
 void	report_notes(FILE *fp, const struct scenario *sc,
 	    const struct plan *plan);
 
-/* report.txt in the run's directory: the same row plus why. */
+/* report.txt in the run's directory: the same row with `verdict`, and
+ * `why` (NULL: none); whole or absent.  -1 with errno set. */
 int	report_write(const char *dir, const struct scenario *sc,
-	    const struct plan *plan, const struct observed *o, int held,
-	    const char *why);
+	    const struct plan *plan, const struct observed *o,
+	    const char *verdict, const char *why);
 
 #endif

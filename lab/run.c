@@ -397,6 +397,7 @@ loadgen_has_steps(const struct lab_bins *bins)
 	    strstr(help, "--steps") != NULL;
 }
 
+/* The run's error into error.txt, best effort: the disk may be full. */
 static void
 save_error(const char *dir, const char *msg)
 {
@@ -407,19 +408,26 @@ save_error(const char *dir, const char *msg)
 	text_write(path, text, ignored, sizeof(ignored));
 }
 
+/* The supervisor's message, from the pipe it wrote before exiting (never
+ * through a file: a full disk would swallow the very message that says
+ * so). */
 static void
-load_error(const char *dir, char *err, size_t errsz)
+read_error(int fd, char *err, size_t errsz)
 {
-	char	path[LAB_PATH_MAX];
-	FILE	*fp;
+	ssize_t	n;
+	size_t	have = 0;
 
-	snprintf(path, sizeof(path), "%s/error.txt", dir);
-	snprintf(err, errsz, "run failed without a message");
-	if ((fp = fopen(path, "r")) == NULL)
-		return;
-	if (fgets(err, (int)errsz, fp) != NULL)
-		err[strcspn(err, "\n")] = '\0';
-	fclose(fp);
+	while (have + 1 < errsz &&
+	    (n = read(fd, err + have, errsz - 1 - have)) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			break;
+		have += (size_t)n;
+	}
+	err[have] = '\0';
+	if (have == 0)
+		snprintf(err, errsz, "run failed without a message");
 }
 
 /* Wait for the run, bounded, redrawing the terminal's status line (a
@@ -445,7 +453,8 @@ run_scenario(const struct scenario *sc, const struct plan *plan,
 	struct proc	sup = { .name = "run" };
 	pid_t		parent;
 	char		path[LAB_PATH_MAX];
-	int		interrupted = 0, limit_ms;
+	int		interrupted = 0, limit_ms, msg[2];
+	ssize_t		sent;
 	enum run_status	st;
 
 	proc_block_signals();
@@ -459,8 +468,14 @@ run_scenario(const struct scenario *sc, const struct plan *plan,
 	}
 	fflush(NULL);
 	parent = getpid();
+	if (pipe2(msg, O_CLOEXEC) == -1) {
+		snprintf(err, errsz, "pipe: %s", strerror(errno));
+		return RUN_ERROR;
+	}
 	if ((sup.pid = fork()) == -1) {
 		snprintf(err, errsz, "fork: %s", strerror(errno));
+		close(msg[0]);
+		close(msg[1]);
 		return RUN_ERROR;
 	}
 	if (sup.pid == 0) {
@@ -470,27 +485,33 @@ run_scenario(const struct scenario *sc, const struct plan *plan,
 		 * lab is killed outright. */
 		if (proc_die_with_parent(parent) == -1)
 			_exit(RUN_INTERRUPTED);
+		close(msg[0]);
 		st = supervise(sc, &plan->lab, dir, bins, err, errsz);
 		dovecot_cleanup();
+		/* Whole or not at all (under PIPE_BUF); lost, the parent
+		 * says it had no message. */
 		if (st == RUN_ERROR)
-			save_error(dir, err);
+			sent = write(msg[1], err, strlen(err));
+		(void)sent;
 		_exit(st);
 	}
+	close(msg[1]);
 	/* The supervisor's own bound: loadgen's, plus stopping everything. */
 	limit_ms = loadgen_limit_ms(sc, &plan->lab) + 3 * STOP_GRACE_MS + 5000;
 	if (wait_supervisor(&sup, limit_ms, &interrupted) == -1) {
 		proc_stop(&sup, STOP_GRACE_MS);
 		snprintf(err, errsz, "run did not finish within %d ms", limit_ms);
-		return RUN_ERROR;
-	}
-	if (!WIFEXITED(sup.status)) {
+		st = RUN_ERROR;
+	} else if (!WIFEXITED(sup.status)) {
 		snprintf(err, errsz, "run died (signal %d)", WTERMSIG(sup.status));
-		return RUN_ERROR;
-	}
-	st = (enum run_status)WEXITSTATUS(sup.status);
-	if (st == RUN_ERROR)
-		load_error(dir, err, errsz);
+		st = RUN_ERROR;
+	} else if ((st = (enum run_status)WEXITSTATUS(sup.status)) ==
+	    RUN_ERROR)
+		read_error(msg[0], err, errsz);
 	else if (interrupted)
 		st = RUN_INTERRUPTED;
+	close(msg[0]);
+	if (st == RUN_ERROR)
+		save_error(dir, err);
 	return st;
 }

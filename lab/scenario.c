@@ -528,6 +528,22 @@ ctx_error(struct parse_ctx *ctx, const char *fmt, ...)
 	return 0;
 }
 
+/* An unknown key, with the keys of its section a typo away. */
+static int
+unknown_key(struct parse_ctx *ctx, const char *section, const char *name)
+{
+	const char	*names[nitems(keys)];
+	char		 near[128];
+	size_t		 i, n = 0;
+
+	for (i = 0; i < nitems(keys); i++)
+		if (strcmp(keys[i].section, section) == 0)
+			names[n++] = keys[i].name;
+	word_nearest(name, names, n, near, sizeof(near));
+	return ctx_error(ctx, "unknown key '%s' in [%s]%s%s%s", name, section,
+	    near[0] ? " (did you mean " : "", near, near[0] ? "?)" : "");
+}
+
 static int
 on_key(void *user, const char *section, const char *name, const char *value)
 {
@@ -559,7 +575,7 @@ on_key(void *user, const char *section, const char *name, const char *value)
 	if (!known_section)
 		return ctx_error(ctx, "unknown section [%s] (expected "
 		    "scenario, system, server, load, lab or expect)", section);
-	return ctx_error(ctx, "unknown key '%s' in [%s]", name, section);
+	return unknown_key(ctx, section, name);
 }
 
 /* libinih reads through us so that we know which line a handler saw. */

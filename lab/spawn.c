@@ -17,6 +17,8 @@
 #include "clock.h"
 #include "spawn.h"
 
+#define LOG_ROOM	16384	/* bytes set aside for a program's stderr */
+
 void
 proc_block_signals(void)
 {
@@ -98,6 +100,11 @@ proc_start_in(struct proc *p, const char *name, char *const argv[],
 		    out_fd == -1 ? out_path : err_path, strerror(errno));
 		goto fail;
 	}
+	/* Room for its last words, set aside before it runs (blocks past
+	 * the end, the size left at 0): on a disk that fills up during the
+	 * run, the message that says so must still find a place.  Where
+	 * fallocate is missing or the disk is full already, no room. */
+	(void)fallocate(err_fd, FALLOC_FL_KEEP_SIZE, 0, LOG_ROOM);
 	if ((p->pid = fork()) == -1) {
 		snprintf(err, errsz, "fork %s: %s", name, strerror(errno));
 		p->pid = 0;

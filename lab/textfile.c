@@ -77,3 +77,17 @@ text_put_escaped(FILE *fp, const char *s)
 		default: fputc(*s, fp); break;
 		}
 }
+
+int
+text_close(FILE *fp, const char *path)
+{
+	int	failed = ferror(fp), saved;
+
+	if (fclose(fp) != 0 || failed) {
+		saved = failed && errno == 0 ? EIO : errno;
+		unlink(path);
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}

@@ -17,6 +17,13 @@ int	text_write(const char *path, const char *text, char *err, size_t errsz);
  * without its newline, into buf; "" when there is none. */
 void	text_last_line(const char *path, char *buf, size_t bufsz);
 
+/*
+ * Close a file written with stdio; if any write failed (a full disk), the
+ * partial file is removed, so that what is left is whole or absent.
+ * Returns -1 with errno set, as fclose does.
+ */
+int	text_close(FILE *fp, const char *path);
+
 /* s with XML's five escapes (< > & " '), fit for HTML text and
  * attributes as well. */
 void	text_put_escaped(FILE *fp, const char *s);

@@ -654,6 +654,18 @@ columns_latency_row(struct csv_writer *w, const struct figures *f,
 	write_row(w, CSV_LATENCY, &r);
 }
 
+const char *
+columns_latency_name(int m)
+{
+	return latency_names[m];
+}
+
+const char *
+columns_sysctl_name(int i)
+{
+	return sysctl_names[i];
+}
+
 void
 columns_list(const struct config *cfg)
 {

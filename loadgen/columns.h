@@ -30,6 +30,10 @@ int	columns_names(enum csv_file, const char **names, int max);
 /* The latency file's row of latency `m`, from the run's figures. */
 void	columns_latency_row(struct csv_writer *, const struct figures *,
 	    enum latency m);
+/* The name of a latency in column names ("session"), and of a sysctl
+ * column ("ip_local_port_range"). */
+const char	*columns_latency_name(int m);
+const char	*columns_sysctl_name(int i);
 /* --list-columns: "file<TAB>column<TAB>unit" lines on stdout, every file
  * in column order, then exit 0 (tests/loadgen/test_columns.py holds them
  * against CSV.md). */

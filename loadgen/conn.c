@@ -36,6 +36,7 @@ struct conn {
 	int			 handshaking;	/* TLS, not yet ready */
 	int			 closing;	/* after conn_finish() */
 	int			 err;		/* errno of our own send() */
+	unsigned		 sends;		/* plain: conn_write calls */
 	const char		*error;		/* for conn_error() */
 	struct event		*ev;		/* plain: connect, reads and
 						 * writes, one edge-triggered
@@ -177,7 +178,11 @@ conn_recv_connect(struct conn *c, ssize_t n, int err)
  * A plain socket's bytes, read until the kernel has no more.  Edge
  * triggered: a read shorter than asked for emptied the queue, and what
  * comes later is a new edge; only a FIN already in (EV_CLOSED, from
- * EPOLLRDHUP) still has to be read, as end of file.  One static buffer,
+ * EPOLLRDHUP) still has to be read, as end of file.  An RST already in
+ * is no new edge either, and libevent reports it (EPOLLERR) as read and
+ * write, never EV_CLOSED: so a session that sent nothing in answer,
+ * still waiting, reads once more to find it.  A session that did send
+ * found it there (ECONNRESET from send()).  One static buffer,
  * copied into c->in: reserving room in the evbuffer would allocate 16 KiB
  * per read, and malloc would grow and trim the heap (brk) per session.
  */
@@ -188,6 +193,7 @@ conn_recv(struct conn *c, short events)
 	size_t		room;
 	ssize_t		n;
 	int		err;
+	unsigned	sends;
 
 	for (;;) {
 		/* Room for input_max, never more; past that one byte, and
@@ -203,9 +209,11 @@ conn_recv(struct conn *c, short events)
 		if (n > 0) {
 			if (evbuffer_add(c->in, rbuf, (size_t)n) == -1)
 				fatalx("evbuffer_add");
+			sends = c->sends;
 			if (conn_report(c, CONN_DATA, 0) == -1 || c->err != 0)
 				return;
-			if ((size_t)n < room && !(events & EV_CLOSED))
+			if ((size_t)n < room && !(events & EV_CLOSED) &&
+			    c->sends != sends)
 				return;
 		} else if (n == 0) {
 			conn_report(c, CONN_EOF, 0);
@@ -392,6 +400,7 @@ conn_write(struct conn *c, const void *buf, size_t len)
 			fatalx("bufferevent_write");
 		return;
 	}
+	c->sends++;
 	if (c->out == NULL || evbuffer_get_length(c->out) == 0) {
 		n = send(c->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n == (ssize_t)len)

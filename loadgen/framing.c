@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <stdint.h>
+#include <string.h>
 
 #include <event2/buffer.h>
 
@@ -72,6 +73,10 @@ framing_next(struct framing *f, struct evbuffer *in, char *line,
 		case LINE_OK:
 			break;
 		}
+		/* TEXT-CHAR and CHAR8 exclude NUL; literals' bytes, skipped
+		 * above, are never looked at. */
+		if (memchr(line, '\0', *len) != NULL)
+			return FRAMING_NUL;
 		cont = f->cont;
 		if ((f->cont = literal_at_end(line, *len, &f->literal)) &&
 		    f->literal > FRAMING_LITERAL_MAX)

@@ -23,6 +23,7 @@ enum framing_status {
 	FRAMING_MORE,		/* nothing whole yet */
 	FRAMING_TOOLONG,	/* a line over FRAMING_LINE_MAX */
 	FRAMING_LITERAL_TOOLONG,	/* a literal no IMAP server sends */
+	FRAMING_NUL,		/* a NUL in a line: not IMAP (RFC 3501 9) */
 };
 
 /* The next response's first line from `in` into `line` (NUL-terminated,

@@ -13,6 +13,7 @@
 #include "addr.h"
 #include "bind.h"
 #include "cache.h"
+#include "clock.h"
 #include "config.h"
 #include "drain.h"
 #include "log.h"
@@ -34,6 +35,9 @@
  * gate looks for, apart from "could not run" (1) and "bad input" (2). */
 #define EXIT_THRESHOLD_BREACHED	4
 
+/* A --start-at moment passed by more than this is not started. */
+#define START_LATE_S	1.0
+
 /* After SIGINT or SIGTERM, sessions in flight get this long to finish. */
 #define DRAIN_US	2000000
 
@@ -43,6 +47,8 @@ static struct {
 	struct event		*ev_sigint;
 	struct event		*ev_sigterm;
 	struct event		*ev_drain;
+	struct event		*ev_start;	/* --start-at */
+	uint64_t		 start_mono_us;	/* its moment, mono_us() */
 	uint64_t		 arrivals;	/* started or skipped */
 	uint64_t		 failures;
 	int			 arrivals_done;
@@ -136,7 +142,8 @@ on_interval(uint64_t now_us, uint64_t scheduled)
 static void
 on_arrivals_done(void)
 {
-	stats_stop_reason(run.cfg.count != 0 && run.arrivals == run.cfg.count ?
+	stats_stop_reason(run.cfg.shard_count != 0 &&
+	    run.arrivals == run.cfg.shard_count ?
 	    "count" : "duration");
 	run.arrivals_done = 1;
 	/* Cached connections close properly (LOGOUT, --close); after a
@@ -162,6 +169,12 @@ on_signal(evutil_socket_t sig, short events UNUSED, void *arg UNUSED)
 
 	if (run.finished)
 		return;
+	if (run.ev_start != NULL && evtimer_pending(run.ev_start, NULL)) {
+		log_warnx("SIG%s during --start-at: not starting",
+		    sigabbrev_np((int)sig));
+		stats_close();
+		exit(1);
+	}
 	if (drain_cancel()) {
 		log_warnx("SIG%s during --drain: not starting",
 		    sigabbrev_np((int)sig));
@@ -227,6 +240,8 @@ events_setup(void)
 static void
 events_free(void)
 {
+	if (run.ev_start != NULL)
+		event_free(run.ev_start);
 	event_free(run.ev_sigint);
 	event_free(run.ev_sigterm);
 	event_free(run.ev_drain);
@@ -234,6 +249,30 @@ events_free(void)
 	libevent_global_shutdown();
 }
 
+
+/* CLOCK_REALTIME in seconds: the shards' common clock. */
+static double
+wall_s(void)
+{
+	struct timeval	tv;
+
+	gettimeofday(&tv, NULL);
+	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+/* The Unix time of time zero: --start-at itself, or the wall clock now
+ * less how long ago zero was. */
+static double
+start_epoch(uint64_t zero_us)
+{
+	uint64_t	now;
+
+	if (run.cfg.start_at != 0)
+		return run.cfg.start_at;
+	now = mono_us();
+	return wall_s() - (zero_us != 0 && zero_us < now ?
+	    (double)(now - zero_us) / 1e6 : 0);
+}
 
 /* One SSL_CTX for the run, when a session may use TLS; a CA file that
  * does not load is bad input. */
@@ -261,19 +300,70 @@ open_sockdiag(const struct config *cfg)
 	    output_side_counts) == 0;
 }
 
-/* Time zero: arrivals begin. */
+/* Time zero: arrivals begin; `zero_us` mono_us() of it, 0: now. */
 static void
-start_arrivals(void)
+begin_arrivals(uint64_t zero_us)
 {
 	const struct config	*cfg = &run.cfg;
 	struct schedule_params	 pp = { &cfg->spec, cfg->seed,
-				    cfg->duration_us, cfg->count,
-				    cfg->interval_us };
+				    cfg->duration_us, cfg->shard_count,
+				    cfg->interval_us, zero_us };
 	struct schedule_hooks	 hooks = { on_arrival, on_interval,
 				    on_arrivals_done };
 
+	stats_started_at(start_epoch(zero_us));
 	progress_start(run.base);
 	schedule_start(run.base, &pp, &hooks);
+}
+
+/* --start-at: the timer may wake a little early; time zero is the
+ * moment itself, never the wakeup, so shards' arrivals line up. */
+static void
+on_start_at(evutil_socket_t fd UNUSED, short events UNUSED,
+    void *arg UNUSED)
+{
+	uint64_t	now = mono_us();
+	struct timeval	tv;
+
+	if (now < run.start_mono_us) {
+		tv = us_to_timeval(run.start_mono_us - now);
+		evtimer_add(run.ev_start, &tv);
+		return;
+	}
+	begin_arrivals(run.start_mono_us);
+}
+
+static void
+start_arrivals(void)
+{
+	double		wait_s;
+	struct timeval	tv;
+
+	if (run.cfg.start_at == 0) {
+		begin_arrivals(0);
+		return;
+	}
+	wait_s = run.cfg.start_at - wall_s();
+	/* --drain may have taken us past it: the other shards are long
+	 * under way, and catching up would be a burst, not the schedule. */
+	if (wait_s < -START_LATE_S) {
+		log_warnx("--start-at %.3f: passed %.3f s ago (after --drain): "
+		    "not starting", run.cfg.start_at, -wait_s);
+		stats_close();
+		exit(1);
+	}
+	/* Past by at most a second: start now, time zero then. */
+	if (wait_s <= 0) {
+		run.start_mono_us = mono_us() - (uint64_t)(-wait_s * 1e6);
+		begin_arrivals(run.start_mono_us);
+		return;
+	}
+	run.start_mono_us = mono_us() + (uint64_t)(wait_s * 1e6);
+	log_debug("start-at: waiting %.3f s", wait_s);
+	if ((run.ev_start = evtimer_new(run.base, on_start_at, NULL)) == NULL)
+		fatalx("evtimer_new");
+	tv = us_to_timeval(run.start_mono_us - mono_us());
+	evtimer_add(run.ev_start, &tv);
 }
 
 static void
@@ -285,7 +375,10 @@ start(const struct config *cfg)
 				    cfg->duration_us, NULL, NULL, 0,
 				    open_sockdiag(cfg), cfg->latency_path,
 				    cfg->mailboxes, cfg->cache_ttl_us, skew,
-				    cfg->thresholds, cfg->nthresholds };
+				    cfg->thresholds, cfg->nthresholds,
+				    cfg->histogram_path, cfg->meta_path,
+				    cfg->shard_i, cfg->shard_n,
+				    cfg->interval_us };
 	struct session_params	sp = { cfg->targets, cfg->ntargets,
 				    cfg->timeout_us, &cfg->steps, cfg->user,
 				    cfg->password, cfg->close, cfg->tls,

@@ -1,6 +1,7 @@
 /* options.c: loadgen's options: the option table, defaults, its parsers,
  * checks across options, and the options as summary columns. */
 #include <sys/socket.h>
+#include <sys/time.h>
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -101,6 +102,50 @@ static const char *
 opt_rate(void *cfg, const struct opt *o, const char *arg)
 {
 	return parse_rate(arg, OPT_FIELD(cfg, o, double));
+}
+
+/* I/N, 1 <= I <= N <= SHARDS_MAX. */
+#define SHARDS_MAX	1000
+
+static const char *
+opt_shard(void *conf, const struct opt *o UNUSED, const char *arg)
+{
+	struct config	*cfg = conf;
+	unsigned	 i, n;
+	int		 end = 0;
+
+	if (sscanf(arg, "%u/%u%n", &i, &n, &end) != 2 ||
+	    arg[end] != '\0' || i < 1 || i > n || n > SHARDS_MAX ||
+	    arg[0] < '0' || arg[0] > '9')
+		return "I/N with 1 <= I <= N <= 1000, such as 2/3";
+	cfg->shard_i = i;
+	cfg->shard_n = n;
+	return NULL;
+}
+
+/* Unix seconds, within the next hour: a moment the shards agree on. */
+#define START_AHEAD_MAX	3600.0
+#define START_LATE_MAX	1.0
+
+static const char *
+opt_start_at(void *cfg, const struct opt *o, const char *arg)
+{
+	static char	 expected[128];
+	struct timeval	 tv;
+	double		*at = OPT_FIELD(cfg, o, double), now;
+	char		*end;
+
+	gettimeofday(&tv, NULL);
+	now = (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+	snprintf(expected, sizeof(expected), "a Unix time (seconds, "
+	    "fraction allowed) from 1 s ago to 1 hour ahead; now is %.3f",
+	    now);
+	*at = strtod(arg, &end);
+	if (end == arg || *end != '\0' || !(*at > 0))
+		return expected;
+	if (*at > now + START_AHEAD_MAX || *at < now - START_LATE_MAX)
+		return expected;
+	return NULL;
 }
 
 static const char *
@@ -216,6 +261,16 @@ static const struct opt opts[] = {
 	    "gaps" },
 	{ "seed", "N", opt_seed, FIELD(seed),
 	    "seed of poisson schedules (1)" },
+	{ "shard", "I/N", opt_shard, 0,
+	    "run shard I of N of the schedule: 1/N of its rate, every shape; "
+	    "evenly spaced arrivals I-1, I-1+N, ... of the whole run, or a "
+	    "Poisson stream with a seed of its own from --seed and I; "
+	    "--count is the whole run's, shared out; ephemera merge adds the "
+	    "shards up" },
+	{ "start-at", "EPOCH", opt_start_at, FIELD(start_at),
+	    "wait until this Unix time (seconds, may be fractional; at most "
+	    "1 hour ahead) before the first arrival; times in the CSV stay "
+	    "relative to it" },
 	{ "duration", "D", opt_period, FIELD(duration_us),
 	    "arrivals during D (10s)" },
 	{ "count", "N", opt_positive, FIELD(count),
@@ -276,6 +331,12 @@ static const struct opt opts[] = {
 	    "whole-run CSV, one row" },
 	{ "latency-csv", "FILE", opt_string, FIELD(latency_path),
 	    "whole-run latency percentiles, a row each" },
+	{ "histogram-csv", "FILE", opt_string, FIELD(histogram_path),
+	    "latency histograms as bucket counts, per interval and for the "
+	    "whole run (layout v1, CSV.md), what ephemera merge adds up" },
+	{ "meta", "FILE", opt_string, FIELD(meta_path),
+	    "the run's metadata as key=value lines: shard, host, start "
+	    "epoch, offered and achieved rate, sysctls" },
 	{ "mailboxes", "N", opt_mailboxes, FIELD(mailboxes),
 	    "KB 319502's mailbox cache: each arrival is a request (the list's "
 	    "steps after login: SELECT INBOX by default) for one of N "
@@ -346,6 +407,24 @@ check_cache(const struct config *cfg)
 		    "select or examine step with --mailboxes");
 }
 
+/* A shard's part of the schedule and of --count. */
+static void
+check_shard(struct config *cfg)
+{
+	cfg->shard_count = cfg->count;
+	if (cfg->shard_n == 0)
+		return;
+	if (cfg->mailboxes != 0)
+		usage_error("--shard: not supported with --mailboxes yet (each "
+		    "shard would keep a cache of its own)");
+	if (cfg->count != 0 && cfg->count < cfg->shard_n)
+		usage_error("--count: expected at least N = %u with --shard, "
+		    "got %llu", cfg->shard_n, (unsigned long long)cfg->count);
+	cfg->shard_count = arrival_shard_count(cfg->count, cfg->shard_i,
+	    cfg->shard_n);
+	arrival_shard(&cfg->spec, cfg->shard_i, cfg->shard_n);
+}
+
 /* The list as run: --close no-logout drops its logout step. */
 static void
 check_steps(struct config *cfg)
@@ -399,6 +478,7 @@ check_config(struct config *cfg)
 		usage_error("--bind: expected %s", why);
 	check_steps(cfg);
 	check_cache(cfg);
+	check_shard(cfg);
 }
 
 
@@ -516,6 +596,10 @@ options_line(const struct config *cfg, const char *schedule,
 		    (unsigned long long)cfg->max_failures);
 	if (cfg->stop_on_failure)
 		n = append(buf, sz, n, " --stop-on-failure");
+	/* Last of the schedule's: ephemera merge takes it out. */
+	if (cfg->shard_n != 0)
+		n = append(buf, sz, n, " --shard %u/%u", cfg->shard_i,
+		    cfg->shard_n);
 	if (cfg->tls)
 		n = append(buf, sz, n, " --tls");
 	if (cfg->tls_ca != NULL)
@@ -577,7 +661,7 @@ double
 options_offered_rate(const struct config *cfg)
 {
 	if (cfg->spec.shape == SHAPE_CONST)
-		return cfg->spec.rate;
+		return cfg->spec.rate / (cfg->shard_n > 1 ? cfg->shard_n : 1);
 	return arrival_expected(&cfg->spec, cfg->duration_us) /
 	    ((double)cfg->duration_us / 1e6);
 }

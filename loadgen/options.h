@@ -29,7 +29,10 @@ struct config {
 	int		 stop_on_failure;
 	struct bind_config bind;
 	uint64_t	 duration_us;
-	uint64_t	 count;		/* 0: no limit */
+	uint64_t	 count;		/* 0: no limit; the whole run's */
+	uint64_t	 shard_count;	/* this shard's part of it */
+	unsigned	 shard_i, shard_n;	/* --shard I/N; 0/0: none */
+	double		 start_at;	/* --start-at, Unix s; 0: none */
 	uint64_t	 interval_us;
 	uint64_t	 timeout_us;
 	const char	*user;
@@ -37,6 +40,8 @@ struct config {
 	const char	*csv_path;
 	const char	*summary_path;
 	const char	*latency_path;
+	const char	*histogram_path;	/* --histogram-csv */
+	const char	*meta_path;		/* --meta */
 	enum close_mode	 close;
 	struct step_list steps;		/* as run: no LOGOUT with no-logout */
 	uint64_t	 drain_below;	/* --drain: 0 when off */

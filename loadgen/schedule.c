@@ -165,7 +165,7 @@ schedule_start(struct event_base *base, const struct schedule_params *p,
 	sched.hooks = *hooks;
 	if ((sched.timer = evtimer_new(base, schedule_tick, NULL)) == NULL)
 		fatalx("evtimer_new");
-	sched.zero_us = mono_us();
+	sched.zero_us = p->zero_us != 0 ? p->zero_us : mono_us();
 	arrivals_init(&sched.gen, p->spec, p->seed);
 	sched.counted = sched.gen;
 	sched.last = p->count != 0 ? p->count : UINT64_MAX;

@@ -13,6 +13,8 @@ struct schedule_params {
 	uint64_t	 duration_us;	/* arrivals fall in [0, duration) */
 	uint64_t	 count;		/* at most this many; 0: no limit */
 	uint64_t	 interval_us;	/* period of the interval hook */
+	uint64_t	 zero_us;	/* mono_us() of time zero, not in the
+					 * future; 0: now */
 };
 
 /* Called from the timer; `id` counts arrivals from 0, `due_us` is when
@@ -23,7 +25,7 @@ struct schedule_hooks {
 	void	(*arrivals_done)(void);
 };
 
-/* Take time zero now and arm the first timer. */
+/* Take time zero (now, or p->zero_us) and arm the first timer. */
 void		schedule_start(struct event_base *,
 		    const struct schedule_params *, const struct schedule_hooks *);
 /* No arrival after now; interval boundaries go on until schedule_free. */

@@ -688,6 +688,9 @@ session_lines(struct session *s, struct evbuffer *in)
 		case FRAMING_LITERAL_TOOLONG:
 			session_free(s, REASON_PROTOCOL, 0, "literal too long");
 			return -1;
+		case FRAMING_NUL:
+			session_free(s, REASON_PROTOCOL, 0, "NUL in a line");
+			return -1;
 		case FRAMING_LINE:
 			break;
 		}

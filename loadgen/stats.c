@@ -8,6 +8,7 @@
 #include "errors.h"
 #include "figures.h"
 #include "histogram.h"
+#include "shardfiles.h"
 #include "kstat.h"
 #include "log.h"
 #include "netstat.h"
@@ -59,6 +60,7 @@ static struct {
 	uint64_t		 scheduled_rows;	/* as of the last row */
 	uint64_t		 last_row_us;
 	int			 rows;
+	double			 start_epoch;	/* Unix time of time zero */
 } st;
 
 const char *
@@ -98,6 +100,7 @@ stats_open(const char *csv_path, const char *summary_path,
 	}
 	read_kernel_start();
 	output_open(csv_path, summary_path, &st.run);
+	shardfiles_open(run->histogram_path, run->meta_path);
 }
 
 /* Every event counts here, once. */
@@ -112,6 +115,12 @@ static uint64_t
 so_far(enum counter c)
 {
 	return st.total[c] + st.interval[c];
+}
+
+void
+stats_started_at(double epoch)
+{
+	st.start_epoch = epoch;
 }
 
 void
@@ -327,6 +336,7 @@ stats_interval(uint64_t now_us, uint64_t scheduled, uint64_t active,
 		interval_figures(&f, now_us, scheduled, active, cached);
 		output_interval(&f);
 	}
+	shardfiles_histograms(st.lat, now_us, 0);
 	interval_close();
 	if (cached > st.cached_max)
 		st.cached_max = cached;
@@ -373,6 +383,21 @@ run_figures(struct figures *f, uint64_t now_us, uint64_t scheduled,
 	f->end = &st.end;
 }
 
+static void
+write_meta(uint64_t now_us, uint64_t scheduled)
+{
+	struct shard_meta	m = {
+		st.run.shard_n != 0 ? st.run.shard_i : 1,
+		st.run.shard_n != 0 ? st.run.shard_n : 1,
+		st.start_epoch, st.run.interval_us, st.run.duration_us,
+		now_us, st.run.rate, scheduled, st.total[COUNT_STARTED],
+		st.total[COUNT_COMPLETED], st.total[COUNT_FAILED],
+		st.end.sysctl,
+	};
+
+	shardfiles_meta(&m);
+}
+
 int
 stats_finish(uint64_t now_us, uint64_t scheduled, uint64_t active,
     uint64_t cached)
@@ -383,13 +408,17 @@ stats_finish(uint64_t now_us, uint64_t scheduled, uint64_t active,
 		stats_interval(now_us, scheduled, active, cached);
 	/* A tail too short for its own row still counts. */
 	interval_close();
+	shardfiles_histograms(st.lat_total, now_us, 1);
 	output_rows_done();
 	run_figures(&f, now_us, scheduled, active);
+	write_meta(now_us, scheduled);
 	return output_finish(&f);
 }
 
 int
 stats_close(void)
 {
-	return output_close();
+	int	rc = shardfiles_close();
+
+	return output_close() | rc;
 }

@@ -65,6 +65,10 @@ struct stats_run {
 	const char	*mailbox_skew;	/* "uniform", "zipf:1.1", ... */
 	const struct threshold *thresholds;	/* --threshold */
 	int		 nthresholds;
+	const char	*histogram_path;	/* --histogram-csv, or NULL */
+	const char	*meta_path;		/* --meta, or NULL */
+	unsigned	 shard_i, shard_n;	/* --shard; 0/0: none */
+	uint64_t	 interval_us;
 };
 
 /* Totals so far, for the progress line. */
@@ -84,6 +88,8 @@ const char	*reason_name(enum reason);
  * files (either path may be NULL; report.h). */
 void	stats_open(const char *csv_path, const char *summary_path,
 	    const struct stats_run *);
+/* Time zero, as a Unix time (--start-at, or the wall clock then). */
+void	stats_started_at(double epoch);
 void	stats_started(void);
 /* An arrival not started because --max-in-flight sessions were running. */
 void	stats_skipped(void);

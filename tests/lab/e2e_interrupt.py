@@ -9,6 +9,7 @@ import tempfile
 import unittest
 
 from harness import EPHEMERA, FAKE_IMAPD, LOADGEN, read_csv, wait_for
+from leftovers import in_namespaces, net_namespaces, session
 
 SCENARIO = """[scenario]
 description = a long run, to be interrupted
@@ -21,22 +22,6 @@ timeout = 2s
 [expect]
 outcome = holds
 """
-
-
-def net_namespaces(pids):
-    """The network namespaces these processes are in, by inode."""
-    found = set()
-    for pid in pids:
-        try:
-            found.add(os.readlink("/proc/%s/ns/net" % pid))
-        except OSError:
-            pass
-    return found
-
-
-def session(sid):
-    return subprocess.run(["pgrep", "-s", str(sid)], capture_output=True,
-                          text=True).stdout.split()
 
 
 class Interrupt(unittest.TestCase):
@@ -60,6 +45,7 @@ class Interrupt(unittest.TestCase):
         # Interrupt once two whole intervals are on disk.
         wait_for(lambda: csv_rows() >= 2, timeout=60, what="two CSV rows")
         runs = net_namespaces(session(proc.pid)) - net_namespaces(["self"])
+        inside = in_namespaces(runs)
         send(proc)
         out, err = proc.communicate(timeout=120)
         if killed:
@@ -71,8 +57,11 @@ class Interrupt(unittest.TestCase):
             wait_for(lambda: session(proc.pid) == [], timeout=30,
                      what="the run's processes to stop")
             self.assertEqual(len(runs), 1)
-            self.assertEqual(net_namespaces(os.listdir("/proc")) & runs,
-                             set())
+            # Asked of the processes that were in it: once it is gone, the
+            # kernel may give its inode number to a namespace another test
+            # makes.
+            self.assertTrue(inside)
+            self.assertEqual(net_namespaces(inside) & runs, set())
         else:
             self.assertEqual(proc.returncode, 2, out + err)
             self.assertIn("interrupted", out + err)

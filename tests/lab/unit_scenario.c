@@ -120,6 +120,11 @@ START_TEST(refusals_name_file_line_and_what)
 	    "got 'fast'");
 	ck_assert_str_eq(error_of("[load]\nrate = 1\n\n[load]\nspeed = 3\n"),
 	    "F:5: unknown key 'speed' in [load]");
+	ck_assert_str_eq(error_of("[load]\nrat = 1\n"),
+	    "F:2: unknown key 'rat' in [load] (did you mean rate?)");
+	ck_assert_str_eq(error_of("[system]\nport_rang = 1-2\n"),
+	    "F:2: unknown key 'port_rang' in [system] (did you mean "
+	    "port_range?)");
 	ck_assert_str_eq(error_of("[load]\nrate = 1\n\n[load]\nrate = 3\n"),
 	    "F:5: 'rate' in [load] set again (first on line 2): one value "
 	    "per key");

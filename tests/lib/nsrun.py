@@ -8,8 +8,11 @@ run to its end, servers stopped. The result comes back as JSON on stdout.
 """
 import json
 import os
+import select
 import subprocess
 import sys
+import tempfile
+import time
 
 from harness import LOADGEN, start_fake_imapd
 
@@ -50,13 +53,16 @@ def lines(sock):
 
 
 def run_in_netns(loadgen_args, servers=(), sysctls=None, timeout=60,
-                 after=None, before=None):
+                 after=None, before=None, others=()):
     """servers: list of fake-imapd argument lists (each with its --listen);
     loadgen_args: loadgen's arguments; before: python source run in the
     namespace before loadgen (it may start threads, such as a server that
     misbehaves on purpose); after: python source run after loadgen, its
-    `result` returned as result["after"].
-    Returns the result dict: rc, stdout, stderr, servers[i] = (rc, out)."""
+    `result` returned as result["after"]; others: more loadgen argument
+    lists, started just before loadgen, run alongside it and waited for
+    (result["others"][i] = [rc, stderr]), as shards of one run.
+    Returns the result dict: rc, stdout, stderr, loadgen_peak_kib,
+    servers[i] = (rc, out)."""
     spec = {
         "parent_netns": os.stat("/proc/self/ns/net").st_ino,
         "sysctls": sysctls or {},
@@ -65,6 +71,7 @@ def run_in_netns(loadgen_args, servers=(), sysctls=None, timeout=60,
         "timeout": timeout,
         "after": after,
         "before": before,
+        "others": [list(o) for o in others],
     }
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
@@ -81,6 +88,42 @@ def start_server(args):
     return start_fake_imapd(args, text=True)[0]
 
 
+def peak_kib(pid, last):
+    """The process's peak resident set so far (VmHWM: its own, since its
+    exec), or `last` once it is gone."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return last
+
+
+def run_loadgen(args, timeout):
+    """loadgen to its end (bounded), its output, and its peak RSS sampled
+    every 20 ms (getrusage's ru_maxrss would count the Python it was
+    forked from, before its exec)."""
+    with tempfile.TemporaryFile("w+") as out, \
+            tempfile.TemporaryFile("w+") as err:
+        p = subprocess.Popen([LOADGEN] + args, stdout=out, stderr=err,
+                             text=True)
+        deadline = time.monotonic() + timeout
+        peak = 0
+        while p.poll() is None:
+            peak = peak_kib(p.pid, peak)
+            if time.monotonic() > deadline:
+                p.kill()
+                p.wait()
+                raise subprocess.TimeoutExpired(LOADGEN, timeout)
+            select.select([], [], [], 0.02)
+        out.seek(0)
+        err.seek(0)
+        return {"rc": p.returncode, "stdout": out.read(),
+                "stderr": err.read(), "loadgen_peak_kib": peak}
+
+
 def main():
     spec = json.load(sys.stdin)
     # Never write a sysctl in the caller's namespace.
@@ -94,15 +137,24 @@ def main():
     if spec["before"]:
         exec(spec["before"], {})
     result = {}
+    others = [subprocess.Popen([LOADGEN] + o, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+              for o in spec.get("others", [])]
     try:
-        p = subprocess.run([LOADGEN] + spec["loadgen"], capture_output=True,
-                           text=True, timeout=spec["timeout"])
-        result.update(rc=p.returncode, stdout=p.stdout, stderr=p.stderr)
+        result.update(run_loadgen(spec["loadgen"], spec["timeout"]))
         if spec["after"]:
             scope = {}
             exec(spec["after"], scope)
             result["after"] = scope.get("result")
+        result["others"] = []
+        for o in others:
+            _, err = o.communicate(timeout=spec["timeout"])
+            result["others"].append([o.returncode, err])
     finally:
+        for o in others:
+            if o.poll() is None:
+                o.kill()
+                o.wait()
         result["servers"] = []
         for s in servers:
             s.terminate()

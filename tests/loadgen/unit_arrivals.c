@@ -27,6 +27,21 @@ count_window(const struct arrival_spec *sp, uint64_t seed, uint64_t from,
 	return n;
 }
 
+/* Mean and variance of counts[0..n-1]. */
+static void
+mean_variance(const uint64_t *counts, int n, double *mean, double *var)
+{
+	double	sum = 0, sq = 0;
+	int	w;
+
+	for (w = 0; w < n; w++) {
+		sum += (double)counts[w];
+		sq += (double)counts[w] * (double)counts[w];
+	}
+	*mean = sum / n;
+	*var = sq / n - *mean * *mean;
+}
+
 START_TEST(parse_accepts)
 {
 	char	buf[ARRIVAL_SPEC_STRLEN];
@@ -101,9 +116,9 @@ END_TEST
 START_TEST(poisson_mean_variance)
 {
 	struct arrivals	a;
-	double		sum = 0, sq = 0, mean, var;
+	double		mean, var;
 	uint64_t	counts[400] = { 0 };
-	int		w, nw = 400;
+	int		nw = 400;
 
 	ck_assert_ptr_null(arrival_parse("poisson:1000", &spec));
 	arrivals_init(&a, &spec, 12345);
@@ -111,12 +126,7 @@ START_TEST(poisson_mean_variance)
 		counts[a.due_us / 1000000]++;
 		arrivals_next(&a);
 	}
-	for (w = 0; w < nw; w++) {
-		sum += (double)counts[w];
-		sq += (double)counts[w] * (double)counts[w];
-	}
-	mean = sum / nw;
-	var = sq / nw - mean * mean;
+	mean_variance(counts, nw, &mean, &var);
 	/* Standard error of the mean: sqrt(1000/400) = 1.6. */
 	ck_assert_msg(fabs(mean - 1000) < 8, "mean %g", mean);
 	/* Of the variance: about 1000 * sqrt(2/400) = 71. */
@@ -186,6 +196,144 @@ START_TEST(steps_counts)
 }
 END_TEST
 
+/* Evenly spaced shards of any shape interleave into the whole schedule:
+ * every arrival time of the unsharded run, once, from shard k mod N. */
+static void
+shards_interleave(const char *text, unsigned n, uint64_t total)
+{
+	struct arrival_spec	whole, part[8];
+	struct arrivals		w, a[8];
+	uint64_t		k;
+	unsigned		i;
+
+	ck_assert_ptr_null(arrival_parse(text, &whole));
+	for (i = 0; i < n; i++) {
+		part[i] = whole;
+		arrival_shard(&part[i], i + 1, n);
+		arrivals_init(&a[i], &part[i], 1);
+	}
+	arrivals_init(&w, &whole, 1);
+	for (k = 0; k < total; k++) {
+		i = (unsigned)(k % n);
+		ck_assert_msg(a[i].due_us == w.due_us, "%s arrival %llu: shard "
+		    "%u/%u at %llu, whole at %llu", text,
+		    (unsigned long long)k, i + 1, n,
+		    (unsigned long long)a[i].due_us,
+		    (unsigned long long)w.due_us);
+		arrivals_next(&a[i]);
+		arrivals_next(&w);
+	}
+}
+
+START_TEST(shard_even_interleave)
+{
+	shards_interleave("const:1000", 3, 30000);
+	shards_interleave("const:7", 2, 1000);
+	shards_interleave("ramp:10-500/5s", 3, 5000);
+	shards_interleave("steps:100/2s,0/1s,300/1s", 4, 2000);
+	/* The first shard starts at 0, the others a gap later each: rate
+	 * 1000 in 4 shards, shard 2's first is at 1 ms, its next at 5 ms. */
+	ck_assert_ptr_null(arrival_parse("1000", &spec));
+	arrival_shard(&spec, 2, 4);
+	ck_assert_uint_eq(count_window(&spec, 1, 0, 1000), 0);
+	ck_assert_uint_eq(count_window(&spec, 1, 0, 1001), 1);
+	ck_assert_uint_eq(count_window(&spec, 1, 0, 5001), 2);
+}
+END_TEST
+
+/* A shard offers 1/N of the rate, of every shape. */
+START_TEST(shard_rate)
+{
+	ck_assert_ptr_null(arrival_parse("ramp:0-1000/10s", &spec));
+	arrival_shard(&spec, 1, 4);
+	ck_assert_double_eq_tol(arrival_expected(&spec, 10000000), 1250, 1e-6);
+	ck_assert_ptr_null(arrival_parse("poisson:900", &spec));
+	arrival_shard(&spec, 3, 3);
+	ck_assert_double_eq_tol(arrival_expected(&spec, 1000000), 300, 1e-9);
+	/* Poisson: 300/s over 200 s, sd 245. */
+	ck_assert_double_eq_tol((double)count_window(&spec, 5, 0, 200000000),
+	    60000, 1500);
+}
+END_TEST
+
+/* Seeds: unsharded the seed itself; shards differ from each other and by
+ * --seed; their Poisson streams differ. */
+START_TEST(shard_seed)
+{
+	struct arrival_spec	s1, s2;
+	struct arrivals		a, b;
+	int			i, same = 0;
+
+	ck_assert_uint_eq(arrival_shard_seed(42, 0, 0), 42);
+	ck_assert_uint_eq(arrival_shard_seed(42, 1, 1), 42);
+	ck_assert_uint_ne(arrival_shard_seed(42, 1, 2),
+	    arrival_shard_seed(42, 2, 2));
+	ck_assert_uint_ne(arrival_shard_seed(42, 1, 2),
+	    arrival_shard_seed(43, 1, 2));
+	ck_assert_uint_ne(arrival_shard_seed(42, 1, 2),
+	    arrival_shard_seed(42, 1, 3));
+	ck_assert_uint_eq(arrival_shard_seed(42, 2, 3),
+	    arrival_shard_seed(42, 2, 3));
+	ck_assert_ptr_null(arrival_parse("poisson:100", &s1));
+	s2 = s1;
+	arrival_shard(&s1, 1, 2);
+	arrival_shard(&s2, 2, 2);
+	arrivals_init(&a, &s1, 9);
+	arrivals_init(&b, &s2, 9);
+	for (i = 0; i < 100; i++) {
+		same += a.due_us == b.due_us;
+		arrivals_next(&a);
+		arrivals_next(&b);
+	}
+	ck_assert_int_lt(same, 5);
+}
+END_TEST
+
+/* Superposed Poisson shards: 1 s window counts of 3 x poisson:1000/3
+ * have mean and variance 1000, as one poisson:1000 stream. */
+START_TEST(shard_poisson_superpose)
+{
+	struct arrival_spec	part[3];
+	struct arrivals		a;
+	uint64_t		counts[300] = { 0 };
+	double			mean, var;
+	int			i, nw = 300;
+
+	for (i = 0; i < 3; i++) {
+		ck_assert_ptr_null(arrival_parse("poisson:1000", &part[i]));
+		arrival_shard(&part[i], (unsigned)i + 1, 3);
+		arrivals_init(&a, &part[i], 77);
+		while (a.due_us < (uint64_t)nw * 1000000) {
+			counts[a.due_us / 1000000]++;
+			arrivals_next(&a);
+		}
+	}
+	mean_variance(counts, nw, &mean, &var);
+	ck_assert_msg(fabs(mean - 1000) < 9, "mean %g", mean);
+	ck_assert_msg(fabs(var - 1000) < 290, "variance %g", var);
+}
+END_TEST
+
+/* --count C split: shard I takes the k < C with k mod N == I-1. */
+START_TEST(shard_count)
+{
+	uint64_t	c, sum;
+	unsigned	i, n;
+
+	ck_assert_uint_eq(arrival_shard_count(10, 1, 1), 10);
+	ck_assert_uint_eq(arrival_shard_count(10, 1, 3), 4);
+	ck_assert_uint_eq(arrival_shard_count(10, 2, 3), 3);
+	ck_assert_uint_eq(arrival_shard_count(10, 3, 3), 3);
+	ck_assert_uint_eq(arrival_shard_count(2, 3, 3), 0);
+	for (n = 1; n <= 7; n++)
+		for (c = 0; c < 50; c++) {
+			for (sum = 0, i = 1; i <= n; i++)
+				sum += arrival_shard_count(c, i, n);
+			ck_assert_uint_eq(sum, c);
+		}
+}
+END_TEST
+
 Suite *
 make_suite(void)
 {
@@ -201,6 +349,11 @@ make_suite(void)
 	tcase_add_test(tc, ramp_integral);
 	tcase_add_test(tc, poisson_ramp_mean);
 	tcase_add_test(tc, steps_counts);
+	tcase_add_test(tc, shard_even_interleave);
+	tcase_add_test(tc, shard_rate);
+	tcase_add_test(tc, shard_seed);
+	tcase_add_test(tc, shard_poisson_superpose);
+	tcase_add_test(tc, shard_count);
 	suite_add_tcase(s, tc);
 	return s;
 }

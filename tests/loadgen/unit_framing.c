@@ -114,6 +114,34 @@ START_TEST(literal_too_long)
 }
 END_TEST
 
+/* NUL is no TEXT-CHAR: a line holding one is refused, in a first line or
+ * after a literal; inside the literal it is data, skipped. */
+START_TEST(nul_in_a_line)
+{
+	struct evbuffer	*in = evbuffer_new();
+	struct framing	 f = { 0 };
+	size_t		 len;
+
+	evbuffer_add(in, "* 1 FETCH (BODY[] {3}\r\na\0b)\r\n", 29);
+	evbuffer_add(in, "a1 OK done\r\n", 12);
+	ck_assert_int_eq(framing_next(&f, in, line, sizeof(line), &len),
+	    FRAMING_LINE);
+	ck_assert_int_eq(framing_next(&f, in, line, sizeof(line), &len),
+	    FRAMING_LINE);
+	ck_assert_str_eq(line, "a1 OK done");
+	evbuffer_add(in, "* OK \0hi\r\n", 10);
+	ck_assert_int_eq(framing_next(&f, in, line, sizeof(line), &len),
+	    FRAMING_NUL);
+	f = (struct framing){ 0 };
+	evbuffer_add(in, "* 1 FETCH (BODY[] {1}\r\nx \0)\r\n", 29);
+	ck_assert_int_eq(framing_next(&f, in, line, sizeof(line), &len),
+	    FRAMING_LINE);
+	ck_assert_int_eq(framing_next(&f, in, line, sizeof(line), &len),
+	    FRAMING_NUL);
+	evbuffer_free(in);
+}
+END_TEST
+
 Suite *
 make_suite(void)
 {
@@ -125,6 +153,7 @@ make_suite(void)
 	tcase_add_test(tc, two_literals_and_no_literal_plus);
 	tcase_add_test(tc, line_too_long);
 	tcase_add_test(tc, literal_too_long);
+	tcase_add_test(tc, nul_in_a_line);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -2,9 +2,13 @@
  * percentiles of known distributions. */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check_main.h"
+#include "csv.h"
+#include "histcsv.h"
 #include "histogram.h"
 
 static struct histogram	a, b, all;
@@ -143,6 +147,157 @@ START_TEST(merge_into_empty_and_empty)
 }
 END_TEST
 
+/* Bucket bounds tile the values: each bucket starts right after the
+ * previous one ends, and every value's bucket holds it. */
+START_TEST(bucket_bounds)
+{
+	unsigned	k;
+	uint64_t	v;
+
+	ck_assert_uint_eq(hist_bucket_lo(0), 0);
+	for (k = 1; k < HIST_BUCKETS; k++)
+		ck_assert_uint_eq(hist_bucket_lo(k), hist_bucket_hi(k - 1) + 1);
+	ck_assert_uint_eq(hist_bucket_hi(HIST_BUCKETS - 1), UINT64_MAX);
+	for (v = 1; v < 1u << 24; v = v * 3 / 2 + 1) {
+		k = hist_bucket(v);
+		ck_assert(hist_bucket_lo(k) <= v && v <= hist_bucket_hi(k));
+		ck_assert(hist_bucket_lo(k) <= hist_bucket_value(k) &&
+		    hist_bucket_value(k) <= hist_bucket_hi(k));
+	}
+}
+END_TEST
+
+/* Write a histogram as layout-1 rows, read it back: the same buckets,
+ * n, min, max, and so the same percentiles. */
+START_TEST(csv_round_trip)
+{
+	static struct histogram	h, back;
+	static const double	ps[] = { 50, 90, 99, 99.9, 100 };
+	struct histcsv_row	r;
+	struct csv_writer	w;
+	const char		*f[8];
+	char			line[256], buf[256];
+	uint64_t		pa[5], pb[5];
+	unsigned		cursor, i;
+	FILE			*fp;
+	int			n;
+
+	srandom(11);
+	hist_reset(&h);
+	for (i = 0; i < 50000; i++)
+		hist_record(&h, (uint64_t)(random() % 2000000) + i % 7);
+	ck_assert_ptr_nonnull(fp = tmpfile());
+	csv_init(&w, fp);
+	fputs(HISTCSV_FIRST "\r\n", fp);
+	for (cursor = 0; histcsv_next(&h, &cursor, &r);) {
+		histcsv_put(&w, "1.000", "session", &r);
+		csv_end_row(&w);
+	}
+	rewind(fp);
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), fp));
+	ck_assert_int_eq(histcsv_version(line), HISTCSV_VERSION);
+	hist_reset(&back);
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		n = csv_split(line, buf, sizeof(buf), f, 8);
+		ck_assert_int_eq(n, HISTCSV_NCOLS);
+		ck_assert_str_eq(f[0], "1.000");
+		ck_assert_ptr_null(histcsv_parse(f + 2, &r));
+		ck_assert_ptr_null(histcsv_add(&back, &r));
+	}
+	fclose(fp);
+	ck_assert_ptr_null(histcsv_check(&back));
+	ck_assert_uint_eq(back.n, h.n);
+	ck_assert_uint_eq(back.min, h.min);
+	ck_assert_uint_eq(back.max, h.max);
+	ck_assert_int_eq(memcmp(back.counts, h.counts, sizeof(h.counts)), 0);
+	hist_percentiles(&h, ps, pa, 5);
+	hist_percentiles(&back, ps, pb, 5);
+	for (i = 0; i < 5; i++)
+		ck_assert_uint_eq(pa[i], pb[i]);
+}
+END_TEST
+
+static int
+cmp_u64(const void *x, const void *y)
+{
+	uint64_t	u = *(const uint64_t *)x, v = *(const uint64_t *)y;
+
+	return (u > v) - (u < v);
+}
+
+/* Shards' histograms, each through its CSV rows and back, then added
+ * (what ephemera merge does): every percentile within 1/256 of the
+ * pooled raw samples' own, the largest exact. */
+START_TEST(merged_shards_against_raw_samples)
+{
+	static struct histogram	 shard[3], back, merged;
+	static uint64_t		 raw[3 * 20000];
+	static const double	 ps[] = { 50, 90, 99, 99.9, 100 };
+	struct histcsv_row	 r;
+	uint64_t		 got[5], want;
+	unsigned		 cursor;
+	size_t			 n = 0, rank;
+	int			 k, i;
+
+	srandom(5);
+	hist_reset(&merged);
+	for (k = 0; k < 3; k++) {
+		hist_reset(&shard[k]);
+		/* Log-uniform from 1 us to about 1 s, each shard its own. */
+		for (i = 0; i < 20000; i++) {
+			raw[n] = (uint64_t)exp((double)random() / RAND_MAX *
+			    (13.8 + k * 0.1));
+			hist_record(&shard[k], raw[n++]);
+		}
+		hist_reset(&back);
+		for (cursor = 0; histcsv_next(&shard[k], &cursor, &r);)
+			ck_assert_ptr_null(histcsv_add(&back, &r));
+		hist_merge(&merged, &back);
+	}
+	qsort(raw, n, sizeof(raw[0]), cmp_u64);
+	hist_percentiles(&merged, ps, got, 5);
+	for (i = 0; i < 5; i++) {
+		rank = (size_t)ceil(ps[i] / 100 * (double)n);
+		want = raw[rank - 1];
+		ck_assert_msg(fabs((double)got[i] - (double)want) <=
+		    (double)want / 256, "p%g: %llu, raw %llu", ps[i],
+		    (unsigned long long)got[i], (unsigned long long)want);
+	}
+	ck_assert_uint_eq(got[4], raw[n - 1]);
+}
+END_TEST
+
+/* Bad rows and layouts are refused with what was expected. */
+START_TEST(csv_refuses)
+{
+	static struct histogram	h;
+	struct histcsv_row	r;
+	const char		*bad_kind[] = { "bin", "1", "2", "3" };
+	const char		*bad_num[] = { "bucket", "-1", "2", "3" };
+	const char		*range[] = { "range", "300", "900", "2" };
+	const char		*not_bucket[] = { "bucket", "300", "303", "1" };
+	const char		*bucket[] = { "bucket", "300", "301", "1" };
+
+	ck_assert_int_eq(histcsv_version(HISTCSV_FIRST), 1);
+	ck_assert_int_eq(histcsv_version("# ephemera histogram layout 2: x"),
+	    2);
+	ck_assert_int_eq(histcsv_version("elapsed_s,latency"), -1);
+	ck_assert_ptr_nonnull(histcsv_parse(bad_kind, &r));
+	ck_assert_ptr_nonnull(histcsv_parse(bad_num, &r));
+	hist_reset(&h);
+	ck_assert_ptr_null(histcsv_parse(bucket, &r));
+	ck_assert_ptr_nonnull(histcsv_add(&h, &r));	/* no range yet */
+	ck_assert_ptr_null(histcsv_parse(range, &r));
+	ck_assert_ptr_null(histcsv_add(&h, &r));
+	ck_assert_ptr_nonnull(histcsv_add(&h, &r));	/* a second range */
+	ck_assert_ptr_null(histcsv_parse(not_bucket, &r));
+	ck_assert_ptr_nonnull(histcsv_add(&h, &r));
+	ck_assert_ptr_null(histcsv_parse(bucket, &r));
+	ck_assert_ptr_null(histcsv_add(&h, &r));
+	ck_assert_ptr_nonnull(histcsv_check(&h));	/* 1 of 2 */
+}
+END_TEST
+
 Suite *
 make_suite(void)
 {
@@ -157,6 +312,10 @@ make_suite(void)
 	tcase_add_test(tc, percentiles_exponential);
 	tcase_add_test(tc, merge_equals_record_all);
 	tcase_add_test(tc, merge_into_empty_and_empty);
+	tcase_add_test(tc, bucket_bounds);
+	tcase_add_test(tc, csv_round_trip);
+	tcase_add_test(tc, csv_refuses);
+	tcase_add_test(tc, merged_shards_against_raw_samples);
 	suite_add_tcase(s, tc);
 	return s;
 }

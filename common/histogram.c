@@ -29,18 +29,32 @@ hist_bucket(uint64_t v)
 	return s * HIST_HALF + (unsigned)(v >> s);
 }
 
+/* Bucket b >= 2^SUB holds 2^s values from (b - s * HALF) << s. */
+static unsigned
+bucket_shift(unsigned b)
+{
+	return b < (1u << HIST_SUB_BITS) ? 0 : b / HIST_HALF - 1;
+}
+
+uint64_t
+hist_bucket_lo(unsigned b)
+{
+	unsigned	s = bucket_shift(b);
+
+	return (uint64_t)(b - s * HIST_HALF) << s;
+}
+
+uint64_t
+hist_bucket_hi(unsigned b)
+{
+	return hist_bucket_lo(b) + ((1ull << bucket_shift(b)) - 1);
+}
+
 /* The midpoint of the bucket's values. */
 uint64_t
 hist_bucket_value(unsigned b)
 {
-	unsigned	s;
-	uint64_t	lo;
-
-	if (b < (1u << HIST_SUB_BITS))
-		return b;
-	s = b / HIST_HALF - 1;
-	lo = (uint64_t)(b - s * HIST_HALF) << s;
-	return lo + ((1ull << s) - 1) / 2;
+	return hist_bucket_lo(b) + ((1ull << bucket_shift(b)) - 1) / 2;
 }
 
 void

@@ -38,5 +38,8 @@ void		hist_percentiles(const struct histogram *, const double *ps,
  * unit tests of the error bound). */
 unsigned	hist_bucket(uint64_t v);
 uint64_t	hist_bucket_value(unsigned b);
+/* The smallest and the largest value bucket b holds. */
+uint64_t	hist_bucket_lo(unsigned b);
+uint64_t	hist_bucket_hi(unsigned b);
 
 #endif
