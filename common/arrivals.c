@@ -275,12 +275,21 @@ steps_time(const struct arrival_spec *sp, int *seg, double x)
 	return start;
 }
 
+/* A due time from microseconds: past what uint64_t holds (5.8e5 years),
+ * never.  A cast of a larger double would be undefined (found by
+ * fuzz-parsers: const:.000000000002, arrival 37). */
+static uint64_t
+due_us(double us)
+{
+	if (!(us < 1.8e19))
+		return UINT64_MAX;
+	return (uint64_t)us;
+}
+
 static uint64_t
 to_us(double t)
 {
-	if (!(t < 1.8e13))	/* about 208 days: beyond any run */
-		return UINT64_MAX;
-	return (uint64_t)(t * 1e6);
+	return due_us(t * 1e6);
 }
 
 static void
@@ -295,7 +304,7 @@ arrivals_place(struct arrivals *a)
 		if (sp->poisson)
 			a->due_us = to_us(a->x / sp->rate);
 		else
-			a->due_us = (uint64_t)(a->x * 1e6 / sp->rate);
+			a->due_us = due_us(a->x * 1e6 / sp->rate);
 		break;
 	case SHAPE_RAMP:
 		a->due_us = to_us(ramp_time(sp, a->x));

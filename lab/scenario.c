@@ -758,9 +758,23 @@ scenario_check(const struct scenario *sc)
 	return NULL;
 }
 
-int
-scenario_load_set(const char *path, const struct scenario_set *set, int nset,
-    struct scenario *sc, char *err, size_t errsz)
+/* The scenario keeps its path; -1 with the error if it is too long. */
+static int
+scenario_set_path(struct scenario *sc, const char *path, char *err,
+    size_t errsz)
+{
+	if (strlen(path) >= sizeof(sc->path)) {
+		snprintf(err, errsz, "%s: path too long", path);
+		return -1;
+	}
+	strcpy(sc->path, path);
+	return 0;
+}
+
+/* The scenario in `fp`, set[0..nset-1] over its values. */
+static int
+load_stream(FILE *fp, const char *path, const struct scenario_set *set,
+    int nset, struct scenario *sc, char *err, size_t errsz)
 {
 	struct parse_ctx	 ctx;
 	char			 base[512], *dot;
@@ -772,17 +786,10 @@ scenario_load_set(const char *path, const struct scenario_set *set, int nset,
 	ctx.sc = sc;
 	ctx.set = set;
 	ctx.nset = nset;
-	if (strlen(path) >= sizeof(sc->path)) {
-		snprintf(err, errsz, "%s: path too long", path);
+	if (scenario_set_path(sc, path, err, errsz) == -1)
 		return -1;
-	}
-	strcpy(sc->path, path);
-	if ((ctx.fp = fopen(path, "r")) == NULL) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		return -1;
-	}
+	ctx.fp = fp;
 	line = ini_parse_stream(read_line, &ctx, on_key, &ctx);
-	fclose(ctx.fp);
 	if (line > 0 && line != ctx.err_line) {
 		snprintf(err, errsz, "%s:%d: expected '[section]' or "
 		    "'key = value'", path, line);
@@ -807,6 +814,30 @@ scenario_load_set(const char *path, const struct scenario_set *set, int nset,
 	if ((dot = strrchr(sc->name, '.')) != NULL && strcmp(dot, ".ini") == 0)
 		*dot = '\0';
 	return 0;
+}
+
+int
+scenario_load_stream(FILE *fp, const char *path, struct scenario *sc,
+    char *err, size_t errsz)
+{
+	return load_stream(fp, path, NULL, 0, sc, err, errsz);
+}
+
+int
+scenario_load_set(const char *path, const struct scenario_set *set, int nset,
+    struct scenario *sc, char *err, size_t errsz)
+{
+	FILE	*fp;
+	int	 rc;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		scenario_defaults(sc);
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = load_stream(fp, path, set, nset, sc, err, errsz);
+	fclose(fp);
+	return rc;
 }
 
 int

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "arrivals.h"
 #include "threshold.h"
@@ -129,6 +130,10 @@ struct scenario {
  * rest).  On error returns -1 with "file:line: what" in err. */
 int	scenario_load(const char *path, struct scenario *sc, char *err,
 	    size_t errsz);
+/* The same from an open stream (fmemopen: the fuzz target); `path` names
+ * it in errors and gives the scenario its name. */
+int	scenario_load_stream(FILE *fp, const char *path, struct scenario *sc,
+	    char *err, size_t errsz);
 
 /*
  * A key set from outside the file, as if its line said so (a sweep's

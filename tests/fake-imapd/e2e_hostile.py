@@ -11,13 +11,12 @@ import os
 import shutil
 import socket
 import ssl
-import sys
 import tempfile
 import threading
 import time
 import unittest
 
-from harness import start_fake_imapd, wait_for
+from harness import assert_peak_rss, start_fake_imapd, wait_for
 from imapd_client import Client, FakeImapd
 from tlscert import make_self_signed
 
@@ -71,10 +70,8 @@ class HostileCase(unittest.TestCase):
         self.assertLess(took, PROBE_S, "another client waited %.3f s" % took)
 
     def assert_bounded(self, srv):
-        kib = peak_kib(srv.proc.pid)
-        sys.stderr.write("%s: fake-imapd peak RSS %d KiB\n"
-                         % (self.id().rsplit(".", 1)[1], kib))
-        self.assertLess(kib, PEAK_BOUND_KIB)
+        assert_peak_rss(self, "%s: fake-imapd" % self.id().rsplit(".", 1)[1],
+                        peak_kib(srv.proc.pid), PEAK_BOUND_KIB)
 
     def feed(self, sock, data):
         """Send data from a thread (the server may stop reading); the

@@ -112,7 +112,11 @@ class Faults(unittest.TestCase):
         out, err = proc.communicate(timeout=120)
         self.assertEqual(proc.returncode, 2, out + err)
         self.assertIn("fake-imapd stopped during the run (signal 9", err)
-        self.assertIn("ECONNREFUSED", out)
+        # The row's errno is the first failure's: ECONNREFUSED, or
+        # ECONNRESET when a session was in flight at the kill (more often
+        # the slower the build, as under ASan); the refusals that follow
+        # are counted in the summary below either way.
+        self.assertRegex(out, r" (ECONNREFUSED|ECONNRESET) ")
         self.assertRegex(out, r"\n\S+ .* error\n")
         self.assert_valid_csv()
         s = read_csv(os.path.join(self.run_dir(), "summary.csv"))[0]

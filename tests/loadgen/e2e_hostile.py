@@ -8,11 +8,10 @@ under PEAK_BOUND_KIB however much the server sends. Each case prints that
 peak on stderr, the figures the README quotes.
 """
 import os
-import sys
 import tempfile
 import unittest
 
-from harness import read_csv
+from harness import assert_peak_rss, read_csv
 from nsrun import IMAP_LINES, SERVE_ON_1145, run_in_netns
 
 N = 3
@@ -101,9 +100,8 @@ class Hostile(unittest.TestCase):
         self.assertIn(" failed=%d " % N, r["stdout"])
         # Each session ended by its step's --timeout at the latest.
         self.assertLess(float(s["elapsed_s"]), 10 * TIMEOUT_S)
-        kib = r["loadgen_peak_kib"]
-        sys.stderr.write("%s: loadgen peak RSS %d KiB\n" % (mode, kib))
-        self.assertLess(kib, PEAK_BOUND_KIB)
+        assert_peak_rss(self, "%s: loadgen" % mode, r["loadgen_peak_kib"],
+                        PEAK_BOUND_KIB)
         return s
 
     def test_endless_greeting_is_protocol(self):

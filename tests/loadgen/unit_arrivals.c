@@ -112,6 +112,32 @@ START_TEST(const_exact)
 }
 END_TEST
 
+/* fuzz-parsers' crash-16aca8a0 ("a.000000000002": the schedule
+ * .000000000002): arrival 37 of a const rate of 2e-12/s is due at
+ * 1.85e19 us, past uint64_t; the cast was undefined.  Now never due,
+ * as every arrival from 1.8e19 us on. */
+START_TEST(crash_16aca8a0_const_rate_past_uint64)
+{
+	struct arrival_spec	sp;
+	struct arrivals		a;
+	int			i;
+
+	ck_assert_ptr_null(arrival_parse(".000000000002", &sp));
+	arrivals_init(&a, &sp, 1);
+	ck_assert_uint_eq(a.due_us, 0);
+	arrivals_next(&a);
+	ck_assert_uint_eq(a.due_us, 500000000000000000ULL);
+	for (i = 1; i < 35; i++)
+		arrivals_next(&a);
+	ck_assert_uint_eq(a.i, 35);
+	ck_assert_uint_eq(a.due_us, 17500000000000000000ULL);
+	for (i = 0; i < 2; i++) {	/* 36 at the cut-off, 37 the crash */
+		arrivals_next(&a);
+		ck_assert_uint_eq(a.due_us, UINT64_MAX);
+	}
+}
+END_TEST
+
 /* Counts in 1 s windows of poisson:1000 have mean and variance 1000. */
 START_TEST(poisson_mean_variance)
 {
@@ -344,6 +370,7 @@ make_suite(void)
 	tcase_add_test(tc, parse_accepts);
 	tcase_add_test(tc, parse_refuses);
 	tcase_add_test(tc, const_exact);
+	tcase_add_test(tc, crash_16aca8a0_const_rate_past_uint64);
 	tcase_add_test(tc, poisson_mean_variance);
 	tcase_add_test(tc, poisson_deterministic_by_seed);
 	tcase_add_test(tc, ramp_integral);
