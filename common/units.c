@@ -78,7 +78,9 @@ parse_count(const char *s, uint64_t max, uint64_t *out)
 	    (unsigned long long)max);
 	if (leading_number(s, &v, &end) == -1 || apply_suffix(end, &v) == -1)
 		return expected;
-	if (v != floor(v) || v > (double)max)
+	/* (double)UINT64_MAX rounds up to 2^64, which fits no uint64_t. */
+	if (v != floor(v) || v < 0 || v >= 18446744073709551616.0 ||
+	    v > (double)max)
 		return expected;
 	*out = (uint64_t)v;
 	return NULL;

@@ -137,6 +137,26 @@ START_TEST(endpoints)
 }
 END_TEST
 
+/* Found by common/fuzz-parsers: a count that rounds to 2^64 (here
+ * 18446744073709551615.5, and 2^64 itself) passed "at most UINT64_MAX",
+ * whose double is 2^64, and its cast was undefined. */
+START_TEST(crash_396f931a_count_at_2_64)
+{
+	uint64_t	n = 7;
+
+	ck_assert_ptr_nonnull(parse_count("18446744073709551615.5", UINT64_MAX,
+	    &n));
+	ck_assert_ptr_nonnull(parse_count("18446744073709551616", UINT64_MAX,
+	    &n));
+	/* The fuzzer's own input, its first byte (the parser) taken off. */
+	ck_assert_ptr_nonnull(parse_count("00000000000000000000000000000000"
+	    "000018446744073709551615.5", UINT64_MAX, &n));
+	ck_assert_uint_eq(n, 7);
+	ck_assert_ptr_null(parse_count("9007199254740992", UINT64_MAX, &n));
+	ck_assert_uint_eq(n, 9007199254740992ULL);
+}
+END_TEST
+
 Suite *
 make_suite(void)
 {
@@ -150,6 +170,7 @@ make_suite(void)
 	tcase_add_test(tc, port_ranges);
 	tcase_add_test(tc, duration_format_round_trips);
 	tcase_add_test(tc, endpoints);
+	tcase_add_test(tc, crash_396f931a_count_at_2_64);
 	suite_add_tcase(s, tc);
 	return s;
 }
