@@ -79,8 +79,10 @@ def serve(c):
 
 class Hostile(unittest.TestCase):
     def against(self, mode, cls, stage):
-        """N sessions against MODE's server: each failed as `cls` at
-        `stage`; the run ended by itself, its memory bounded."""
+        """N sessions against MODE's server: each failed as `cls` (or
+        one of a tuple of classes) at `stage`; the run ended by itself,
+        its memory bounded."""
+        classes = cls if isinstance(cls, tuple) else (cls,)
         d = tempfile.mkdtemp(prefix="loadgen-hostile-")
         csv, summary = os.path.join(d, "l.csv"), os.path.join(d, "s.csv")
         r = run_in_netns(["--count", str(N), "--rate", "50", "--timeout",
@@ -93,8 +95,8 @@ class Hostile(unittest.TestCase):
         rows = read_csv(csv)
         self.assertEqual(int(s["started"]), N, err)
         self.assertEqual(int(s["failed"]), N, err)
-        self.assertEqual(int(s[cls]), N, err)
-        self.assertEqual(s["first_failure_class"], cls)
+        self.assertEqual(sum(int(s[c]) for c in classes), N, err)
+        self.assertIn(s["first_failure_class"], classes)
         self.assertEqual(s["first_failure_stage"], stage)
         self.assertEqual(sum(int(x["failed_" + stage]) for x in rows), N)
         self.assertIn(" failed=%d " % N, r["stdout"])
@@ -132,8 +134,12 @@ class Hostile(unittest.TestCase):
 
     def test_a_4gib_literal_is_skipped_until_the_timeout(self):
         """{4294967295} is under loadgen's literal cap: its bytes are
-        skipped as they come, never held."""
-        self.against("literal-4g", "etimedout", "login")
+        skipped as they come, never held.  A fast machine gets all 4 GiB
+        through within the --timeout, and the endless bytes after it are
+        then a line too long (protocol); a slower one is still skipping
+        (etimedout).  Which one is the machine's speed, not loadgen's
+        doing: either is the right classification."""
+        self.against("literal-4g", ("etimedout", "protocol"), "login")
 
 
 if __name__ == "__main__":
