@@ -42,12 +42,12 @@ measure_run(const struct scenario *sc, const struct plan *plan,
 	 * wrote a valid summary of what it did: kept, never thrown away.
 	 * A failed run keeps its own message. */
 	snprintf(path, sizeof(path), "%s/summary.csv", dir);
-	if (report_read_summary(path, sc, &m->obs, m->status == RUN_ERROR ?
-	    err : m->err, m->status == RUN_ERROR ? sizeof(err) :
-	    sizeof(m->err)) == -1) {
+	if (report_read_summary(path, sc, &m->obs, err, sizeof(err)) == -1) {
 		if (m->status == RUN_INTERRUPTED)
 			snprintf(m->err, sizeof(m->err), "interrupted before "
 			    "loadgen had measured anything");
+		else if (m->status == RUN_DONE)
+			snprintf(m->err, sizeof(m->err), "%s", err);
 		return;
 	}
 	m->measured = 1;
