@@ -16,22 +16,13 @@ import threading
 import time
 import unittest
 
-from harness import assert_peak_rss, start_fake_imapd, wait_for
+from harness import assert_peak_rss, start_fake_imapd, status_kib, wait_for
 from imapd_client import Client, FakeImapd
 from tlscert import make_self_signed
 
 PROBE_S = 0.5
 PEAK_BOUND_KIB = 32 * 1024
 LIMIT = 10                   # --max-connections in the crowd case
-
-
-def peak_kib(pid):
-    """The process's peak resident set, from /proc/PID/status."""
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    raise AssertionError("no VmHWM for %d" % pid)
 
 
 class TlsImapd(FakeImapd):
@@ -70,8 +61,10 @@ class HostileCase(unittest.TestCase):
         self.assertLess(took, PROBE_S, "another client waited %.3f s" % took)
 
     def assert_bounded(self, srv):
+        kib = status_kib(srv.proc.pid, "VmHWM")
+        self.assertIsNotNone(kib, "fake-imapd is gone")
         assert_peak_rss(self, "%s: fake-imapd" % self.id().rsplit(".", 1)[1],
-                        peak_kib(srv.proc.pid), PEAK_BOUND_KIB)
+                        kib, PEAK_BOUND_KIB)
 
     def feed(self, sock, data):
         """Send data from a thread (the server may stop reading); the

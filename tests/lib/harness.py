@@ -147,6 +147,19 @@ def tcp_states(local_port, remote_port):
     return list(found.values())
 
 
+def status_kib(pid, field):
+    """A size field of /proc/PID/status (VmHWM, VmRSS) in KiB, or None
+    once the process is gone."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
 def wait_for(predicate, timeout=60.0, what="condition"):
     """Poll a condition the kernel settles asynchronously (a peer's socket
     state after our last packet), up to a deadline; returns its value.

@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 
-from harness import LOADGEN, start_fake_imapd
+from harness import LOADGEN, start_fake_imapd, status_kib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -88,19 +88,6 @@ def start_server(args):
     return start_fake_imapd(args, text=True)[0]
 
 
-def peak_kib(pid, last):
-    """The process's peak resident set so far (VmHWM: its own, since its
-    exec), or `last` once it is gone."""
-    try:
-        with open("/proc/%d/status" % pid) as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return last
-
-
 def run_loadgen(args, timeout):
     """loadgen to its end (bounded), its output, and its peak RSS sampled
     every 20 ms (getrusage's ru_maxrss would count the Python it was
@@ -112,7 +99,7 @@ def run_loadgen(args, timeout):
         deadline = time.monotonic() + timeout
         peak = 0
         while p.poll() is None:
-            peak = peak_kib(p.pid, peak)
+            peak = status_kib(p.pid, "VmHWM") or peak
             if time.monotonic() > deadline:
                 p.kill()
                 p.wait()
