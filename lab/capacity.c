@@ -100,6 +100,56 @@ pool_compute(struct capacity_pool *p, double conn_rate, double session_s)
 	    p->ports / p->rate : -1;
 }
 
+/*
+ * Linux 6.5 and later (nf_nat_core.c, nf_nat_used_tuple_harder): a SYN
+ * tries at most 128 of the NAT's ports, from a random one on, and in the
+ * last 32 tries it may evict a mapping whose connection is in TIME_WAIT
+ * (or closed), if its initial sequence number is past the old one's last.
+ * Sequence numbers of different 4-tuples are unrelated, so that holds for
+ * half of them.  A full table with k such tries fails with 1/2^k: the SYN
+ * is dropped and the client sends it again 1 s later (its initial RTO,
+ * RFC 6298), and again after 2 s more.  Mappings of connections in
+ * flight are never evicted.
+ */
+#define NAT_TRIES		128
+#define NAT_EVICTING_TRIES	32
+
+double
+capacity_syn_drop(unsigned ports, double in_flight)
+{
+	double	tries, evictable;
+
+	if (ports == 0 || in_flight >= ports)
+		return 1;
+	tries = fmin(ports, NAT_TRIES) >= NAT_EVICTING_TRIES ?
+	    NAT_EVICTING_TRIES : ports;
+	evictable = tries * (1 - in_flight / ports);
+	return pow(0.5, evictable);
+}
+
+static void
+nat_compute(const struct capacity_input *in, struct capacity *c,
+    double session_s)
+{
+	struct capacity_pool	*p = &c->nat;
+
+	p->ports = in->nat_ports;
+	p->pools = in->destinations;
+	if (!in->nat_evicts) {
+		/* Its conntrack keeps a mapping after any close. */
+		p->after_close_s = fmax(in->nat_hold_s,
+		    c->client.after_close_s);
+		pool_compute(p, c->conn_rate, session_s);
+		return;
+	}
+	/* Only connections in flight hold a port for good. */
+	p->after_close_s = 0;
+	pool_compute(p, c->conn_rate, session_s);
+	p->entries = fmin(p->ports, p->rate * (session_s + in->nat_hold_s));
+	p->syn_drop = p->entries < p->ports ? 0 :
+	    capacity_syn_drop(p->ports, p->held);
+}
+
 /* The pool that fails first, or else the one with less room. */
 static const struct capacity_pool *
 tighter(const struct capacity *c)
@@ -134,12 +184,9 @@ capacity_compute(const struct capacity_input *in, struct capacity *c)
 	pool_compute(&c->client, c->conn_rate, session_s);
 
 	/* A NAT's ports serve every client behind it, reused per
-	 * destination; its conntrack keeps a mapping after any close. */
-	c->nat.ports = in->nat_ports;
-	c->nat.pools = in->destinations;
-	c->nat.after_close_s = fmax(in->nat_hold_s, c->client.after_close_s);
+	 * destination. */
 	if (in->nat_ports > 0)
-		pool_compute(&c->nat, c->conn_rate, session_s);
+		nat_compute(in, c, session_s);
 
 	c->limit = tighter(c);
 	c->headroom = c->limit->max_rate - c->conn_rate;

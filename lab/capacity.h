@@ -36,9 +36,12 @@ struct capacity_input {
 	double			 rate;		/* requests per second */
 	/* A NAT between client and servers: its ports per pool (0: none)
 	 * and how long its conntrack keeps a mapping after the close,
-	 * whoever closed first. */
+	 * whoever closed first.  nat_evicts: a new SYN may take over a
+	 * mapping in TIME_WAIT (Linux 6.5 and later), so only connections
+	 * in flight hold the NAT's ports, at the price of dropped SYNs. */
 	unsigned		 nat_ports;
 	double			 nat_hold_s;
+	int			 nat_evicts;
 };
 
 /* One pool of ports: the client's own range, or a NAT's. */
@@ -54,6 +57,11 @@ struct capacity_pool {
 	double		 max_rate;	/* new connections per s, every pool;
 					 * INFINITY: no port is held */
 	double		 exhaust_s;	/* the first failure, s; -1 never */
+	/* An evicting NAT only: mappings in its table (in flight or in
+	 * TIME_WAIT), and the chance that a SYN finds none it may take,
+	 * is dropped, and waits 1 s for its retransmission. */
+	double		 entries;
+	double		 syn_drop;
 };
 
 struct capacity {
@@ -78,6 +86,10 @@ double		capacity_conn_rate(const struct capacity_input *,
 		    double *session_s);
 /* NULL, or the options that contradict each other ("--ports: ..."). */
 const char	*capacity_check(const struct capacity_input *);
+/* The chance that an evicting NAT drops a SYN: ports per pool, of
+ * which in_flight are taken by open connections, every other one by a
+ * mapping in TIME_WAIT (a full table). */
+double		capacity_syn_drop(unsigned ports, double in_flight);
 /* Everything, for a checked input. */
 void		capacity_compute(const struct capacity_input *,
 		    struct capacity *);

@@ -35,7 +35,8 @@ struct plan_conf {
 	uint64_t	 time_wait_us, session_us, reuse_delay_us, ttl_us;
 	double		 rate;
 	uint64_t	 sources, destinations, mailboxes, instances;
-	const char	*bind, *closer, *preset;
+	uint64_t	 nat_ports, nat_tw_us;
+	const char	*bind, *closer, *preset, *nat_evict;
 	int		 tw_reuse;
 	const char	*csv, *json, *emit;
 };
@@ -81,8 +82,8 @@ static const struct opt opts[] = {
 	{ "preset", "NAME", opt_string, FIELD(preset),
 	    "start from a preset: windows2000, windows, linux, freebsd, "
 	    "macos (a client's range and TIME_WAIT), azure-lb (with "
-	    "--instances), azure-nat, aws-nat, gcp-nat (a NAT in front of "
-	    "the client); options given too override it" },
+	    "--instances), azure-nat, aws-nat, gcp-nat, linux-nat (a NAT in "
+	    "front of the client); options given too override it" },
 	{ "ports", "LO-HI", opt_ports, 0,
 	    "the client's ephemeral port range" },
 	{ "reserved", "LIST", opt_string, FIELD(reserved),
@@ -120,6 +121,15 @@ static const struct opt opts[] = {
 	    "this long (KB 319502's fix 3)" },
 	{ "instances", "N", opt_count, FIELD(instances),
 	    "with --preset azure-lb: the backend pool's size" },
+	{ "nat-ports", "N", opt_count, FIELD(nat_ports),
+	    "a NAT in front of the client, with N ports per destination" },
+	{ "nat-time-wait", "SECONDS", opt_duration, FIELD(nat_tw_us),
+	    "how long the NAT keeps a closed connection's mapping: "
+	    "conntrack's nf_conntrack_tcp_timeout_time_wait (default 120)" },
+	{ "nat-evict", "yes|no", opt_string, FIELD(nat_evict),
+	    "yes (Linux 6.5 and later, and --nat-ports' default): a new SYN "
+	    "may take over a mapping in TIME_WAIT; no: it waits it out (the "
+	    "cloud presets)" },
 	{ "csv", "FILE", opt_string, FIELD(csv),
 	    "the answer and every lever, one row each" },
 	{ "json", "FILE", opt_string, FIELD(json),
@@ -202,8 +212,8 @@ apply_preset(struct plan_conf *pc, struct capacity_input *in)
 	in->port_lo = 32768, in->port_hi = 60999, in->time_wait_s = 60;
 	if (pc->preset != NULL && (p = preset_find(pc->preset)) == NULL)
 		usage_error("--preset: expected windows2000, windows, linux, "
-		    "freebsd, macos, azure-lb, azure-nat, aws-nat or gcp-nat, "
-		    "got '%s'", pc->preset);
+		    "freebsd, macos, azure-lb, azure-nat, aws-nat, gcp-nat or "
+		    "linux-nat, got '%s'", pc->preset);
 	if (p != NULL && p->kind == PRESET_OS) {
 		in->port_lo = p->port_lo, in->port_hi = p->port_hi;
 		in->time_wait_s = p->time_wait_s;
@@ -218,11 +228,37 @@ apply_preset(struct plan_conf *pc, struct capacity_input *in)
 			    "--preset azure-lb (no default SNAT ports beyond), "
 			    "got %llu", (unsigned long long)pc->instances);
 		in->nat_hold_s = p->nat_hold_s;
+		in->nat_evicts = p->nat_evicts;
 	}
 	if (optable_given(&optable, "instances") &&
 	    (p == NULL || strcmp(p->name, "azure-lb") != 0))
 		usage_error("--instances: expected --preset azure-lb too");
 	return p;
+}
+
+/* --nat-ports, --nat-time-wait and --nat-evict, over a NAT preset's. */
+static void
+override_nat(struct plan_conf *pc, const struct preset *p,
+    struct capacity_input *in)
+{
+	static const char *const yesno[] = { "no", "yes" };
+	int	nat = p != NULL && p->kind == PRESET_NAT;
+
+	if (optable_given(&optable, "nat-ports")) {
+		if (!nat)
+			in->nat_hold_s = 120, in->nat_evicts = 1;
+		in->nat_ports = pc->nat_ports;
+		nat = 1;
+	}
+	if (!nat && (optable_given(&optable, "nat-time-wait") ||
+	    optable_given(&optable, "nat-evict")))
+		usage_error("--nat-time-wait, --nat-evict: expected "
+		    "--nat-ports N or a NAT --preset too");
+	if (optable_given(&optable, "nat-time-wait"))
+		in->nat_hold_s = pc->nat_tw_us / 1e6;
+	if (pc->nat_evict != NULL)
+		in->nat_evicts = word_index("nat-evict", pc->nat_evict, yesno,
+		    2);
 }
 
 static void
@@ -246,6 +282,7 @@ override(struct plan_conf *pc, const struct preset *p,
 		in->port_lo = pc->port_lo, in->port_hi = pc->port_hi;
 	if (tw)
 		in->time_wait_s = pc->time_wait_us / 1e6;
+	override_nat(pc, p, in);
 }
 
 /* Options that make sense alone but not together. */
@@ -384,6 +421,29 @@ print_pool(const char *name, const struct capacity_pool *p)
 	    fmt_exhaust(e, sizeof(e), p->exhaust_s));
 }
 
+/* What a NAT that evicts mappings in TIME_WAIT costs: dropped SYNs. */
+static void
+print_evictions(const struct capacity_input *in,
+    const struct capacity_pool *n)
+{
+	printf("nat table   %.0f of %u mappings per pool (%.1f in flight, "
+	    "the rest in TIME_WAIT for %g s)\n", n->entries, n->ports,
+	    n->held, in->nat_hold_s);
+	if (n->syn_drop == 0) {
+		printf("nat SYNs    none dropped: a port is free for each\n");
+		return;
+	}
+	if (n->held >= n->ports) {
+		printf("nat SYNs    all dropped while every port is in flight: "
+		    "connections wait for one to close, or time out\n");
+		return;
+	}
+	printf("nat SYNs    %.3g dropped (a new SYN evicts a mapping in "
+	    "TIME_WAIT half the time):\n            connect takes 1 s more "
+	    "for %.3g%% of connections, 3 s more for %.3g%%\n",
+	    n->syn_drop, n->syn_drop * 100, n->syn_drop * n->syn_drop * 100);
+}
+
 static void
 print_answer(const struct capacity_input *in, const struct preset *p,
     const struct capacity *c)
@@ -416,6 +476,8 @@ print_answer(const struct capacity_input *in, const struct preset *p,
 		    fmt_exhaust(e, sizeof(e), l->exhaust_s), l->ports, l->rate);
 	else
 		printf("exhaustion  never at this steady rate\n");
+	if (c->nat.ports > 0 && in->nat_evicts)
+		print_evictions(in, &c->nat);
 }
 
 static void
@@ -511,12 +573,14 @@ json_pool(const struct capacity_pool *p)
 {
 	if (p->ports == 0)
 		return json_null();
-	return json_pack("{s:i, s:i, s:f, s:f, s:f, s:f, s:o, s:o}",
+	return json_pack("{s:i, s:i, s:f, s:f, s:f, s:f, s:o, s:o, s:f, "
+	    "s:f}",
 	    "ports", (json_int_t)p->ports, "pools", (json_int_t)p->pools,
 	    "hold_s", p->hold_s, "after_close_s", p->after_close_s,
 	    "rate_per_pool_per_s", p->rate, "held", p->held,
 	    "capacity_per_s", json_num(p->max_rate),
-	    "exhaustion_s", json_num(p->exhaust_s));
+	    "exhaustion_s", json_num(p->exhaust_s),
+	    "entries", p->entries, "syn_drop", p->syn_drop);
 }
 
 static json_t *
@@ -539,7 +603,7 @@ json_inputs(const struct capacity_input *in, const struct preset *p)
 	static const char *const closers[] = { "client", "server", "rst" };
 
 	return json_pack("{s:o, s:i, s:i, s:i, s:i, s:f, s:f, s:i, s:i, "
-	    "s:s, s:s, s:b, s:f, s:i, s:f, s:f, s:i, s:f}",
+	    "s:s, s:s, s:b, s:f, s:i, s:f, s:f, s:i, s:f, s:b}",
 	    "preset", p != NULL ? json_string(p->name) : json_null(),
 	    "port_lo", (json_int_t)in->port_lo,
 	    "port_hi", (json_int_t)in->port_hi,
@@ -554,7 +618,7 @@ json_inputs(const struct capacity_input *in, const struct preset *p)
 	    "mailboxes", (json_int_t)in->mailboxes,
 	    "cache_ttl_s", in->cache_ttl_s, "rate_per_s", in->rate,
 	    "nat_ports", (json_int_t)in->nat_ports,
-	    "nat_hold_s", in->nat_hold_s);
+	    "nat_hold_s", in->nat_hold_s, "nat_evicts", in->nat_evicts);
 }
 
 static int

@@ -18,10 +18,12 @@ struct preset {
 	/* PRESET_OS: the range and TIME_WAIT */
 	unsigned		 port_lo, port_hi;
 	double			 time_wait_s;
-	/* PRESET_NAT: its ports per pool (0: by --instances, Azure LB) and
-	 * how long a closed connection keeps its mapping */
+	/* PRESET_NAT: its ports per pool (0: by --instances, Azure LB),
+	 * how long a closed connection keeps its mapping, and whether a new
+	 * SYN may take that mapping over (capacity.h) */
 	unsigned		 nat_ports;
 	double			 nat_hold_s;
+	int			 nat_evicts;
 };
 
 extern const struct preset	presets[];

@@ -116,6 +116,48 @@ class Plan(unittest.TestCase):
         self.assertAlmostEqual(a["exhaustion_s"], 102.4, places=9)
         self.assertIn("bigger NAT pool", r.stdout)
 
+    def test_evicting_nat(self):
+        # A Linux NAT (6.5+) of 10 ports: 2 s sessions at 20/s need 40
+        # in flight, 5/s is the most, and it runs out after 0.5 s.
+        r = plan("--ports", "20000-29999", "--time-wait", "60", "--rate",
+                 "20", "--session-time", "2", "--nat-ports", "10",
+                 "--json", self.path("e.json"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(self.path("e.json")) as f:
+            doc = json.load(f)
+        a = doc["answer"]
+        self.assertTrue(doc["inputs"]["nat_evicts"])
+        self.assertEqual(doc["inputs"]["nat_hold_s"], 120)
+        self.assertEqual(a["limit"], "nat")
+        self.assertAlmostEqual(a["capacity_per_s"], 5, places=9)
+        self.assertAlmostEqual(a["exhaustion_s"], 0.5, places=9)
+        self.assertIn("all dropped while every port is in flight", r.stdout)
+        # Short sessions fill the table with mappings in TIME_WAIT, which
+        # new SYNs evict half the time: 2^-9.8 of them wait 1 s more.
+        r = plan("--ports", "20000-29999", "--time-wait", "60", "--rate",
+                 "50", "--session-time", "0.004", "--nat-ports", "10",
+                 "--json", self.path("e.json"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(self.path("e.json")) as f:
+            nat = json.load(f)["answer"]["nat"]
+        self.assertAlmostEqual(nat["syn_drop"], 0.5 ** 9.8, places=12)
+        self.assertEqual(nat["entries"], 10)
+        self.assertIn("connect takes 1 s more for 0.112% of connections",
+                      r.stdout)
+        # The same pool held for its TIME_WAIT (--nat-evict no): 10 /
+        # 120 s, the way the cloud presets count.
+        r = plan("--ports", "20000-29999", "--time-wait", "60", "--rate",
+                 "50", "--nat-ports", "10", "--nat-evict", "no",
+                 "--nat-time-wait", "30", "--json", self.path("e.json"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(self.path("e.json")) as f:
+            a = json.load(f)["answer"]
+        self.assertAlmostEqual(a["capacity_per_s"], 10 / 60, places=9)
+        r = plan("--preset", "linux-nat", "--rate", "100")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("nat         64512", r.stdout)
+        self.assertIn("limit: the client's range", r.stdout)
+
     def test_preset_overridden_says_so(self):
         r = plan("--preset", "windows2000", "--ports", "1024-65534",
                  "--rate", "25")
@@ -159,6 +201,11 @@ class Plan(unittest.TestCase):
         self.refused(KB + ["--sources", "2", "--emit-scenario", "x.ini"],
                      "--emit-scenario", "--sources")
         self.refused(KB + ["stray"], "stray")
+        self.refused(KB + ["--nat-evict", "yes"], "--nat-evict",
+                     "--nat-ports")
+        self.refused(KB + ["--nat-ports", "10", "--nat-evict", "maybe"],
+                     "--nat-evict", "maybe")
+        self.refused(KB + ["--nat-ports", "0"], "--nat-ports")
 
     def test_emitted_scenarios_load(self):
         # Any TIME_WAIT, closer, reuse, session time or cache: the lab

@@ -208,6 +208,55 @@ START_TEST(test_nat_holds_whoever_closes)
 }
 END_TEST
 
+START_TEST(test_nat_evicting_holds_in_flight)
+{
+	struct capacity_input	in = input(20000, 29999, 60, 20);
+	struct capacity		c;
+
+	/* Linux 6.5+: 10 ports, 2 s sessions at 20/s: only the 10 ports
+	 * in flight count, 5/s, gone after 0.5 s; every SYN past them is
+	 * dropped. */
+	in.nat_ports = 10, in.nat_hold_s = 120, in.nat_evicts = 1;
+	in.session_s = 2;
+	capacity_compute(&in, &c);
+	ck_assert_ptr_eq(c.limit, &c.nat);
+	ck_assert_double_eq(c.nat.after_close_s, 0);
+	ck_assert_double_eq_tol(c.nat.max_rate, 5, 1e-12);
+	ck_assert_double_eq_tol(c.nat.exhaust_s, 0.5, 1e-12);
+	ck_assert_double_eq(c.nat.syn_drop, 1);
+	/* 50/s of 4 ms sessions: the table is full (50 x 120 s > 10), 0.2
+	 * ports in flight, 9.8 to evict, each half the time: 2^-9.8. */
+	in.rate = 50, in.session_s = 0.004;
+	capacity_compute(&in, &c);
+	ck_assert_ptr_eq(c.limit, &c.client);
+	ck_assert_double_eq_tol(c.nat.held, 0.2, 1e-12);
+	ck_assert_double_eq(c.nat.entries, 10);
+	ck_assert_double_eq_tol(c.nat.syn_drop, pow(0.5, 9.8), 1e-15);
+	ck_assert_double_eq(c.nat.exhaust_s, -1);
+	/* A table not yet full drops nothing: 0.05/s x 120 s = 6 of 10. */
+	in.rate = 0.05;
+	capacity_compute(&in, &c);
+	ck_assert_double_eq_tol(c.nat.entries, 6.0002, 1e-9);
+	ck_assert_double_eq(c.nat.syn_drop, 0);
+}
+END_TEST
+
+START_TEST(test_syn_drop)
+{
+	/* Up to 32 ports every one is tried with eviction allowed; above,
+	 * only the last 32 of at most 128 tries. */
+	ck_assert_double_eq_tol(capacity_syn_drop(10, 0), pow(0.5, 10),
+	    1e-15);
+	ck_assert_double_eq_tol(capacity_syn_drop(10, 5), pow(0.5, 5), 1e-15);
+	ck_assert_double_eq_tol(capacity_syn_drop(32, 0), pow(0.5, 32),
+	    1e-20);
+	ck_assert_double_eq_tol(capacity_syn_drop(1024, 512), pow(0.5, 16),
+	    1e-15);
+	ck_assert_double_eq(capacity_syn_drop(10, 10), 1);
+	ck_assert_double_eq(capacity_syn_drop(0, 0), 1);
+}
+END_TEST
+
 START_TEST(test_checks)
 {
 	struct capacity_input	in = input(5000, 1024, 240, 25);
@@ -291,6 +340,10 @@ START_TEST(test_nat_presets)
 	ck_assert_uint_eq(preset_nat_ports(p, 0), 64);
 	ck_assert_int_eq(p->kind, PRESET_NAT);
 	ck_assert_uint_eq(preset_nat_ports(preset_find("linux"), 5), 0);
+	ck_assert_int_eq(p->nat_evicts, 0);
+	p = preset_find("linux-nat");
+	ck_assert_uint_eq(preset_nat_ports(p, 0), 64512);
+	ck_assert_int_eq(p->nat_evicts, 1);
 }
 END_TEST
 
@@ -309,6 +362,8 @@ make_suite(void)
 	tcase_add_test(tc, test_destinations_sources_bind);
 	tcase_add_test(tc, test_mailbox_cache);
 	tcase_add_test(tc, test_nat_holds_whoever_closes);
+	tcase_add_test(tc, test_nat_evicting_holds_in_flight);
+	tcase_add_test(tc, test_syn_drop);
 	tcase_add_test(tc, test_checks);
 	tcase_add_test(tc, test_os_presets);
 	tcase_add_test(tc, test_nat_presets);
