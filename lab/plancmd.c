@@ -28,6 +28,7 @@
 #define WIDE_LO		1024	/* the widest range a client can ask for */
 #define WIDE_HI		65535
 #define SHORT_TW_S	30	/* TcpTimedWaitDelay's minimum (KB 319502) */
+#define EMIT_LINE_MAX	76	/* a comment line of --emit-scenario's */
 
 struct plan_conf {
 	unsigned	 port_lo, port_hi;
@@ -718,16 +719,25 @@ write_scenario(const char *path, const struct capacity_input *in,
 	FILE		*fp;
 	double		 duration_s;
 	unsigned	 scale, base, i;
-	int		 k, fails = c->client.exhaust_s >= 0;
+	int		 k, col, fails = c->client.exhaust_s >= 0;
 
 	emit_times(c, emit_time_wait(in, c), &duration_s, &scale);
 	if ((fp = fopen(path, "w")) == NULL) {
 		log_warn("--emit-scenario: %s", path);
 		return -1;
 	}
-	fprintf(fp, "; written by: ephemera");
-	for (k = 0; k < argc; k++)
-		fprintf(fp, " %s", argv[k]);
+	/* The command, in comment lines short enough for the INI reader's
+	 * line limit however long its paths are. */
+	col = fprintf(fp, "; written by: ephemera");
+	for (k = 0; k < argc; k++) {
+		if (col + 1 + strlen(argv[k]) > EMIT_LINE_MAX && col > 2) {
+			fprintf(fp, "\n;");
+			col = 1;
+		}
+		/* A word longer than a line is cut: this is a comment. */
+		col += fprintf(fp, " %.*s%s", EMIT_LINE_MAX, argv[k],
+		    strlen(argv[k]) > EMIT_LINE_MAX ? "..." : "");
+	}
 	fprintf(fp, "\n; the plan: capacity %.1f/s, %s\n\n[scenario]\n"
 	    "description = ephemera plan: %u ports, %g s after close, %g/s\n\n",
 	    c->client.max_rate, fails ? "exhaustion predicted" : "holds",
@@ -743,13 +753,19 @@ write_scenario(const char *path, const struct capacity_input *in,
 	base = listen_base(in);
 	for (i = 0; i < in->destinations; i++)
 		fprintf(fp, " 127.0.0.1:%u", base + i);
-	fprintf(fp, "\nlogout_close = %s\n\n[load]\nrate = %g\n"
-	    "duration = %gs\ntimeout = 5s\nclose = %s\n",
-	    in->closer == CAPACITY_CLOSER_SERVER ? "server" : "client",
-	    in->rate, duration_s, closers[in->closer]);
+	fprintf(fp, "\nlogout_close = %s\n",
+	    in->closer == CAPACITY_CLOSER_SERVER ? "server" : "client");
+	/* The session time, made by fake-imapd holding its greeting back;
+	 * its options are in lab time, not scaled. */
 	if (in->session_s > 0)
-		fprintf(fp, "; the server must be this slow for the lab to "
-		    "agree\nsession_time = %gs\n", in->session_s);
+		fprintf(fp, "; the session time, in lab seconds (/ time_scale)"
+		    "\noptions = --greeting-delay %.0fms\n",
+		    in->session_s / scale * 1000);
+	fprintf(fp, "\n[load]\nrate = %g\nduration = %gs\ntimeout = %.0fs\n"
+	    "close = %s\n", in->rate, duration_s,
+	    fmax(5, ceil(2 * in->session_s / scale)), closers[in->closer]);
+	if (in->session_s > 0)
+		fprintf(fp, "session_time = %gs\n", in->session_s);
 	if (in->mailboxes > 0)
 		fprintf(fp, "mailboxes = %u\ncache_ttl = %gs\n"
 		    "mailbox_skew = round-robin\n", in->mailboxes,

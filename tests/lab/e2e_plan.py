@@ -279,6 +279,22 @@ class PlanAgainstLab(unittest.TestCase):
         self.assertAlmostEqual(answer["capacity_per_s"], 100, places=9)
         self.assertEqual(int(s["failed"]), 0)
 
+    def test_session_time_in_flight(self):
+        # The server closes first, so only the 1 s session holds a port
+        # (fake-imapd holds its greeting back that long): 100 ports give
+        # 100/s; 200/s runs out in flight after 0.5 s, and 50/s holds.
+        self.assertEqual(self.agree(["--ports", "20000-20099",
+                                     "--time-wait", "60", "--rate", "200",
+                                     "--session-time", "1",
+                                     "--closer", "server"]), 1)
+        answer, _, s = self.emit_and_run(["--ports", "20000-20099",
+                                          "--time-wait", "60", "--rate", "50",
+                                          "--session-time", "1",
+                                          "--closer", "server"])
+        self.assertIsNone(answer["exhaustion_s"])
+        self.assertEqual(int(s["failed"]), 0)
+        self.assertGreater(int(s["completed"]), 0)
+
     def test_linux_time_wait(self):
         # 100 ports / 50 per second = 2 s, the kernel's own 60 s TIME_WAIT.
         self.assertEqual(self.agree(["--ports", "20000-20099",
