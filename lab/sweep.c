@@ -564,8 +564,8 @@ parse_args(struct sweep *sw, int argc, char **argv, const char **csv,
 	if (optind != argc - 1)
 		usage_error("sweep: expected one SCENARIO.ini");
 	if (sw->nvary == 0)
-		usage_error("sweep: expected --vary KEY=V1,V2,... or "
-		    "KEY=LO..HI/STEP");
+		usage_error("sweep: expected --vary KEY=V1,V2,..., "
+		    "KEY=V1;V2;... or KEY=LO..HI/STEP");
 	if (*csv == NULL)
 		usage_error("sweep: expected --csv FILE");
 	return optind;

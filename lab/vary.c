@@ -113,7 +113,10 @@ split_list(const char *list, struct vary *v, char *err, size_t errsz)
 		return -1;
 	}
 	snprintf(copy, sizeof(copy), "%s", list);
-	for (p = copy; (tok = strsep(&p, ",")) != NULL; )
+	/* Values that hold commas themselves (steps, thresholds) are
+	 * listed with ';' between them instead. */
+	for (p = copy; (tok = strsep(&p, strchr(list, ';') != NULL ? ";" :
+	    ",")) != NULL; )
 		if (add_value(v, tok, err, errsz) == -1)
 			return -1;
 	return 0;
@@ -128,8 +131,8 @@ vary_parse(const char *arg, struct vary *v, char *err, size_t errsz)
 
 	memset(v, 0, sizeof(*v));
 	if (eq == NULL || eq == arg || (size_t)(eq - arg) >= sizeof(key)) {
-		snprintf(err, errsz, "--vary: expected KEY=V1,V2,... or "
-		    "KEY=LO..HI/STEP, got '%s'", arg);
+		snprintf(err, errsz, "--vary: expected KEY=V1,V2,..., "
+		    "KEY=V1;V2;... or KEY=LO..HI/STEP, got '%s'", arg);
 		return -1;
 	}
 	snprintf(key, sizeof(key), "%.*s", (int)(eq - arg), arg);

@@ -104,6 +104,22 @@ class Sweep(unittest.TestCase):
         with open(os.path.join(self.d, "sweep-timewait.gp")) as f:
             self.assertEqual(f.read().count("loadgen.csv"), 4)
 
+    def test_values_with_commas(self):
+        # Step lists hold commas: ';' separates them, and each point's
+        # row keeps its list whole (quoted in the CSV).
+        steps = ["login,logout", "login,select,logout"]
+        r = self.sweep(self.scenario(SMALL), "--vary",
+                       "steps=" + ";".join(steps), "--csv", self.csv)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        rows = read_csv(self.csv)
+        self.assertEqual([x["load.steps"] for x in rows], steps)
+        for x in rows:
+            self.assertEqual(int(x["completed"]), 100, x)
+            with open(os.path.join(x["dir"], "vary.txt")) as f:
+                self.assertEqual(f.read(), "load.steps=%s\n" % x["load.steps"])
+        with open(self.csv) as f:
+            self.assertIn('"login,select,logout"', f.read())
+
     def test_resume_skips_whole_rows_and_drops_a_cut_one(self):
         path = self.scenario(SMALL)
         grid = ["--vary", "port_range=20000-20049", "--vary", "rate=100,200"]

@@ -34,6 +34,24 @@ START_TEST(list_of_values)
 }
 END_TEST
 
+START_TEST(list_with_semicolons)
+{
+	struct vary	v;
+	char		err[512];
+
+	/* Values with commas of their own: ';' separates them. */
+	ck_assert_int_eq(vary_parse("steps=login,logout;login,select,logout",
+	    &v, err, sizeof(err)), 0);
+	ck_assert_str_eq(v.name, "load.steps");
+	ck_assert_int_eq(v.nvalues, 2);
+	ck_assert_str_eq(v.values[0], "login,logout");
+	ck_assert_str_eq(v.values[1], "login,select,logout");
+	ck_assert_int_eq(vary_parse("steps=login,logout;login,bogus", &v, err,
+	    sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "login,bogus"));
+}
+END_TEST
+
 START_TEST(range_with_units)
 {
 	struct vary	v;
@@ -87,8 +105,8 @@ START_TEST(refusals)
 	    "key 'load.rates' (nearest: load.rate, load.steps)");
 	ck_assert_str_eq(refusal("system.rate=1"), "--vary: unknown scenario "
 	    "key 'system.rate'");
-	ck_assert_str_eq(refusal("rate"), "--vary: expected KEY=V1,V2,... or "
-	    "KEY=LO..HI/STEP, got 'rate'");
+	ck_assert_str_eq(refusal("rate"), "--vary: expected KEY=V1,V2,..., "
+	    "KEY=V1;V2;... or KEY=LO..HI/STEP, got 'rate'");
 	ck_assert_str_eq(refusal("time_wait=60s,fast"), "--vary "
 	    "system.time_wait=fast: expected a duration such as 500ms, 2s "
 	    "or 1m");
@@ -191,6 +209,7 @@ make_suite(void)
 	TCase	*tc = tcase_create("vary");
 
 	tcase_add_test(tc, list_of_values);
+	tcase_add_test(tc, list_with_semicolons);
 	tcase_add_test(tc, range_with_units);
 	tcase_add_test(tc, section_names);
 	tcase_add_test(tc, refusals);
