@@ -67,16 +67,25 @@ class HostileCase(unittest.TestCase):
                         kib, PEAK_BOUND_KIB)
 
     def feed(self, sock, data):
-        """Send data from a thread (the server may stop reading); the
-        thread is joined at cleanup."""
+        """Send data from a thread (the server may stop reading); at
+        cleanup the socket is shut down first, which ends a sendall()
+        the server no longer reads, and then the thread is joined."""
         def send():
             try:
                 sock.sendall(data)
             except OSError:
                 pass    # the server closed first: what some cases expect
+
+        def stop():
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass    # already closed
+            t.join(30)
+            self.assertFalse(t.is_alive(), "the feeding thread is stuck")
         t = threading.Thread(target=send, daemon=True)
         t.start()
-        self.addCleanup(t.join, 30)
+        self.addCleanup(stop)
         return t
 
 
