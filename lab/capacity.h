@@ -86,9 +86,11 @@ double		capacity_conn_rate(const struct capacity_input *,
 		    double *session_s);
 /* NULL, or the options that contradict each other ("--ports: ..."). */
 const char	*capacity_check(const struct capacity_input *);
-/* The chance that an evicting NAT drops a SYN: ports per pool, of
- * which in_flight are taken by open connections, every other one by a
- * mapping in TIME_WAIT (a full table). */
+/* The share of SYNs an evicting NAT drops: ports per pool, of which
+ * in_flight are taken by open connections, every other one by a mapping
+ * in TIME_WAIT (a full table); 0 means fewer than 1 in
+ * capacity_syn_draws(). */
+unsigned	capacity_syn_draws(void);
 double		capacity_syn_drop(unsigned ports, double in_flight);
 /* Everything, for a checked input. */
 void		capacity_compute(const struct capacity_input *,

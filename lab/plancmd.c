@@ -430,7 +430,7 @@ print_evictions(const struct capacity_input *in,
 	printf("nat table   %.0f of %u mappings per pool (%.1f in flight, "
 	    "the rest in TIME_WAIT for %g s)\n", n->entries, n->ports,
 	    n->held, in->nat_hold_s);
-	if (n->syn_drop == 0) {
+	if (n->entries < n->ports) {
 		printf("nat SYNs    none dropped: a port is free for each\n");
 		return;
 	}
@@ -439,9 +439,15 @@ print_evictions(const struct capacity_input *in,
 		    "connections wait for one to close, or time out\n");
 		return;
 	}
-	printf("nat SYNs    %.3g dropped (a new SYN evicts a mapping in "
-	    "TIME_WAIT half the time):\n            connect takes 1 s more "
-	    "for %.3g%% of connections, 3 s more for %.3g%%\n",
+	if (n->syn_drop == 0) {
+		printf("nat SYNs    fewer than 1 in %u dropped (each may evict "
+		    "a mapping in TIME_WAIT\n            whose sequence number "
+		    "it passes)\n", capacity_syn_draws());
+		return;
+	}
+	printf("nat SYNs    %.3g dropped (each may evict a mapping in TIME_WAIT "
+	    "whose sequence\n            number it passes): connect takes 1 s "
+	    "more for %.3g%% of connections,\n            3 s more for %.3g%%\n",
 	    n->syn_drop, n->syn_drop * 100, n->syn_drop * n->syn_drop * 100);
 }
 
