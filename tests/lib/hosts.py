@@ -23,8 +23,24 @@ def enter_private_netns():
     (once); refuses to build hosts in the caller's."""
     if os.environ.get("EPHEMERA_HOSTS_NETNS") == "inside":
         return
-    env = dict(os.environ, EPHEMERA_HOSTS_NETNS="inside")
+    env = dict(os.environ, EPHEMERA_HOSTS_NETNS="inside",
+               EPHEMERA_HOSTS_OUTER=str(netns_inode()))
     os.execvpe("unshare", ["unshare", "-n", sys.executable] + sys.argv, env)
+
+
+def netns_inode():
+    return os.stat("/proc/self/ns/net").st_ino
+
+
+def write_sysctl(name, value):
+    """A sysctl ("net.ipv4.ip_forward") of the private namespace, never of
+    the one enter_private_netns() left."""
+    outer = os.environ.get("EPHEMERA_HOSTS_OUTER")
+    if outer is None or int(outer) == netns_inode():
+        raise RuntimeError("hosts.py: refusing to set %s outside the "
+                           "private namespace" % name)
+    with open("/proc/sys/" + name.replace(".", "/"), "w") as f:
+        f.write(value)
 
 
 def ip(*args):
@@ -32,19 +48,29 @@ def ip(*args):
 
 
 class Hosts:
-    """A bridge and the hosts on it; stop() ends every host."""
+    """A bridge and the hosts on it; stop() ends every host.  With
+    gateway, this namespace takes the subnet's .1 on the bridge, and a
+    host's routes (start's routes=) go through it: a router between
+    bridges, still inside the private namespace."""
 
-    def __init__(self):
+    def __init__(self, bridge=BRIDGE, subnet=SUBNET, gateway=False):
         if os.environ.get("EPHEMERA_HOSTS_NETNS") != "inside":
             raise RuntimeError("hosts.py: call enter_private_netns() first")
+        # RFC 2544's benchmark range, 198.18.0.0/15, and nothing else.
+        if not subnet.startswith(("198.18.", "198.19.")):
+            raise ValueError("hosts.py: %s is outside 198.18.0.0/15"
+                             % subnet)
+        self.bridge, self.subnet, self.gateway = bridge, subnet, gateway
         ip("link", "set", "lo", "up")
-        ip("link", "add", BRIDGE, "type", "bridge")
-        ip("link", "set", BRIDGE, "up")
+        ip("link", "add", bridge, "type", "bridge")
+        ip("link", "set", bridge, "up")
+        if gateway:
+            ip("addr", "add", subnet + "1/24", "dev", bridge)
         self.procs = []
 
-    def start(self, n, argv, env=None, pass_fds=(), **popen):
-        """Host number n (1-254) at 198.18.0.n running argv, once its
-        address is up.  The host's shell tells us it is in its namespace
+    def start(self, n, argv, env=None, pass_fds=(), routes=(), **popen):
+        """Host number n (1-254) at the subnet's .n running argv, once its
+        address is up (and its routes, through the gateway).  The host's shell tells us it is in its namespace
         (a line on a pipe), we link and address it, then let it go on."""
         told_r, told_w = os.pipe()
         go_r, go_w = os.pipe()
@@ -62,14 +88,17 @@ class Hosts:
             proc.kill()
             raise RuntimeError("host %d did not start (%r)" % (n, line))
         self.procs.append(proc)
-        veth = "h%d" % n
+        veth = "%s-h%d" % (self.bridge, n)
         ip("link", "add", veth, "type", "veth", "peer", "name", "eth0",
            "netns", str(proc.pid))
-        ip("link", "set", veth, "master", BRIDGE, "up")
+        ip("link", "set", veth, "master", self.bridge, "up")
         inside = ["nsenter", "-t", str(proc.pid), "-n", "ip"]
-        for args in (["link", "set", "lo", "up"],
-                     ["addr", "add", SUBNET + "%d/24" % n, "dev", "eth0"],
-                     ["link", "set", "eth0", "up"]):
+        steps = [["link", "set", "lo", "up"],
+                 ["addr", "add", self.subnet + "%d/24" % n, "dev", "eth0"],
+                 ["link", "set", "eth0", "up"]]
+        steps += [["route", "add", r, "via", self.subnet + "1"]
+                  for r in routes]
+        for args in steps:
             subprocess.run(inside + args, check=True)
         os.write(go_w, b"go\n")
         os.close(go_w)
@@ -80,4 +109,4 @@ class Hosts:
             if p.poll() is None:
                 p.kill()
             p.wait()
-        ip("link", "del", BRIDGE)
+        ip("link", "del", self.bridge)
