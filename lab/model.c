@@ -46,7 +46,8 @@ capacity(const struct scenario *sc)
 	if (held_us(sc) == 0)
 		return -1;
 	/* Ports are unique per 4-tuple: each destination has them all. */
-	return sc->nlisten * (double)scenario_ports(sc) / (held_us(sc) / 1e6);
+	return scenario_pools(sc) * (double)scenario_ports(sc) /
+	    (held_us(sc) / 1e6);
 }
 
 static int
@@ -236,7 +237,7 @@ first_failure_s(const struct scenario *sc)
 	 * never otherwise. */
 	connection_schedule(sc, &sp);
 	t = first_excess(&sp, held_us(sc),
-	    sc->nlisten * (double)scenario_ports(sc), sc->duration_us);
+	    scenario_pools(sc) * (double)scenario_ports(sc), sc->duration_us);
 	return t < sc->duration_us / 1e6 ? t : -1;
 }
 
@@ -250,7 +251,7 @@ model_held(const struct scenario *sc, double t_s)
 		return -1;
 	connection_schedule(sc, &sp);
 	n = window_count(&sp, held_us(sc), (uint64_t)llround(t_s * 1e6));
-	ports = sc->nlisten * (double)scenario_ports(sc);
+	ports = scenario_pools(sc) * (double)scenario_ports(sc);
 	return n < ports ? n : ports;
 }
 
@@ -280,12 +281,12 @@ time_wait_end(const struct scenario *sc, const struct lab_plan *lab)
 	/* The kernel keeps every TIME_WAIT socket 60 s unless a reuse takes
 	 * its port, so its count is the ports touched in the last 60 s of
 	 * lab time: Little's law, capped by the range. */
-	cap = sc->nlisten * (double)(lab->port_hi - lab->port_lo + 1);
+	cap = scenario_pools(sc) * (double)(lab->port_hi - lab->port_lo + 1);
 	if (lab->tw_reuse != 0) {
 		/* With reuse, connect() takes an old TIME_WAIT even port before
 		 * any odd one: while the modelled occupancy fits in the even
 		 * ports, the odd ones are never touched. */
-		cap = sc->nlisten * (double)even_ports(lab->port_lo,
+		cap = scenario_pools(sc) * (double)even_ports(lab->port_lo,
 		    lab->port_hi);
 		if (lab->rate * lab->time_wait_us / 1e6 >= cap)
 			return -1;
@@ -413,6 +414,10 @@ model_check(const struct scenario *sc, struct plan *plan)
 {
 	const char	*unplanned;
 
+	/* The gateway's part of the model (pool / session time, for the
+	 * mappings in flight) waits for the gateway itself. */
+	if (sc->nat_lo != 0)
+		return "[topology] nat_ports: the NAT gateway is not built yet";
 	unplanned = map_to_lab(sc, &plan->lab);
 	plan->capacity = capacity(sc);
 	plan->connection_rate = connection_rate(sc);
