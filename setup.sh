@@ -15,7 +15,7 @@ BUILD=${BUILD:-build}
 # Debian packages for the build, the tests and the scenarios.
 PACKAGES="gcc libc6-dev pkg-config meson ninja-build libevent-dev libssl-dev check
 libinih-dev libmnl-dev libjansson-dev gnuplot-nox python3 procps iproute2
-util-linux curl openssl"
+util-linux curl openssl nftables"
 
 die() {
 	echo "setup.sh: $*" >&2

@@ -140,9 +140,11 @@ bridge_create(const char *name, char *err, size_t errsz)
 	return link_up_named(name, 0, err, errsz);
 }
 
-/* A veth pair: `name` here, its peer "eth0" in the namespace of `pid`. */
+/* A veth pair: `name` here, its peer `peer_name` in the namespace of
+ * `pid`. */
 static int
-veth_create(const char *name, pid_t pid, char *err, size_t errsz)
+veth_create(const char *name, const char *peer_name, pid_t pid, char *err,
+    size_t errsz)
 {
 	char			 buf[MNL_SOCKET_BUFFER_SIZE], what[64];
 	struct nlmsghdr		*nlh;
@@ -160,7 +162,7 @@ veth_create(const char *name, pid_t pid, char *err, size_t errsz)
 	memset(pifm, 0, sizeof(*pifm));
 	pifm->ifi_family = AF_UNSPEC;
 	nlh->nlmsg_len += MNL_ALIGN(sizeof(*pifm));
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, "eth0");
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer_name);
 	mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, (uint32_t)pid);
 	mnl_attr_nest_end(nlh, peer);
 	mnl_attr_nest_end(nlh, data);
@@ -215,16 +217,53 @@ addr_add(const char *dev, uint32_t addr, char *err, size_t errsz)
 	return nl_talk(nlh, what, err, errsz);
 }
 
-int
-hosts_init(struct hosts *hs, char *err, size_t errsz)
+/* 198.18.0.0/15 through `gw` (on a link of the host's): the rest of the
+ * benchmark range, and nothing beyond it. */
+static int
+route_add(uint32_t gw, char *err, size_t errsz)
 {
+	char		 buf[MNL_SOCKET_BUFFER_SIZE], what[64], a[INET_ADDRSTRLEN];
+	struct nlmsghdr	*nlh;
+	struct rtmsg	*rtm;
+
+	hosts_addr_str(gw, a, sizeof(a));
+	if (!hosts_addr_allowed(gw)) {
+		snprintf(err, errsz, "gateway %s is outside 198.18.0.0/15: "
+		    "refused", a);
+		return -1;
+	}
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWROUTE;
+	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = 15;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_STATIC;
+	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+	rtm->rtm_type = RTN_UNICAST;
+	mnl_attr_put_u32(nlh, RTA_DST, htonl(BENCH_NET));
+	mnl_attr_put_u32(nlh, RTA_GATEWAY, htonl(gw));
+	snprintf(what, sizeof(what), "route 198.18.0.0/15 via %s", a);
+	return nl_talk(nlh, what, err, errsz);
+}
+
+int
+hosts_init(struct hosts *hs, int nbridges, char *err, size_t errsz)
+{
+	int	i;
+
 	memset(hs, 0, sizeof(*hs));
 	snprintf(hs->run_id, sizeof(hs->run_id), "eph%u",
 	    (unsigned)getpid() % 10000000);
-	snprintf(hs->bridge, sizeof(hs->bridge), "%sbr", hs->run_id);
-	if (bridge_create(hs->bridge, err, errsz) == -1) {
-		hs->bridge[0] = '\0';
-		return -1;
+	for (i = 0; i < nbridges && i < HOST_BRIDGES; i++) {
+		snprintf(hs->bridge[i], sizeof(hs->bridge[i]), "%sbr%d",
+		    hs->run_id, i);
+		if (bridge_create(hs->bridge[i], err, errsz) == -1) {
+			hs->bridge[i][0] = '\0';
+			return -1;
+		}
+		hs->nbridges = i + 1;
 	}
 	return 0;
 }
@@ -253,6 +292,23 @@ close_others(int a, int b)
 	if (hi > lo + 1)
 		close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
 	close_range((unsigned)hi + 1, ~0U, 0);
+}
+
+/* Inside the host: each ethN's address, up; the route through the
+ * gateway. */
+static int
+links_up(const struct host *h, char *err, size_t errsz)
+{
+	char	dev[8];
+	int	i;
+
+	for (i = 0; i < h->nlinks; i++) {
+		snprintf(dev, sizeof(dev), "eth%d", i);
+		if (addr_add(dev, h->link[i].addr, err, errsz) == -1 ||
+		    link_up_named(dev, 0, err, errsz) == -1)
+			return -1;
+	}
+	return h->gateway != 0 ? route_add(h->gateway, err, errsz) : 0;
 }
 
 /* The holder: new namespaces, the host's settings, then (once the lab
@@ -288,8 +344,7 @@ holder_main(const struct hosts *hs, const struct host *h, pid_t lab,
 	tell(told, "in");
 	if (read(go, &c, 1) != 1)
 		_exit(1);
-	if (addr_add("eth0", h->addr, err, sizeof(err)) == -1 ||
-	    link_up_named("eth0", 0, err, sizeof(err)) == -1) {
+	if (links_up(h, err, sizeof(err)) == -1) {
 		snprintf(line, sizeof(line), "%s", err);
 		goto fail;
 	}
@@ -331,21 +386,35 @@ holder_says(int fd, const struct host *h, const char *want, char *err,
 	return 0;
 }
 
+/* The host's veth pairs, each on its bridge, up. */
+static int
+host_veths(struct hosts *hs, struct host *h, char *err, size_t errsz)
+{
+	char	peer[8];
+	int	i, br;
+
+	for (i = 0; i < h->nlinks; i++) {
+		snprintf(peer, sizeof(peer), "eth%d", i);
+		if (veth_create(h->veth[i], peer, h->holder, err, errsz) == -1)
+			return -1;
+		if ((br = (int)if_nametoindex(hs->bridge[h->link[i].bridge])) ==
+		    0) {
+			snprintf(err, errsz, "bridge %s: %s",
+			    hs->bridge[h->link[i].bridge], strerror(errno));
+			return -1;
+		}
+		if (link_up_named(h->veth[i], br, err, errsz) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 host_link(struct hosts *hs, struct host *h, int told, int go, char *err,
     size_t errsz)
 {
-	int	br;
-
 	if (holder_says(told, h, "in", err, errsz) == -1 ||
-	    veth_create(h->veth, h->holder, err, errsz) == -1)
-		return -1;
-	if ((br = (int)if_nametoindex(hs->bridge)) == 0) {
-		snprintf(err, errsz, "bridge %s: %s", hs->bridge,
-		    strerror(errno));
-		return -1;
-	}
-	if (link_up_named(h->veth, br, err, errsz) == -1)
+	    host_veths(hs, h, err, errsz) == -1)
 		return -1;
 	if (write(go, "g", 1) != 1) {
 		snprintf(err, errsz, "host %s: %s", h->name, strerror(errno));
@@ -354,38 +423,66 @@ host_link(struct hosts *hs, struct host *h, int told, int go, char *err,
 	return holder_says(told, h, "up", err, errsz);
 }
 
-int
-hosts_add(struct hosts *hs, const char *name, uint32_t addr,
-    host_setup_fn setup, const void *arg, char *err, size_t errsz)
+/* A spec the lab may build: its addresses in 198.18.0.0/15, its links
+ * on bridges that exist. */
+static int
+spec_check(const struct hosts *hs, const struct host *spec, char *err,
+    size_t errsz)
 {
-	struct host	*h;
-	char		 a[INET_ADDRSTRLEN], id[sizeof(hs->run_id)];
-	pid_t		 lab = getpid();
-	int		 told[2], go[2], rc;
+	char	a[INET_ADDRSTRLEN];
+	int	i;
 
-	hosts_addr_str(addr, a, sizeof(a));
 	if (hs->n == HOSTS_MAX) {
 		snprintf(err, errsz, "at most %d hosts", HOSTS_MAX);
 		return -1;
 	}
-	if (!hosts_addr_allowed(addr)) {
-		snprintf(err, errsz, "host %s: address %s is outside "
-		    "198.18.0.0/15: refused", name, a);
+	if (spec->nlinks < 1 || spec->nlinks > HOST_LINKS) {
+		snprintf(err, errsz, "host %s: 1 to %d links", spec->name,
+		    HOST_LINKS);
 		return -1;
 	}
+	for (i = 0; i < spec->nlinks; i++) {
+		hosts_addr_str(spec->link[i].addr, a, sizeof(a));
+		if (!hosts_addr_allowed(spec->link[i].addr)) {
+			snprintf(err, errsz, "host %s: address %s is outside "
+			    "198.18.0.0/15: refused", spec->name, a);
+			return -1;
+		}
+		if (spec->link[i].bridge < 0 ||
+		    spec->link[i].bridge >= hs->nbridges) {
+			snprintf(err, errsz, "host %s: no bridge %d",
+			    spec->name, spec->link[i].bridge);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+struct host *
+hosts_add(struct hosts *hs, const struct host *spec, host_setup_fn setup,
+    const void *arg, char *err, size_t errsz)
+{
+	struct host	*h;
+	char		 id[sizeof(hs->run_id)];
+	pid_t		 lab = getpid();
+	int		 told[2], go[2], rc, i;
+
+	if (spec_check(hs, spec, err, errsz) == -1)
+		return NULL;
 	h = &hs->host[hs->n];
-	memset(h, 0, sizeof(*h));
-	snprintf(h->name, sizeof(h->name), "%s", name);
+	*h = *spec;
+	h->holder = 0;
 	snprintf(id, sizeof(id), "%s", hs->run_id);
-	snprintf(h->veth, sizeof(h->veth), "%sh%u", id,
-	    (unsigned char)(hs->n + 1));
-	h->addr = addr;
+	for (i = 0; i < h->nlinks; i++)
+		snprintf(h->veth[i], sizeof(h->veth[i]), "%s%c%u", id,
+		    "hi"[i], (unsigned char)(hs->n + 1));
 	if (pipe2(told, O_CLOEXEC) == -1 || pipe2(go, O_CLOEXEC) == -1) {
 		snprintf(err, errsz, "pipe: %s", strerror(errno));
-		return -1;
+		return NULL;
 	}
 	if ((h->holder = fork()) == -1) {
-		snprintf(err, errsz, "fork host %s: %s", name, strerror(errno));
+		snprintf(err, errsz, "fork host %s: %s", h->name,
+		    strerror(errno));
 		h->holder = 0;
 		rc = -1;
 		goto out;
@@ -402,13 +499,13 @@ hosts_add(struct hosts *hs, const char *name, uint32_t addr,
 	if ((rc = host_link(hs, h, told[0], go[1], err, errsz)) == -1)
 		holder_kill(h);
 out:
-	for (int i = 0; i < 2; i++) {
+	for (i = 0; i < 2; i++) {
 		if (told[i] != -1)
 			close(told[i]);
 		if (go[i] != -1)
 			close(go[i]);
 	}
-	return rc;
+	return rc == 0 ? h : NULL;
 }
 
 void
@@ -420,7 +517,7 @@ hosts_stop(struct hosts *hs)
 	for (i = 0; i < hs->n; i++)
 		holder_kill(&hs->host[i]);
 	/* The veth pairs went with the hosts' namespaces. */
-	if (hs->bridge[0] != '\0')
-		(void)link_delete(hs->bridge, ignored, sizeof(ignored));
-	hs->bridge[0] = '\0';
+	for (i = 0; i < hs->nbridges; i++)
+		(void)link_delete(hs->bridge[i], ignored, sizeof(ignored));
+	hs->nbridges = 0;
 }

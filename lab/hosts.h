@@ -16,18 +16,31 @@
  * sysctls.  -1 with a message refuses the host. */
 typedef int (*host_setup_fn)(const void *arg, char *err, size_t errsz);
 
+#define HOST_LINKS	2	/* a NAT gateway has one on each bridge */
+#define HOST_BRIDGES	2	/* the clients' and the server's */
+
+/* Where a host is linked: eth0, eth1 in it. */
+struct host_link {
+	int		bridge;			/* index into hosts.bridge */
+	uint32_t	addr;			/* host byte order, /24 */
+};
+
 struct host {
 	char		name[HOST_NAME_LEN];	/* "client1", "server": its
 						 * hostname */
-	char		veth[16];		/* its end on the bridge */
-	uint32_t	addr;			/* host byte order */
+	struct host_link link[HOST_LINKS];
+	int		nlinks;
+	uint32_t	gateway;		/* 198.18.0.0/15 routed through
+						 * it; 0: the bridge's /24 only */
+	char		veth[HOST_LINKS][16];	/* its ends on the bridges */
 	pid_t		holder;			/* holds the namespaces; 0:
 						 * gone */
 };
 
 struct hosts {
 	char		run_id[11];		/* "eph<pid>": in every name */
-	char		bridge[16];
+	char		bridge[HOST_BRIDGES][16];
+	int		nbridges;
 	struct host	host[HOSTS_MAX];
 	int		n;
 };
@@ -36,19 +49,22 @@ struct hosts {
  * simulated host may have. */
 int	hosts_addr_allowed(uint32_t addr);
 
-/* A bridge named after the run in the current (the run's private)
- * namespace.  -1 with a message. */
-int	hosts_init(struct hosts *hs, char *err, size_t errsz);
+/* `nbridges` bridges named after the run in the current (the run's
+ * private) namespace.  -1 with a message. */
+int	hosts_init(struct hosts *hs, int nbridges, char *err, size_t errsz);
 
 /*
- * A host named `name` at `addr` (198.18.0.0/15 only; /24 on the
- * bridge, nothing routed beyond it): its holder forked, its namespaces
- * made, `setup` run in them, the veth pair made and its address up.
- * The holder dies with the caller (PR_SET_PDEATHSIG SIGKILL), and the
- * namespaces and links with the holder.  -1 with a message.
+ * The host `spec` names (its name, links, gateway; every address in
+ * 198.18.0.0/15, a /24 on its bridge, and at most a route to
+ * 198.18.0.0/15 through the gateway: nothing routes out): its holder
+ * forked, its namespaces made, `setup` run in them, the veth pairs made
+ * and their addresses up.  The holder dies with the caller
+ * (PR_SET_PDEATHSIG SIGKILL), and the namespaces and links with the
+ * holder.  Returns the host, or NULL with a message.
  */
-int	hosts_add(struct hosts *hs, const char *name, uint32_t addr,
-	    host_setup_fn setup, const void *arg, char *err, size_t errsz);
+struct host	*hosts_add(struct hosts *hs, const struct host *spec,
+		    host_setup_fn setup, const void *arg, char *err,
+		    size_t errsz);
 
 /* Every holder killed and reaped: the kernel then removes the hosts'
  * namespaces and their veth pairs; the bridge is deleted. */

@@ -44,7 +44,10 @@
 #define LOADGEN_EXIT_BREACHED	4	/* loadgen: a --threshold breached */
 #define START_AHEAD_MS		500	/* shards start together this far on */
 #define SERVER_ADDR		0xc6120001u	/* 198.18.0.1: the server host */
-#define CLIENT_ADDR(c)		(0xc612000au + (uint32_t)(c))	/* .11... */
+#define GATEWAY_ADDR		0xc6120001u	/* 198.18.0.1: or the gateway */
+#define GATEWAY_OUT_ADDR	0xc6120101u	/* 198.18.1.1: its other side */
+#define NAT_SERVER_ADDR		0xc6120102u	/* 198.18.1.2: server behind it */
+#define CLIENT_ADDR(c)		(0xc612000au + (uint32_t)(c))	/* 198.18.0.11 */
 
 /* One loadgen of a run: where its files go and which shard it is. */
 struct slot {
@@ -383,6 +386,7 @@ struct fleet {
 	struct slot	 slot[SCENARIO_MAX_CLIENTS * SCENARIO_MAX_SHARDS];
 	int		 nslots;
 	int		 sharded;	/* loadgens run as shards, merged */
+	int		 first_client;	/* hosts.host[] index of client1 */
 };
 
 static int
@@ -391,28 +395,100 @@ host_sysctls(const void *plan, char *err, size_t errsz)
 	return set_sysctls(plan, err, errsz);
 }
 
-/* The server host and the client hosts, each with the scenario's
- * sysctls; the server's listen addresses become the server host's. */
+/* The gateway's own settings, before it is linked: it forwards. */
+static int
+gateway_sysctls(const void *arg UNUSED, char *err, size_t errsz)
+{
+	return netns_sysctl_write("net/ipv4/ip_forward", "1", err, errsz);
+}
+
+/* A program run inside host h, bounded; -1 with its output in err. */
+static int
+host_exec(const struct host *h, char *const argv[], char *err, size_t errsz)
+{
+	char	out[512];
+	int	rc;
+
+	proc_in_host(h->holder);
+	rc = proc_capture(argv, out, sizeof(out), VERSION_TIMEOUT_MS);
+	proc_in_host(0);
+	if (rc == 0)
+		return 0;
+	out[strcspn(out, "\n")] = '\0';
+	snprintf(err, errsz, "host %s: %s: %s", h->name, argv[0], out[0] ?
+	    out : rc == -1 ? "did not run" : "failed");
+	return -1;
+}
+
+/* Masquerade from the clients' subnet to the pool, and conntrack's
+ * TIME_WAIT, both inside the gateway's namespace only (nftables loads
+ * conntrack, whose sysctls exist from then on). */
+static int
+gateway_nat(const struct host *gw, const struct scenario *sc,
+    const struct lab_plan *plan, char *err, size_t errsz)
+{
+	char	rules[512], tw[96];
+	char	*nft[] = { "nft", rules, NULL };
+	char	*sysctl[] = { "sysctl", "-q", "-w", tw, NULL };
+
+	snprintf(rules, sizeof(rules), "table ip ephemera_nat { chain post { "
+	    "type nat hook postrouting priority srcnat; policy accept; "
+	    "ip saddr 198.18.0.0/24 oifname \"eth1\" meta l4proto tcp "
+	    "masquerade to :%u-%u; }; }", sc->nat_lo, sc->nat_hi);
+	snprintf(tw, sizeof(tw), "net.netfilter."
+	    "nf_conntrack_tcp_timeout_time_wait=%lld",
+	    (long long)plan->nat_time_wait_s);
+	return host_exec(gw, nft, err, errsz) == -1 ||
+	    host_exec(gw, sysctl, err, errsz) == -1 ? -1 : 0;
+}
+
+/* Behind a gateway: 198.18.0.1 on the clients' bridge, 198.18.1.1 on
+ * the server's, the server at 198.18.1.2; else all on one bridge, the
+ * server at 198.18.0.1.  Clients from 198.18.0.11. */
 static int
 fleet_hosts(struct fleet *f, const struct lab_plan *plan, char *err,
     size_t errsz)
 {
-	struct endpoint	ep;
-	char		name[HOST_NAME_LEN], a[32];
-	unsigned	c;
-	int		i;
+	struct host	 spec, *gw = NULL;
+	struct endpoint	 ep;
+	char		 a[32];
+	int		 nat = f->sc.nat_lo != 0, i;
+	unsigned	 c;
 
-	if (hosts_init(&f->hosts, err, errsz) == -1 ||
-	    hosts_add(&f->hosts, "server", SERVER_ADDR, host_sysctls, plan,
-	    err, errsz) == -1)
+	if (hosts_init(&f->hosts, nat ? 2 : 1, err, errsz) == -1)
 		return -1;
-	for (c = 1; c <= f->sc.clients; c++) {
-		snprintf(name, sizeof(name), "client%u", c);
-		if (hosts_add(&f->hosts, name, CLIENT_ADDR(c), host_sysctls,
-		    plan, err, errsz) == -1)
+	memset(&spec, 0, sizeof(spec));
+	snprintf(spec.name, sizeof(spec.name), "server");
+	spec.nlinks = 1;
+	spec.link[0].bridge = nat;
+	spec.link[0].addr = nat ? NAT_SERVER_ADDR : SERVER_ADDR;
+	if (hosts_add(&f->hosts, &spec, host_sysctls, plan, err, errsz) ==
+	    NULL)
+		return -1;
+	if (nat) {
+		snprintf(spec.name, sizeof(spec.name), "nat");
+		spec.nlinks = 2;
+		spec.link[0].bridge = 0;
+		spec.link[0].addr = GATEWAY_ADDR;
+		spec.link[1].bridge = 1;
+		spec.link[1].addr = GATEWAY_OUT_ADDR;
+		if ((gw = hosts_add(&f->hosts, &spec, gateway_sysctls, NULL,
+		    err, errsz)) == NULL ||
+		    gateway_nat(gw, &f->sc, plan, err, errsz) == -1)
 			return -1;
 	}
-	hosts_addr_str(SERVER_ADDR, a, sizeof(a));
+	f->first_client = f->hosts.n;
+	for (c = 1; c <= f->sc.clients; c++) {
+		snprintf(spec.name, sizeof(spec.name), "client%u", c);
+		spec.nlinks = 1;
+		spec.link[0].bridge = 0;
+		spec.link[0].addr = CLIENT_ADDR(c);
+		spec.gateway = nat ? GATEWAY_ADDR : 0;
+		if (hosts_add(&f->hosts, &spec, host_sysctls, plan, err,
+		    errsz) == NULL)
+			return -1;
+	}
+	hosts_addr_str(f->hosts.host[0].link[0].addr, a, sizeof(a));
 	for (i = 0; i < f->sc.nlisten; i++) {
 		endpoint_parse(f->sc.listen[i], 0, &ep);
 		snprintf(f->sc.listen[i], sizeof(f->sc.listen[i]), "%s:%u", a,
@@ -483,7 +559,8 @@ fleet_slots(struct fleet *f, const char *dir, char *err, size_t errsz)
 			sl->shard_i = (c - 1) * sc->shards + k;
 			sl->shard_n = n;
 			sl->host = scenario_has_hosts(sc) ?
-			    f->hosts.host[c].holder : 0;
+			    f->hosts.host[f->first_client + (int)c - 1].holder :
+			    0;
 			if (slot_dir(sl, base, scenario_has_hosts(sc) ? c : 0,
 			    sc->shards > 1 ? k : 0, err, errsz) == -1)
 				return -1;
@@ -651,7 +728,7 @@ hosts_write(const struct fleet *f, const char *dir)
 		return;
 	fprintf(fp, "host,addr,time_wait,tw_overflow\r\n");
 	for (i = 0; i < f->hosts.n; i++) {
-		hosts_addr_str(f->hosts.host[i].addr, a, sizeof(a));
+		hosts_addr_str(f->hosts.host[i].link[0].addr, a, sizeof(a));
 		host_kernel(&f->hosts.host[i], &tw, &ov);
 		fprintf(fp, "%s,%s,%lld,%lld\r\n", f->hosts.host[i].name, a,
 		    (long long)tw, (long long)ov);
