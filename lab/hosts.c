@@ -254,8 +254,9 @@ hosts_init(struct hosts *hs, int nbridges, char *err, size_t errsz)
 	int	i;
 
 	memset(hs, 0, sizeof(*hs));
-	snprintf(hs->run_id, sizeof(hs->run_id), "eph%u",
-	    (unsigned)getpid() % 10000000);
+	/* Short: "e<pid>-client16" must fit a process name (15). */
+	snprintf(hs->run_id, sizeof(hs->run_id), "e%u",
+	    (unsigned)getpid() % 100000);
 	for (i = 0; i < nbridges && i < HOST_BRIDGES; i++) {
 		snprintf(hs->bridge[i], sizeof(hs->bridge[i]), "%sbr%d",
 		    hs->run_id, i);
@@ -323,7 +324,7 @@ holder_main(const struct hosts *hs, const struct host *h, pid_t lab,
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != lab)
 		_exit(1);
 	close_others(told, go);
-	/* ps shows which run and which host: "eph1234-client1". */
+	/* ps shows which run and which host: "e1234-client1". */
 	if (snprintf(comm, sizeof(comm), "%s-%s", hs->run_id, h->name) > 0)
 		prctl(PR_SET_NAME, comm);
 	if (unshare(CLONE_NEWNET | CLONE_NEWUTS) == -1) {

@@ -38,7 +38,7 @@ struct host {
 };
 
 struct hosts {
-	char		run_id[11];		/* "eph<pid>": in every name */
+	char		run_id[7];		/* "e<pid>": in every name */
 	char		bridge[HOST_BRIDGES][16];
 	int		nbridges;
 	struct host	host[HOSTS_MAX];
