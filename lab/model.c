@@ -239,14 +239,18 @@ first_failure_s(const struct scenario *sc)
 	struct arrival_spec	sp;
 	double			t, nat = -1;
 
-	/* Behind a gateway: when the mappings in flight (the last session
-	 * time's connections) outnumber its pool. */
+	/* Behind a gateway: the mappings in flight (the last session time's
+	 * connections) outnumber its pool; the gateway drops that SYN, the
+	 * client retransmits it, and its connect() fails when [load]
+	 * timeout (lab time) has passed. */
 	if (nat_capacity(sc) > 0) {
 		connection_schedule(sc, &sp);
 		nat = first_excess(&sp, sc->session_time_us,
 		    (double)(sc->nat_hi - sc->nat_lo + 1), sc->duration_us);
 		if (nat >= sc->duration_us / 1e6)
 			nat = -1;
+		else
+			nat += sc->timeout_us / 1e6 * sc->time_scale;
 	}
 	/* A client that waits for the server's close, and has no session
 	 * time in the model, keeps no port. */
@@ -456,11 +460,6 @@ model_check(const struct scenario *sc, struct plan *plan)
 	unplanned = map_to_lab(sc, &plan->lab);
 	plan->capacity = capacity(sc);
 	plan->nat_capacity = nat_capacity(sc);
-	if (sc->nat_lo != 0 && sc->expect_first_failure.kind ==
-	    EXPECT_PREDICTED)
-		return "[expect] first_failure = predicted: behind a NAT gateway "
-		    "a SYN without a mapping is dropped and retransmitted, not "
-		    "refused, so the failure is a connect timeout later";
 	plan->connection_rate = connection_rate(sc);
 	plan->first_failure_s = first_failure_s(sc);
 	/* Behind a gateway, a session without a mapping never gets its
