@@ -233,7 +233,7 @@ tally_print(const struct scenario *scs, const struct plan *plans,
  * page. */
 static char *
 notes_text(const struct scenario *sc, const struct plan *plan,
-    const struct observed *o)
+    const struct observed *o, const char *dir)
 {
 	char	*text = NULL;
 	size_t	 len = 0;
@@ -243,6 +243,7 @@ notes_text(const struct scenario *sc, const struct plan *plan,
 		fatal("open_memstream");
 	cause_explain(fp, o);
 	report_notes(fp, sc, plan);
+	report_hosts(fp, dir);
 	if (fclose(fp) != 0)
 		fatal("open_memstream");
 	return text;
@@ -297,6 +298,7 @@ print_run(const struct scenario *sc, const struct plan *plan,
 		printf("  why: %s\n", why);
 	cause_explain(stdout, &m->obs);
 	report_notes(stdout, sc, plan);
+	report_hosts(stdout, dir);
 	printf("  results: %s/\n", shown);
 	fflush(stdout);
 	if (report_write(dir, sc, plan, &m->obs, verdict, why) == -1)
@@ -346,7 +348,7 @@ run_one(const struct config *cf, const struct lab_bins *bins,
 	    m.err : m.held ? "" : m.why);
 	snprintf(pe->dir, sizeof(pe->dir), "%s", dir);
 	report_cells(sc, plan, &m.obs, pe->verdict, &pe->row);
-	pe->notes = notes_text(sc, plan, &m.obs);
+	pe->notes = notes_text(sc, plan, &m.obs, dir);
 	print_run(sc, plan, &m, pe->verdict, shown, dir);
 	if (m.status == RUN_ERROR)
 		log_warnx("%s: %s", sc->name, m.err);

@@ -27,10 +27,12 @@
 #include "dovecot.h"
 #include "hosts.h"
 #include "lab_config.h"
+#include "csv.h"
 #include "kstat.h"
 #include "merge.h"
 #include "model.h"
 #include "netns.h"
+#include "report.h"
 #include "run.h"
 #include "spawn.h"
 #include "status.h"
@@ -713,25 +715,82 @@ host_kernel(const struct host *h, int64_t *tw, int64_t *overflow)
 	proc_in_host(0);
 }
 
-/* hosts.csv: each host, its address and its kernel's TIME_WAIT at the
- * end (the server's: every TIME_WAIT when it closes first). */
+/* What a host's loadgens counted, their summaries added; the earliest
+ * first failure. */
+struct host_counts {
+	int		loadgens;
+	uint64_t	started, completed, failed;
+	double		first_failure_s;	/* -1: none */
+	char		first_class[32];
+};
+
+static void
+host_count(const struct fleet *f, const struct host *h, struct host_counts *hc)
+{
+	const char	**names, **vals;
+	char		  path[LAB_PATH_MAX], err[256];
+	double		  t;
+	int		  i, n, k;
+
+	memset(hc, 0, sizeof(*hc));
+	hc->first_failure_s = -1;
+	for (i = 0; i < f->nslots; i++) {
+		if (f->slot[i].host != h->holder)
+			continue;
+		hc->loadgens++;
+		snprintf(path, sizeof(path), "%s/summary.csv", f->slot[i].dir);
+		if ((n = report_summary_fields(path, &names, &vals, err,
+		    sizeof(err))) == -1)
+			continue;
+		for (k = 0; k < n; k++)
+			if (strcmp(names[k], "started") == 0)
+				hc->started += strtoull(vals[k], NULL, 10);
+			else if (strcmp(names[k], "completed") == 0)
+				hc->completed += strtoull(vals[k], NULL, 10);
+			else if (strcmp(names[k], "failed") == 0)
+				hc->failed += strtoull(vals[k], NULL, 10);
+		k = csv_index(names, n, "first_failure_s");
+		if (k < 0 || vals[k][0] == '\0')
+			continue;
+		t = strtod(vals[k], NULL);
+		if (hc->first_failure_s < 0 || t < hc->first_failure_s) {
+			hc->first_failure_s = t;
+			k = csv_index(names, n, "first_failure_class");
+			snprintf(hc->first_class, sizeof(hc->first_class), "%s",
+			    k >= 0 ? vals[k] : "");
+		}
+	}
+}
+
+/* hosts.csv: each host, its address, what its loadgens counted and its
+ * kernel's TIME_WAIT at the end (the server's: every TIME_WAIT when it
+ * closes first). */
 static void
 hosts_write(const struct fleet *f, const char *dir)
 {
-	char	path[LAB_PATH_MAX], a[32];
-	int64_t	tw, ov;
-	FILE	*fp;
-	int	i;
+	struct host_counts	 hc;
+	char			 path[LAB_PATH_MAX], a[32];
+	int64_t			 tw, ov;
+	FILE			*fp;
+	int			 i;
 
 	snprintf(path, sizeof(path), "%s/hosts.csv", dir);
 	if ((fp = fopen(path, "w")) == NULL)
 		return;
-	fprintf(fp, "host,addr,time_wait,tw_overflow\r\n");
+	fprintf(fp, "host,addr,loadgens,started,completed,failed,"
+	    "first_failure_s,first_failure_class,time_wait,tw_overflow\r\n");
 	for (i = 0; i < f->hosts.n; i++) {
 		hosts_addr_str(f->hosts.host[i].link[0].addr, a, sizeof(a));
+		host_count(f, &f->hosts.host[i], &hc);
 		host_kernel(&f->hosts.host[i], &tw, &ov);
-		fprintf(fp, "%s,%s,%lld,%lld\r\n", f->hosts.host[i].name, a,
-		    (long long)tw, (long long)ov);
+		fprintf(fp, "%s,%s,%d,%llu,%llu,%llu,", f->hosts.host[i].name, a,
+		    hc.loadgens, (unsigned long long)hc.started,
+		    (unsigned long long)hc.completed,
+		    (unsigned long long)hc.failed);
+		if (hc.first_failure_s >= 0)
+			fprintf(fp, "%.6f", hc.first_failure_s);
+		fprintf(fp, ",%s,%lld,%lld\r\n", hc.first_class, (long long)tw,
+		    (long long)ov);
 	}
 	text_close(fp, path);
 }

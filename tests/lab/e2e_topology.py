@@ -114,6 +114,18 @@ class Shipped(unittest.TestCase):
         self.assertEqual([s["host"] for s in shards],
                          ["client1", "client2", "client3"])
         self.assertEqual([s["short"] for s in shards], ["0", "0", "0"])
+        # hosts.csv and the report's table: a line a host, then all.
+        hosts_csv = read_csv(os.path.join(d, "hosts.csv"))
+        self.assertEqual([h["host"] for h in hosts_csv],
+                         ["server", "client1", "client2", "client3"])
+        self.assertEqual([int(h["completed"]) for h in hosts_csv],
+                         [0, 100, 100, 100])
+        with open(os.path.join(d, "report.txt")) as f:
+            report = f.read()
+        lines = report.split("  hosts:\n")[1].splitlines()
+        self.assertEqual([line.split()[0] for line in lines[1:6]],
+                         ["server", "client1", "client2", "client3", "all"])
+        self.assertEqual(lines[5].split()[5], "300")  # completed
 
     def test_addresses_only_from_the_benchmark_range(self):
         for name in SHIPPED:
