@@ -247,10 +247,10 @@ first_failure_s(const struct scenario *sc)
 		connection_schedule(sc, &sp);
 		nat = first_excess(&sp, sc->session_time_us,
 		    (double)(sc->nat_hi - sc->nat_lo + 1), sc->duration_us);
-		if (nat >= sc->duration_us / 1e6)
-			nat = -1;
-		else
+		if (nat >= 0 && nat < sc->duration_us / 1e6)
 			nat += sc->timeout_us / 1e6 * sc->time_scale;
+		else
+			nat = -1;
 	}
 	/* A client that waits for the server's close, and has no session
 	 * time in the model, keeps no port. */

@@ -490,6 +490,13 @@ START_TEST(nat_pool_over_session_time)
 	ck_assert_double_eq_tol(plan.first_failure_s, 0.5 + 10, 1e-6);
 	ck_assert_int_eq(plan.time_wait_end, -1);
 	ck_assert_int_eq(plan.lab.nat_time_wait_s, 120);
+	/* A pool of 100: 40 mappings in flight fit, no failure (regression:
+	 * "none" plus the timeout was predicted as a failure at 4 s). */
+	load("[system]\nport_range = 20000-29999\n[load]\nrate = 20\n"
+	    "duration = 4s\ntimeout = 5s\nsession_time = 2s\n[topology]\n"
+	    "clients = 2\nnat_ports = 40000-40099\n");
+	ck_assert_double_eq_tol(plan.nat_capacity, 50.0, 1e-9);
+	ck_assert_double_eq(plan.first_failure_s, -1);
 	/* Short sessions: no limit from the pool (TIME_WAIT mappings are
 	 * taken over). */
 	load("[load]\nrate = 20\n[topology]\nclients = 2\n"
