@@ -48,6 +48,21 @@ hosts_addr_str(uint32_t addr, char *buf, size_t bufsz)
 		snprintf(buf, bufsz, "?");
 }
 
+/* The one refusal of an address outside the benchmark range; `what`
+ * says whose ("host client1: address", "gateway"). */
+static int
+addr_check(const char *what, uint32_t addr, char *err, size_t errsz)
+{
+	char	a[INET_ADDRSTRLEN];
+
+	if (hosts_addr_allowed(addr))
+		return 0;
+	hosts_addr_str(addr, a, sizeof(a));
+	snprintf(err, errsz, "%s %s is outside 198.18.0.0/15 (RFC 2544's "
+	    "benchmark range): refused", what, a);
+	return -1;
+}
+
 /* One request to the kernel and its acknowledgement. */
 static int
 nl_talk(struct nlmsghdr *nlh, const char *what, char *err, size_t errsz)
@@ -192,12 +207,9 @@ addr_add(const char *dev, uint32_t addr, char *err, size_t errsz)
 	struct ifaddrmsg *ifa;
 	int		 idx;
 
-	hosts_addr_str(addr, a, sizeof(a));
-	if (!hosts_addr_allowed(addr)) {
-		snprintf(err, errsz, "address %s is outside 198.18.0.0/15 "
-		    "(RFC 2544's benchmark range): refused", a);
+	if (addr_check("address", addr, err, errsz) == -1)
 		return -1;
-	}
+	hosts_addr_str(addr, a, sizeof(a));
 	if ((idx = (int)if_nametoindex(dev)) == 0) {
 		snprintf(err, errsz, "link %s: %s", dev, strerror(errno));
 		return -1;
@@ -226,12 +238,9 @@ route_add(uint32_t gw, char *err, size_t errsz)
 	struct nlmsghdr	*nlh;
 	struct rtmsg	*rtm;
 
-	hosts_addr_str(gw, a, sizeof(a));
-	if (!hosts_addr_allowed(gw)) {
-		snprintf(err, errsz, "gateway %s is outside 198.18.0.0/15: "
-		    "refused", a);
+	if (addr_check("gateway", gw, err, errsz) == -1)
 		return -1;
-	}
+	hosts_addr_str(gw, a, sizeof(a));
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_NEWROUTE;
 	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
@@ -430,7 +439,7 @@ static int
 spec_check(const struct hosts *hs, const struct host *spec, char *err,
     size_t errsz)
 {
-	char	a[INET_ADDRSTRLEN];
+	char	what[HOST_NAME_LEN + 16];
 	int	i;
 
 	if (hs->n == HOSTS_MAX) {
@@ -442,13 +451,10 @@ spec_check(const struct hosts *hs, const struct host *spec, char *err,
 		    HOST_LINKS);
 		return -1;
 	}
+	snprintf(what, sizeof(what), "host %s: address", spec->name);
 	for (i = 0; i < spec->nlinks; i++) {
-		hosts_addr_str(spec->link[i].addr, a, sizeof(a));
-		if (!hosts_addr_allowed(spec->link[i].addr)) {
-			snprintf(err, errsz, "host %s: address %s is outside "
-			    "198.18.0.0/15: refused", spec->name, a);
+		if (addr_check(what, spec->link[i].addr, err, errsz) == -1)
 			return -1;
-		}
 		if (spec->link[i].bridge < 0 ||
 		    spec->link[i].bridge >= hs->nbridges) {
 			snprintf(err, errsz, "host %s: no bridge %d",

@@ -460,6 +460,10 @@ model_check(const struct scenario *sc, struct plan *plan)
 	unplanned = map_to_lab(sc, &plan->lab);
 	plan->capacity = capacity(sc);
 	plan->nat_capacity = nat_capacity(sc);
+	/* Behind a NAT gateway the lower of the clients' and its pool's. */
+	if (plan->nat_capacity >= 0 && (plan->capacity < 0 ||
+	    plan->nat_capacity < plan->capacity))
+		plan->capacity = plan->nat_capacity;
 	plan->connection_rate = connection_rate(sc);
 	plan->first_failure_s = first_failure_s(sc);
 	/* Behind a gateway, a session without a mapping never gets its

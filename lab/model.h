@@ -35,8 +35,9 @@ struct lab_plan {
  */
 struct plan {
 	/* ports / TIME_WAIT, connections per model second (times the
-	 * destinations); -1 when the client holds no TIME_WAIT or
-	 * tcp_max_tw_buckets frees ports before TIME_WAIT ends */
+	 * destinations and the client hosts); -1 when the client holds no
+	 * TIME_WAIT or tcp_max_tw_buckets frees ports before TIME_WAIT
+	 * ends; behind a NAT gateway at most nat_capacity */
 	double		 capacity;
 	/* behind a NAT gateway: its pool / the session time, the mappings
 	 * in flight it can hold per model second (conntrack's TIME_WAIT

@@ -310,20 +310,15 @@ report_cells(const struct scenario *sc, const struct plan *plan,
     const struct observed *o, const char *verdict, struct report_row *r)
 {
 	char	(*c)[REPORT_CELL] = r->cell;
-	double	 cap;
 	int	 i;
 
 	snprintf(c[0], REPORT_CELL, "%s", sc->name);
 	snprintf(c[1], REPORT_CELL, "%u", scenario_ports(sc));
 	format_duration(sc->time_wait_us, c[2], REPORT_CELL);
-	/* Behind a NAT gateway the lower of the clients' and its pool's. */
-	cap = plan->capacity;
-	if (plan->nat_capacity >= 0 && (cap < 0 || plan->nat_capacity < cap))
-		cap = plan->nat_capacity;
-	if (cap < 0)
+	if (plan->capacity < 0)
 		snprintf(c[3], REPORT_CELL, "-");
 	else
-		snprintf(c[3], REPORT_CELL, "%.1f/s", cap);
+		snprintf(c[3], REPORT_CELL, "%.1f/s", plan->capacity);
 	snprintf(c[4], REPORT_CELL, "%.1f/s", sc->rate);
 	fmt_scale(sc, c[5], REPORT_CELL);
 	snprintf(c[6], REPORT_CELL, "%s", outcome_name(sc->expect));

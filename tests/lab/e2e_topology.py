@@ -144,7 +144,7 @@ class Shipped(unittest.TestCase):
         for c in (1, 2, 3, 4):
             self.assertEqual(int(hosts["client%d" % c]["time_wait"]), 0)
         merged = read_csv(os.path.join(d, "summary.csv"))[0]
-        self.assertEqual(int(merged["completed"]), 800)
+        self.assertEqual(int(merged["completed"]), 400)
         self.assertEqual(int(merged["failed"]), 0)
 
     def test_nat_pool_runs_out_as_timeouts(self):

@@ -484,6 +484,7 @@ START_TEST(nat_pool_over_session_time)
 	    "duration = 4s\nsession_time = 2s\n[topology]\nclients = 2\n"
 	    "nat_ports = 40000-40009\nnat_time_wait = 120s\n");
 	ck_assert_double_eq_tol(plan.nat_capacity, 5.0, 1e-9);
+	ck_assert_double_eq_tol(plan.capacity, 5.0, 1e-9);
 	/* 10 mappings in flight at 20/s: the 11th SYN, at 0.5 s, dropped
 	 * and retransmitted until the connect times out ([load] timeout,
 	 * 10 s by default). */
