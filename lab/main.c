@@ -269,9 +269,8 @@ page_error(struct page_entry *pe, const struct scenario *sc, const char *dir,
 /* What the terminal's status line says while this run lasts. */
 static void
 status_of(const struct scenario *sc, const struct plan *plan, const char *dir,
-    struct batch *b, struct status_run *sr, char *csv, size_t csvsz)
+    struct batch *b, struct status_run *sr)
 {
-	snprintf(csv, csvsz, "%s/loadgen.csv", dir);
 	sr->k = b->done + 1;
 	sr->n = b->total;
 	sr->name = sc->name;
@@ -279,7 +278,8 @@ status_of(const struct scenario *sc, const struct plan *plan, const char *dir,
 	sr->scale = sc->time_scale;
 	b->left_s -= sr->lab_s;
 	sr->later_s = b->left_s;
-	sr->csv = csv;
+	sr->sc = sc;
+	sr->dir = dir;
 }
 
 /* The run's row, its notes and where its files are, on stdout and in its
@@ -319,7 +319,7 @@ run_one(const struct config *cf, const struct lab_bins *bins,
 	struct measurement	 m;
 	struct status_run	 sr;
 	char			 shown[PATH_MAX], dir[PATH_MAX];
-	char			 path[LAB_PATH_MAX], csv[LAB_PATH_MAX];
+	char			 path[LAB_PATH_MAX];
 
 	/* Printed as the user named it; everything handed on (servers'
 	 * configurations and options above all) is absolute. */
@@ -329,7 +329,7 @@ run_one(const struct config *cf, const struct lab_bins *bins,
 	snprintf(path, sizeof(path), "%s/scenario.ini", dir);
 	if (rundir_copy_file(sc->path, path) == -1)
 		log_warn("copy %s to %s", sc->path, path);
-	status_of(sc, plan, dir, b, &sr, csv, sizeof(csv));
+	status_of(sc, plan, dir, b, &sr);
 	measure_run(sc, plan, dir, bins, &sr, &m);
 	*interrupted = (m.status == RUN_INTERRUPTED);
 	if (!m.measured) {

@@ -509,64 +509,78 @@ make_dir(const char *path, char *err, size_t errsz)
 	return 0;
 }
 
-/* A loadgen's folder under base: clientC, clientC/shardS or shardS
- * (c or k 0: not that level), made. */
-static int
-slot_dir(struct slot *sl, const char *base, unsigned c, unsigned k,
-    char *err, size_t errsz)
+int
+run_sharded(const struct scenario *sc)
 {
-	int	n;
-
-	if (c == 0)
-		n = snprintf(sl->dir, sizeof(sl->dir), "%s/shard%u", base,
-		    sl->shard_i);
-	else if ((n = snprintf(sl->dir, sizeof(sl->dir), "%s/client%u", base,
-	    c)) > 0 && k > 0 && (size_t)n < sizeof(sl->dir)) {
-		if (make_dir(sl->dir, err, errsz) == -1)
-			return -1;
-		n = snprintf(sl->dir, sizeof(sl->dir), "%s/client%u/shard%u",
-		    base, c, k);
-	}
-	if (n < 0 || (size_t)n >= sizeof(sl->dir)) {
-		snprintf(err, errsz, "%s: path too long", base);
-		return -1;
-	}
-	return make_dir(sl->dir, err, errsz);
+	return scenario_has_hosts(sc) || scenario_loadgens(sc) > 1;
 }
 
-/* Each loadgen's folder: hosts/clientC (hosts/clientC/shardS with more
- * than one shard a host), or shards/shardS without hosts. */
+int
+run_loadgen_dir(const struct scenario *sc, const char *dir, unsigned i,
+    int parent, char *buf, size_t bufsz)
+{
+	unsigned	c = i / sc->shards + 1, k = i % sc->shards + 1;
+	int		n;
+
+	if (!run_sharded(sc))
+		n = snprintf(buf, bufsz, "%s", dir);
+	else if (!scenario_has_hosts(sc))
+		n = snprintf(buf, bufsz, parent ? "%s/shards" :
+		    "%s/shards/shard%u", dir, i + 1);
+	else if (sc->shards == 1 || parent)
+		n = snprintf(buf, bufsz, "%s/hosts/client%u", dir, c);
+	else
+		n = snprintf(buf, bufsz, "%s/hosts/client%u/shard%u", dir, c, k);
+	return n < 0 || (size_t)n >= bufsz ? -1 : 0;
+}
+
+int
+run_loadgen_csv(const struct scenario *sc, const char *dir, unsigned i,
+    char *buf, size_t bufsz)
+{
+	char	d[LAB_PATH_MAX];
+	int	n;
+
+	if (run_loadgen_dir(sc, dir, i, 0, d, sizeof(d)) == -1)
+		return -1;
+	n = snprintf(buf, bufsz, "%s/%s", d, run_sharded(sc) ?
+	    MERGE_INTERVAL : "loadgen.csv");
+	return n < 0 || (size_t)n >= bufsz ? -1 : 0;
+}
+
+/* Each loadgen's folder (run_loadgen_dir), made with its parents. */
 static int
 fleet_slots(struct fleet *f, const char *dir, char *err, size_t errsz)
 {
 	const struct scenario	*sc = &f->sc;
-	unsigned		 clients = sc->clients > 0 ? sc->clients : 1;
-	unsigned		 c, k, n = scenario_loadgens(sc);
+	unsigned		 i, n = scenario_loadgens(sc);
 	char			 base[LAB_PATH_MAX];
 	struct slot		*sl;
 
-	f->sharded = scenario_has_hosts(sc) || n > 1;
-	if (!f->sharded) {
-		snprintf(f->slot[0].dir, sizeof(f->slot[0].dir), "%s", dir);
-		f->nslots = 1;
-		return 0;
-	}
+	f->sharded = run_sharded(sc);
 	snprintf(base, sizeof(base), "%s/%s", dir, scenario_has_hosts(sc) ?
 	    "hosts" : "shards");
-	if (make_dir(base, err, errsz) == -1)
+	if (f->sharded && make_dir(base, err, errsz) == -1)
 		return -1;
-	for (c = 1; c <= clients; c++)
-		for (k = 1; k <= sc->shards; k++) {
-			sl = &f->slot[f->nslots++];
-			sl->shard_i = (c - 1) * sc->shards + k;
+	for (i = 0; i < n; i++) {
+		sl = &f->slot[f->nslots++];
+		if (f->sharded) {
+			sl->shard_i = i + 1;
 			sl->shard_n = n;
-			sl->host = scenario_has_hosts(sc) ?
-			    f->hosts.host[f->first_client + (int)c - 1].holder :
-			    0;
-			if (slot_dir(sl, base, scenario_has_hosts(sc) ? c : 0,
-			    sc->shards > 1 ? k : 0, err, errsz) == -1)
-				return -1;
 		}
+		if (scenario_has_hosts(sc))
+			sl->host = f->hosts.host[f->first_client +
+			    (int)(i / sc->shards)].holder;
+		if (run_loadgen_dir(sc, dir, i, 1, base, sizeof(base)) == -1 ||
+		    run_loadgen_dir(sc, dir, i, 0, sl->dir,
+		    sizeof(sl->dir)) == -1) {
+			snprintf(err, errsz, "%s: path too long", dir);
+			return -1;
+		}
+		if (f->sharded && (make_dir(base, err, errsz) == -1 ||
+		    make_dir(sl->dir, err, errsz) == -1))
+			return -1;
+	}
 	return 0;
 }
 
