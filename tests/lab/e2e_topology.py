@@ -16,6 +16,7 @@ import unittest
 from harness import (EPHEMERA, FAKE_IMAPD, LOADGEN, SOURCE_ROOT, read_csv,
                      run, wait_for)
 from leftovers import left_behind, run_namespaces, session
+from terminal import run_on_terminal
 
 BENCH = ipaddress.ip_network("198.18.0.0/15")
 SHIPPED = ["clients-multiply", "nat-pool-exhausted", "nat-pool-holds",
@@ -192,6 +193,26 @@ class Unprivileged(unittest.TestCase):
         self.assertEqual(int(s["completed"]), 20)
         hosts = [h["host"] for h in read_csv(os.path.join(out, "hosts.csv"))]
         self.assertEqual(hosts, ["server", "nat", "client1", "client2"])
+
+
+class StatusLine(unittest.TestCase):
+    def test_counts_every_host(self):
+        """On a terminal the status line adds what every client's loadgen
+        has counted: 3 x 100 completed, 3 x 100 TIME_WAIT."""
+        d = tempfile.mkdtemp(prefix="ephemera-topo-status-")
+        self.addCleanup(shutil.rmtree, d, True)
+        rc, seen, _ = run_on_terminal(
+            [EPHEMERA, "--results", d, "run",
+             os.path.join(SOURCE_ROOT, "scenarios", "clients-multiply.ini")],
+            timeout=120, stdout=True)
+        self.assertEqual(rc, 0, seen)
+        counts = re.findall(r"\[1/1\] clients-multiply .*?completed "
+                            r"([0-9]+)  failed [0-9]+  TIME_WAIT ([0-9]+)",
+                            seen.decode())
+        self.assertTrue(counts, seen)
+        self.assertIn(("300", "300"), counts)
+        self.assertTrue(all(int(c) <= 300 and int(t) <= 300
+                            for c, t in counts), counts)
 
 
 class Shards(unittest.TestCase):
