@@ -13,8 +13,8 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import (EPHEMERA, FAKE_IMAPD, LOADGEN, SOURCE_ROOT, read_csv,
-                     run, wait_for)
+from harness import (EPHEMERA, SOURCE_ROOT, read_csv, run, run_as_nobody,
+                     userns_for_nobody, wait_for)
 from leftovers import left_behind, run_namespaces, session
 from terminal import run_on_terminal
 
@@ -165,30 +165,17 @@ class Shipped(unittest.TestCase):
 
 
 class Unprivileged(unittest.TestCase):
-    @unittest.skipUnless(os.geteuid() == 0, "needs root to become nobody")
-    @unittest.skipUnless(run(["setpriv", "--reuid=65534", "--regid=65534",
-                              "--clear-groups", "unshare", "-Urn", "true"],
-                             timeout=20).returncode == 0,
-                         "unprivileged user namespaces are off here")
+    @unittest.skipUnless(userns_for_nobody(),
+                         "not root, or unprivileged user namespaces are off")
     def test_hosts_and_gateway_in_a_user_namespace(self):
         """Not root: the hosts, their links, the gateway's nftables and
         conntrack setting, all inside the run's user namespace."""
         d = tempfile.mkdtemp(prefix="ephemera-topo-userns-")
         self.addCleanup(shutil.rmtree, d, True)
-        os.chmod(d, 0o777)
-        for prog in (EPHEMERA, FAKE_IMAPD, LOADGEN):
-            shutil.copy(prog, d)
         path = os.path.join(d, "nat.ini")
         with open(path, "w") as f:
             f.write(LONG % "1s")
-        os.chmod(path, 0o644)
-        r = run(["setpriv", "--reuid=65534", "--regid=65534",
-                 "--clear-groups", os.path.join(d, "ephemera"), "--bindir", d,
-                 "--results", os.path.join(d, "res"), "run", path])
-        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        out = glob.glob(os.path.join(d, "res", "nat", "2*"))[0]
-        with open(os.path.join(out, "env.txt")) as f:
-            self.assertIn("namespace=userns\n", f.read())
+        out = run_as_nobody(self, path)
         s = read_csv(os.path.join(out, "summary.csv"))[0]
         self.assertEqual(int(s["completed"]), 20)
         hosts = [h["host"] for h in read_csv(os.path.join(out, "hosts.csv"))]

@@ -386,42 +386,38 @@ START_TEST(model_refusals_are_not_the_parsers)
 }
 END_TEST
 
+/* What [topology] loads as: clients, shards, the pool, conntrack's
+ * TIME_WAIT, and what the run derives from them. */
+static void
+check_topology(const char *text, unsigned clients, unsigned shards,
+    unsigned nat_lo, int64_t nat_tw, unsigned loadgens, unsigned pools)
+{
+	struct scenario	sc;
+	char		err[512];
+
+	write_ini(text);
+	ck_assert_int_eq(scenario_load(path, &sc, err, sizeof(err)), 0);
+	ck_assert_uint_eq(sc.clients, clients);
+	ck_assert_uint_eq(sc.shards, shards);
+	ck_assert_uint_eq(sc.nat_lo, nat_lo);
+	ck_assert_uint_eq(sc.nat_hi, nat_lo == 0 ? 0 : nat_lo + 9);
+	ck_assert_int_eq(sc.nat_time_wait_s, nat_tw);
+	ck_assert_int_eq(scenario_has_hosts(&sc), clients > 0);
+	ck_assert_uint_eq(scenario_loadgens(&sc), loadgens);
+	ck_assert_uint_eq(scenario_pools(&sc), pools);
+}
+
 START_TEST(topology_keys)
 {
-	struct scenario	sc;
-	char		err[512];
-
-	write_ini("[load]\nrate = 1\n[topology]\nclients = 3\nshards = 2\n"
-	    "nat_ports = 40000-40009\nnat_time_wait = 30s\n");
-	ck_assert_int_eq(scenario_load(path, &sc, err, sizeof(err)), 0);
-	ck_assert_uint_eq(sc.clients, 3);
-	ck_assert_uint_eq(sc.shards, 2);
-	ck_assert_uint_eq(sc.nat_lo, 40000);
-	ck_assert_uint_eq(sc.nat_hi, 40009);
-	ck_assert_int_eq(sc.nat_time_wait_s, 30);
-	ck_assert_int_eq(scenario_has_hosts(&sc), 1);
-	ck_assert_uint_eq(scenario_loadgens(&sc), 6);
-	ck_assert_uint_eq(scenario_pools(&sc), 3);
-}
-END_TEST
-
-/* No [topology]: one namespace, one loadgen, conntrack's default kept
- * for a gateway. */
-START_TEST(topology_defaults)
-{
-	struct scenario	sc;
-	char		err[512];
-
-	write_ini("[load]\nrate = 1\n[server]\n"
-	    "listen = 127.0.0.1:1143 127.0.0.1:1144\n");
-	ck_assert_int_eq(scenario_load(path, &sc, err, sizeof(err)), 0);
-	ck_assert_uint_eq(sc.clients, 0);
-	ck_assert_uint_eq(sc.shards, 1);
-	ck_assert_uint_eq(sc.nat_lo, 0);
-	ck_assert_int_eq(sc.nat_time_wait_s, 120);
-	ck_assert_int_eq(scenario_has_hosts(&sc), 0);
-	ck_assert_uint_eq(scenario_loadgens(&sc), 1);
-	ck_assert_uint_eq(scenario_pools(&sc), 2);
+	check_topology("[load]\nrate = 1\n[topology]\nclients = 3\n"
+	    "shards = 2\nnat_ports = 40000-40009\nnat_time_wait = 30s\n",
+	    3, 2, 40000, 30, 6, 3);
+	/* None: one namespace, one loadgen, conntrack's default kept for a
+	 * gateway; the pools are the destinations. */
+	check_topology("[load]\nrate = 1\n[server]\n"
+	    "listen = 127.0.0.1:1143 127.0.0.1:1144\n", 0, 1, 0, 120, 1, 2);
+	check_topology("[load]\nrate = 1\n[topology]\nshards = 4\n",
+	    0, 4, 0, 120, 4, 1);
 }
 END_TEST
 
@@ -493,7 +489,6 @@ make_suite(void)
 	tcase_add_test(tc, impossible_combinations);
 	tcase_add_test(tc, missing_file);
 	tcase_add_test(tc, topology_keys);
-	tcase_add_test(tc, topology_defaults);
 	tcase_add_test(tc, topology_refusals);
 	tcase_add_test(tc, model_refusals_are_not_the_parsers);
 	tcase_add_test(tc, schedule_key);
