@@ -292,6 +292,7 @@ print_run(const struct scenario *sc, const struct plan *plan,
 	const char	*why = m->status == RUN_ERROR ? m->err :
 			    m->held ? NULL : m->why;
 	char		 err[512];
+	int		 n;
 
 	report_table_row(stdout, sc, plan, &m->obs, verdict);
 	if (why != NULL)
@@ -307,6 +308,11 @@ print_run(const struct scenario *sc, const struct plan *plan,
 		log_warnx("%s: no plot: %s", sc->name, err);
 	else
 		printf("  plot: %s/plot.png\n", shown);
+	if ((n = plot_hosts(sc, dir, err, sizeof(err))) == -1)
+		log_warnx("%s: no plots per host: %s", sc->name, err);
+	else if (n > 0)
+		printf("  plots per host: %s/hosts/client1..%d/plot.png\n",
+		    shown, n);
 }
 
 /* One scenario: run it, judge it, print its row.  Returns an exit code. */

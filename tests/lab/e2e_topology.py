@@ -128,6 +128,16 @@ class Shipped(unittest.TestCase):
         self.assertEqual([line.split()[0] for line in lines[1:6]],
                          ["server", "client1", "client2", "client3", "all"])
         self.assertEqual(lines[5].split()[5], "300")  # completed
+        # A plot per host, against that host's model, beside the run's.
+        for c in (1, 2, 3):
+            host = os.path.join(d, "hosts", "client%d" % c)
+            self.assertGreater(os.path.getsize(os.path.join(host,
+                                                            "plot.png")), 0)
+            with open(os.path.join(host, "plot.gp")) as f:
+                self.assertIn("client%d" % c, f.read())
+        # None behind a gateway: its pool is every host's.
+        self.assertFalse(os.path.exists(os.path.join(
+            self.run_dir("nat-pool-holds"), "hosts", "client1", "plot.png")))
 
     def test_addresses_only_from_the_benchmark_range(self):
         for name in SHIPPED:
