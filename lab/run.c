@@ -19,24 +19,21 @@
 #include <openssl/crypto.h>
 #include <openssl/opensslv.h>
 
-#include "addr.h"
 #include "arrivals.h"
 #include "cdefs.h"
 #include "command.h"
 #include "config.h"
 #include "dovecot.h"
-#include "hosts.h"
 #include "lab_config.h"
-#include "csv.h"
 #include "kstat.h"
 #include "merge.h"
 #include "model.h"
 #include "netns.h"
-#include "report.h"
 #include "run.h"
 #include "spawn.h"
 #include "status.h"
 #include "textfile.h"
+#include "topology.h"
 #include "units.h"
 
 #define READY_TIMEOUT_MS	10000
@@ -45,11 +42,6 @@
 #define STATUS_TICK_MS		250	/* the status line's redraw period */
 #define LOADGEN_EXIT_BREACHED	4	/* loadgen: a --threshold breached */
 #define START_AHEAD_MS		500	/* shards start together this far on */
-#define SERVER_ADDR		0xc6120001u	/* 198.18.0.1: the server host */
-#define GATEWAY_ADDR		0xc6120001u	/* 198.18.0.1: or the gateway */
-#define GATEWAY_OUT_ADDR	0xc6120101u	/* 198.18.1.1: its other side */
-#define NAT_SERVER_ADDR		0xc6120102u	/* 198.18.1.2: server behind it */
-#define CLIENT_ADDR(c)		(0xc612000au + (uint32_t)(c))	/* 198.18.0.11 */
 
 /* One loadgen of a run: where its files go and which shard it is. */
 struct slot {
@@ -383,120 +375,17 @@ stop_server(const struct scenario *sc, struct proc *srv)
 /* What a run holds while it goes: its hosts, the scenario as the hosts
  * see it (its listen addresses on the server host), its loadgens. */
 struct fleet {
-	struct hosts	 hosts;		/* n == 0: no simulated hosts */
+	struct topology	 topo;		/* hosts.n == 0: no simulated hosts */
 	struct scenario	 sc;
 	struct slot	 slot[SCENARIO_MAX_CLIENTS * SCENARIO_MAX_SHARDS];
 	int		 nslots;
 	int		 sharded;	/* loadgens run as shards, merged */
-	int		 first_client;	/* hosts.host[] index of client1 */
 };
 
 static int
 host_sysctls(const void *plan, char *err, size_t errsz)
 {
 	return set_sysctls(plan, err, errsz);
-}
-
-/* The gateway's own settings, before it is linked: it forwards. */
-static int
-gateway_sysctls(const void *arg UNUSED, char *err, size_t errsz)
-{
-	return netns_sysctl_write("net/ipv4/ip_forward", "1", err, errsz);
-}
-
-/* A program run inside host h, bounded; -1 with its output in err. */
-static int
-host_exec(const struct host *h, char *const argv[], char *err, size_t errsz)
-{
-	char	out[512];
-	int	rc;
-
-	proc_in_host(h->holder);
-	rc = proc_capture(argv, out, sizeof(out), VERSION_TIMEOUT_MS);
-	proc_in_host(0);
-	if (rc == 0)
-		return 0;
-	out[strcspn(out, "\n")] = '\0';
-	snprintf(err, errsz, "host %s: %s: %s", h->name, argv[0], out[0] ?
-	    out : rc == -1 ? "did not run" : "failed");
-	return -1;
-}
-
-/* Masquerade from the clients' subnet to the pool, and conntrack's
- * TIME_WAIT, both inside the gateway's namespace only (nftables loads
- * conntrack, whose sysctls exist from then on). */
-static int
-gateway_nat(const struct host *gw, const struct scenario *sc,
-    const struct lab_plan *plan, char *err, size_t errsz)
-{
-	char	rules[512], tw[96];
-	char	*nft[] = { "nft", rules, NULL };
-	char	*sysctl[] = { "sysctl", "-q", "-w", tw, NULL };
-
-	snprintf(rules, sizeof(rules), "table ip ephemera_nat { chain post { "
-	    "type nat hook postrouting priority srcnat; policy accept; "
-	    "ip saddr 198.18.0.0/24 oifname \"eth1\" meta l4proto tcp "
-	    "masquerade to :%u-%u; }; }", sc->nat_lo, sc->nat_hi);
-	snprintf(tw, sizeof(tw), "net.netfilter."
-	    "nf_conntrack_tcp_timeout_time_wait=%lld",
-	    (long long)plan->nat_time_wait_s);
-	return host_exec(gw, nft, err, errsz) == -1 ||
-	    host_exec(gw, sysctl, err, errsz) == -1 ? -1 : 0;
-}
-
-/* Behind a gateway: 198.18.0.1 on the clients' bridge, 198.18.1.1 on
- * the server's, the server at 198.18.1.2; else all on one bridge, the
- * server at 198.18.0.1.  Clients from 198.18.0.11. */
-static int
-fleet_hosts(struct fleet *f, const struct lab_plan *plan, char *err,
-    size_t errsz)
-{
-	struct host	 spec, *gw = NULL;
-	struct endpoint	 ep;
-	char		 a[32];
-	int		 nat = f->sc.nat_lo != 0, i;
-	unsigned	 c;
-
-	if (hosts_init(&f->hosts, nat ? 2 : 1, err, errsz) == -1)
-		return -1;
-	memset(&spec, 0, sizeof(spec));
-	snprintf(spec.name, sizeof(spec.name), "server");
-	spec.nlinks = 1;
-	spec.link[0].bridge = nat;
-	spec.link[0].addr = nat ? NAT_SERVER_ADDR : SERVER_ADDR;
-	if (hosts_add(&f->hosts, &spec, host_sysctls, plan, err, errsz) ==
-	    NULL)
-		return -1;
-	if (nat) {
-		snprintf(spec.name, sizeof(spec.name), "nat");
-		spec.nlinks = 2;
-		spec.link[0].bridge = 0;
-		spec.link[0].addr = GATEWAY_ADDR;
-		spec.link[1].bridge = 1;
-		spec.link[1].addr = GATEWAY_OUT_ADDR;
-		if ((gw = hosts_add(&f->hosts, &spec, gateway_sysctls, NULL,
-		    err, errsz)) == NULL ||
-		    gateway_nat(gw, &f->sc, plan, err, errsz) == -1)
-			return -1;
-	}
-	f->first_client = f->hosts.n;
-	for (c = 1; c <= f->sc.clients; c++) {
-		snprintf(spec.name, sizeof(spec.name), "client%u", c);
-		spec.nlinks = 1;
-		spec.link[0].bridge = 0;
-		spec.link[0].addr = CLIENT_ADDR(c);
-		spec.gateway = nat ? GATEWAY_ADDR : 0;
-		if (hosts_add(&f->hosts, &spec, host_sysctls, plan, err,
-		    errsz) == NULL)
-			return -1;
-	}
-	hosts_addr_str(f->hosts.host[0].link[0].addr, a, sizeof(a));
-	for (i = 0; i < f->sc.nlisten; i++) {
-		endpoint_parse(f->sc.listen[i], 0, &ep);
-		snprintf(f->sc.listen[i], sizeof(f->sc.listen[i]), "%s:%u", a,
-		    endpoint_port(&ep));
-	}
-	return 0;
 }
 
 static int
@@ -569,8 +458,8 @@ fleet_slots(struct fleet *f, const char *dir, char *err, size_t errsz)
 			sl->shard_n = n;
 		}
 		if (scenario_has_hosts(sc))
-			sl->host = f->hosts.host[f->first_client +
-			    (int)(i / sc->shards)].holder;
+			sl->host = topology_client(&f->topo,
+			    i / sc->shards);
 		if (run_loadgen_dir(sc, dir, i, 1, base, sizeof(base)) == -1 ||
 		    run_loadgen_dir(sc, dir, i, 0, sl->dir,
 		    sizeof(sl->dir)) == -1) {
@@ -710,103 +599,19 @@ fleet_merge(const struct fleet *f, const char *dir, char *err, size_t errsz)
 	return 0;
 }
 
-/* One host's kernel at the end: TIME_WAIT sockets (sockstat's tw) and
- * TcpExt TCPTimeWaitOverflow, read inside the host. */
+/* hosts.csv, from each loadgen's folder and host. */
 static void
-host_kernel(const struct host *h, int64_t *tw, int64_t *overflow)
+fleet_hosts_csv(const struct fleet *f, const char *dir)
 {
-	static char	 text[65536];
-	char		*argv[] = { "cat", "/proc/net/sockstat",
-			    "/proc/net/netstat", NULL };
+	const char	*dirs[nitems(f->slot)];
+	pid_t		 hosts[nitems(f->slot)];
+	int		 i;
 
-	*tw = *overflow = -1;
-	proc_in_host(h->holder);
-	if (proc_capture(argv, text, sizeof(text), VERSION_TIMEOUT_MS) == 0) {
-		*tw = kstat_field(text, "TCP:", "tw");
-		*overflow = kstat_field(text, "TcpExt:",
-		    "TCPTimeWaitOverflow");
-	}
-	proc_in_host(0);
-}
-
-/* What a host's loadgens counted, their summaries added; the earliest
- * first failure. */
-struct host_counts {
-	int		loadgens;
-	uint64_t	started, completed, failed;
-	double		first_failure_s;	/* -1: none */
-	char		first_class[32];
-};
-
-static void
-host_count(const struct fleet *f, const struct host *h, struct host_counts *hc)
-{
-	const char	**names, **vals;
-	char		  path[LAB_PATH_MAX], err[256];
-	double		  t;
-	int		  i, n, k;
-
-	memset(hc, 0, sizeof(*hc));
-	hc->first_failure_s = -1;
 	for (i = 0; i < f->nslots; i++) {
-		if (f->slot[i].host != h->holder)
-			continue;
-		hc->loadgens++;
-		snprintf(path, sizeof(path), "%s/summary.csv", f->slot[i].dir);
-		if ((n = report_summary_fields(path, &names, &vals, err,
-		    sizeof(err))) == -1)
-			continue;
-		for (k = 0; k < n; k++)
-			if (strcmp(names[k], "started") == 0)
-				hc->started += strtoull(vals[k], NULL, 10);
-			else if (strcmp(names[k], "completed") == 0)
-				hc->completed += strtoull(vals[k], NULL, 10);
-			else if (strcmp(names[k], "failed") == 0)
-				hc->failed += strtoull(vals[k], NULL, 10);
-		k = csv_index(names, n, "first_failure_s");
-		if (k < 0 || vals[k][0] == '\0')
-			continue;
-		t = strtod(vals[k], NULL);
-		if (hc->first_failure_s < 0 || t < hc->first_failure_s) {
-			hc->first_failure_s = t;
-			k = csv_index(names, n, "first_failure_class");
-			snprintf(hc->first_class, sizeof(hc->first_class), "%s",
-			    k >= 0 ? vals[k] : "");
-		}
+		dirs[i] = f->slot[i].dir;
+		hosts[i] = f->slot[i].host;
 	}
-}
-
-/* hosts.csv: each host, its address, what its loadgens counted and its
- * kernel's TIME_WAIT at the end (the server's: every TIME_WAIT when it
- * closes first). */
-static void
-hosts_write(const struct fleet *f, const char *dir)
-{
-	struct host_counts	 hc;
-	char			 path[LAB_PATH_MAX], a[32];
-	int64_t			 tw, ov;
-	FILE			*fp;
-	int			 i;
-
-	snprintf(path, sizeof(path), "%s/hosts.csv", dir);
-	if ((fp = fopen(path, "w")) == NULL)
-		return;
-	fprintf(fp, "host,addr,loadgens,started,completed,failed,"
-	    "first_failure_s,first_failure_class,time_wait,tw_overflow\r\n");
-	for (i = 0; i < f->hosts.n; i++) {
-		hosts_addr_str(f->hosts.host[i].link[0].addr, a, sizeof(a));
-		host_count(f, &f->hosts.host[i], &hc);
-		host_kernel(&f->hosts.host[i], &tw, &ov);
-		fprintf(fp, "%s,%s,%d,%llu,%llu,%llu,", f->hosts.host[i].name, a,
-		    hc.loadgens, (unsigned long long)hc.started,
-		    (unsigned long long)hc.completed,
-		    (unsigned long long)hc.failed);
-		if (hc.first_failure_s >= 0)
-			fprintf(fp, "%.6f", hc.first_failure_s);
-		fprintf(fp, ",%s,%lld,%lld\r\n", hc.first_class, (long long)tw,
-		    (long long)ov);
-	}
-	text_close(fp, path);
+	topology_write(&f->topo, dir, dirs, hosts, f->nslots);
 }
 
 /* The server started (in the server host, when there are hosts). */
@@ -816,7 +621,7 @@ fleet_server(struct fleet *f, const char *dir, const struct lab_bins *bins,
 {
 	int	rc;
 
-	proc_in_host(f->hosts.n > 0 ? f->hosts.host[0].holder : 0);
+	proc_in_host(topology_server(&f->topo));
 	rc = start_any_server(&f->sc, dir, bins, srv, err, errsz);
 	proc_in_host(0);
 	return rc;
@@ -829,7 +634,8 @@ fleet_setup(struct fleet *f, const struct lab_plan *plan, const char *dir,
     char *err, size_t errsz)
 {
 	if (scenario_has_hosts(&f->sc)) {
-		if (fleet_hosts(f, plan, err, errsz) == -1)
+		if (topology_build(&f->topo, &f->sc, host_sysctls, plan, err,
+		    errsz) == -1)
 			return -1;
 	} else if (set_sysctls(plan, err, errsz) == -1)
 		return -1;
@@ -869,8 +675,8 @@ supervise(const struct scenario *sc, const struct lab_plan *plan,
 		    "%s/server.log)", srv.name, how, dir);
 		goto out;
 	}
-	if (f.hosts.n > 0)
-		hosts_write(&f, dir);
+	if (f.topo.hosts.n > 0)
+		fleet_hosts_csv(&f, dir);
 	if (fleet_check(&f, interrupted, err, errsz) == -1 ||
 	    (f.sharded && fleet_merge(&f, dir, err, errsz) == -1))
 		goto out;
@@ -878,7 +684,7 @@ supervise(const struct scenario *sc, const struct lab_plan *plan,
 out:
 	fleet_stop(&f);
 	stop_server(sc, &srv);
-	hosts_stop(&f.hosts);
+	hosts_stop(&f.topo.hosts);
 	return st;
 }
 
