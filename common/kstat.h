@@ -12,4 +12,11 @@ int64_t	kstat_time_wait(void);
  * /proc/sys) of this namespace into buf, trimmed.  -1 on error. */
 int	kstat_sysctl_read(const char *name, char *buf, int bufsz);
 
+/* A counter in the text of /proc/net/sockstat or /proc/net/netstat read
+ * elsewhere (inside another namespace): on the first line starting with
+ * `prefix` that has the word `name`, the word after it ("TCP: ... tw 3")
+ * or, when that is no number, the same word of the next `prefix` line
+ * (netstat's names line, then its values line).  -1: not found. */
+int64_t	kstat_field(const char *text, const char *prefix, const char *name);
+
 #endif

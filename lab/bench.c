@@ -43,7 +43,7 @@ bench_one(struct bench *b, json_t *doc, json_t *entry, int i, int r)
 	struct measurement	 m;
 	struct status_run	 st;
 	char			 shown[PATH_MAX], dir[PATH_MAX];
-	char			 path[LAB_PATH_MAX], csv[LAB_PATH_MAX];
+	char			 path[LAB_PATH_MAX];
 	char			 err[512];
 	double			 v[64];
 
@@ -53,10 +53,9 @@ bench_one(struct bench *b, json_t *doc, json_t *entry, int i, int r)
 	snprintf(path, sizeof(path), "%s/scenario.ini", dir);
 	if (rundir_copy_file(sc->path, path) == -1)
 		log_warn("copy %s to %s", sc->path, path);
-	snprintf(csv, sizeof(csv), "%s/loadgen.csv", dir);
 	b->left_s -= plan->lab.duration_us / 1e6;
 	st = (struct status_run){ ++b->done, b->total, sc->name,
-	    plan->lab.duration_us / 1e6, sc->time_scale, b->left_s, csv };
+	    plan->lab.duration_us / 1e6, sc->time_scale, b->left_s, sc, dir };
 	measure_run(sc, plan, dir, b->bins, &st, &m);
 	if (m.status == RUN_INTERRUPTED)
 		b->interrupted = 1;

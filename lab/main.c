@@ -233,7 +233,7 @@ tally_print(const struct scenario *scs, const struct plan *plans,
  * page. */
 static char *
 notes_text(const struct scenario *sc, const struct plan *plan,
-    const struct observed *o)
+    const struct observed *o, const char *dir)
 {
 	char	*text = NULL;
 	size_t	 len = 0;
@@ -243,6 +243,7 @@ notes_text(const struct scenario *sc, const struct plan *plan,
 		fatal("open_memstream");
 	cause_explain(fp, o);
 	report_notes(fp, sc, plan);
+	report_hosts(fp, dir);
 	if (fclose(fp) != 0)
 		fatal("open_memstream");
 	return text;
@@ -268,9 +269,8 @@ page_error(struct page_entry *pe, const struct scenario *sc, const char *dir,
 /* What the terminal's status line says while this run lasts. */
 static void
 status_of(const struct scenario *sc, const struct plan *plan, const char *dir,
-    struct batch *b, struct status_run *sr, char *csv, size_t csvsz)
+    struct batch *b, struct status_run *sr)
 {
-	snprintf(csv, csvsz, "%s/loadgen.csv", dir);
 	sr->k = b->done + 1;
 	sr->n = b->total;
 	sr->name = sc->name;
@@ -278,7 +278,8 @@ status_of(const struct scenario *sc, const struct plan *plan, const char *dir,
 	sr->scale = sc->time_scale;
 	b->left_s -= sr->lab_s;
 	sr->later_s = b->left_s;
-	sr->csv = csv;
+	sr->sc = sc;
+	sr->dir = dir;
 }
 
 /* The run's row, its notes and where its files are, on stdout and in its
@@ -291,12 +292,14 @@ print_run(const struct scenario *sc, const struct plan *plan,
 	const char	*why = m->status == RUN_ERROR ? m->err :
 			    m->held ? NULL : m->why;
 	char		 err[512];
+	int		 n;
 
 	report_table_row(stdout, sc, plan, &m->obs, verdict);
 	if (why != NULL)
 		printf("  why: %s\n", why);
 	cause_explain(stdout, &m->obs);
 	report_notes(stdout, sc, plan);
+	report_hosts(stdout, dir);
 	printf("  results: %s/\n", shown);
 	fflush(stdout);
 	if (report_write(dir, sc, plan, &m->obs, verdict, why) == -1)
@@ -305,6 +308,11 @@ print_run(const struct scenario *sc, const struct plan *plan,
 		log_warnx("%s: no plot: %s", sc->name, err);
 	else
 		printf("  plot: %s/plot.png\n", shown);
+	if ((n = plot_hosts(sc, dir, err, sizeof(err))) == -1)
+		log_warnx("%s: no plots per host: %s", sc->name, err);
+	else if (n > 0)
+		printf("  plots per host: %s/hosts/client1..%d/plot.png\n",
+		    shown, n);
 }
 
 /* One scenario: run it, judge it, print its row.  Returns an exit code. */
@@ -317,7 +325,7 @@ run_one(const struct config *cf, const struct lab_bins *bins,
 	struct measurement	 m;
 	struct status_run	 sr;
 	char			 shown[PATH_MAX], dir[PATH_MAX];
-	char			 path[LAB_PATH_MAX], csv[LAB_PATH_MAX];
+	char			 path[LAB_PATH_MAX];
 
 	/* Printed as the user named it; everything handed on (servers'
 	 * configurations and options above all) is absolute. */
@@ -327,7 +335,7 @@ run_one(const struct config *cf, const struct lab_bins *bins,
 	snprintf(path, sizeof(path), "%s/scenario.ini", dir);
 	if (rundir_copy_file(sc->path, path) == -1)
 		log_warn("copy %s to %s", sc->path, path);
-	status_of(sc, plan, dir, b, &sr, csv, sizeof(csv));
+	status_of(sc, plan, dir, b, &sr);
 	measure_run(sc, plan, dir, bins, &sr, &m);
 	*interrupted = (m.status == RUN_INTERRUPTED);
 	if (!m.measured) {
@@ -346,7 +354,7 @@ run_one(const struct config *cf, const struct lab_bins *bins,
 	    m.err : m.held ? "" : m.why);
 	snprintf(pe->dir, sizeof(pe->dir), "%s", dir);
 	report_cells(sc, plan, &m.obs, pe->verdict, &pe->row);
-	pe->notes = notes_text(sc, plan, &m.obs);
+	pe->notes = notes_text(sc, plan, &m.obs, dir);
 	print_run(sc, plan, &m, pe->verdict, shown, dir);
 	if (m.status == RUN_ERROR)
 		log_warnx("%s: %s", sc->name, m.err);

@@ -46,7 +46,21 @@ capacity(const struct scenario *sc)
 	if (held_us(sc) == 0)
 		return -1;
 	/* Ports are unique per 4-tuple: each destination has them all. */
-	return sc->nlisten * (double)scenario_ports(sc) / (held_us(sc) / 1e6);
+	return scenario_pools(sc) * (double)scenario_ports(sc) /
+	    (held_us(sc) / 1e6);
+}
+
+/* The gateway's pool over the session time: measured on kernel 6.18, a
+ * new SYN reuses a mapping held in conntrack's TIME_WAIT (after a SYN
+ * retransmit), so only mappings in flight run the pool out (README
+ * "Many hosts").  -1 (struct plan). */
+static double
+nat_capacity(const struct scenario *sc)
+{
+	if (sc->nat_lo == 0 || sc->session_time_us == 0)
+		return -1;
+	return (double)(sc->nat_hi - sc->nat_lo + 1) /
+	    (sc->session_time_us / 1e6);
 }
 
 static int
@@ -223,12 +237,25 @@ static double
 first_failure_s(const struct scenario *sc)
 {
 	struct arrival_spec	sp;
-	double			t;
+	double			t, nat = -1;
 
+	/* Behind a gateway: the mappings in flight (the last session time's
+	 * connections) outnumber its pool; the gateway drops that SYN, the
+	 * client retransmits it, and its connect() fails when [load]
+	 * timeout (lab time) has passed. */
+	if (nat_capacity(sc) > 0) {
+		connection_schedule(sc, &sp);
+		nat = first_excess(&sp, sc->session_time_us,
+		    (double)(sc->nat_hi - sc->nat_lo + 1), sc->duration_us);
+		if (nat >= 0 && nat < sc->duration_us / 1e6)
+			nat += sc->timeout_us / 1e6 * sc->time_scale;
+		else
+			nat = -1;
+	}
 	/* A client that waits for the server's close, and has no session
 	 * time in the model, keeps no port. */
 	if (held_us(sc) == 0)
-		return -1;
+		return nat;
 	/* No port comes back within one holding time (session time plus
 	 * TIME_WAIT): the range runs out when the connections of the last
 	 * holding time outnumber the ports (each destination has them all).
@@ -236,8 +263,10 @@ first_failure_s(const struct scenario *sc)
 	 * never otherwise. */
 	connection_schedule(sc, &sp);
 	t = first_excess(&sp, held_us(sc),
-	    sc->nlisten * (double)scenario_ports(sc), sc->duration_us);
-	return t < sc->duration_us / 1e6 ? t : -1;
+	    scenario_pools(sc) * (double)scenario_ports(sc), sc->duration_us);
+	if (t >= sc->duration_us / 1e6)
+		t = -1;
+	return nat >= 0 && (t < 0 || nat < t) ? nat : t;
 }
 
 double
@@ -250,7 +279,7 @@ model_held(const struct scenario *sc, double t_s)
 		return -1;
 	connection_schedule(sc, &sp);
 	n = window_count(&sp, held_us(sc), (uint64_t)llround(t_s * 1e6));
-	ports = sc->nlisten * (double)scenario_ports(sc);
+	ports = scenario_pools(sc) * (double)scenario_ports(sc);
 	return n < ports ? n : ports;
 }
 
@@ -280,12 +309,12 @@ time_wait_end(const struct scenario *sc, const struct lab_plan *lab)
 	/* The kernel keeps every TIME_WAIT socket 60 s unless a reuse takes
 	 * its port, so its count is the ports touched in the last 60 s of
 	 * lab time: Little's law, capped by the range. */
-	cap = sc->nlisten * (double)(lab->port_hi - lab->port_lo + 1);
+	cap = scenario_pools(sc) * (double)(lab->port_hi - lab->port_lo + 1);
 	if (lab->tw_reuse != 0) {
 		/* With reuse, connect() takes an old TIME_WAIT even port before
 		 * any odd one: while the modelled occupancy fits in the even
 		 * ports, the odd ones are never touched. */
-		cap = sc->nlisten * (double)even_ports(lab->port_lo,
+		cap = scenario_pools(sc) * (double)even_ports(lab->port_lo,
 		    lab->port_hi);
 		if (lab->rate * lab->time_wait_us / 1e6 >= cap)
 			return -1;
@@ -376,6 +405,21 @@ map_to_lab(const struct scenario *sc, struct lab_plan *plan)
 	plan->time_wait_us = (uint64_t)llround(sc->time_wait_us / s);
 	plan->tw_reuse_delay_ms = 0;
 	plan->max_tw_buckets = sc->max_tw_buckets;
+	plan->nat_time_wait_s = 0;
+	if (sc->nat_lo != 0) {
+		if (sc->scale_ports) {
+			snprintf(why, sizeof(why), "[lab] scale_by = ports with "
+			    "[topology] nat_ports: the gateway's pool is not "
+			    "scaled; use scale_by = time");
+			return why;
+		}
+		plan->nat_time_wait_s = llround(sc->nat_time_wait_s / s);
+		if (plan->nat_time_wait_s < 1) {
+			snprintf(why, sizeof(why), "[topology] nat_time_wait / "
+			    "[lab] time_scale is under conntrack's 1 s");
+			return why;
+		}
+	}
 	/* FIN_WAIT_2 holds a port like TIME_WAIT does: scale it alike. */
 	plan->fin_timeout_s = sc->fin_timeout_s < 0 ? -1 :
 	    (int64_t)llround(sc->fin_timeout_s / s);
@@ -415,10 +459,17 @@ model_check(const struct scenario *sc, struct plan *plan)
 
 	unplanned = map_to_lab(sc, &plan->lab);
 	plan->capacity = capacity(sc);
+	plan->nat_capacity = nat_capacity(sc);
+	/* Behind a NAT gateway the lower of the clients' and its pool's. */
+	if (plan->nat_capacity >= 0 && (plan->capacity < 0 ||
+	    plan->nat_capacity < plan->capacity))
+		plan->capacity = plan->nat_capacity;
 	plan->connection_rate = connection_rate(sc);
 	plan->first_failure_s = first_failure_s(sc);
-	plan->time_wait_end = time_wait_end(sc, unplanned == NULL ?
-	    &plan->lab : NULL);
+	/* Behind a gateway, a session without a mapping never gets its
+	 * socket: no simple TIME_WAIT count. */
+	plan->time_wait_end = sc->nat_lo != 0 ? -1 : time_wait_end(sc,
+	    unplanned == NULL ? &plan->lab : NULL);
 	if (sc->expect_first_failure.kind == EXPECT_PREDICTED &&
 	    plan->first_failure_s < 0)
 		return "[expect] first_failure = predicted, but the model "

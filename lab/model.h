@@ -23,6 +23,8 @@ struct lab_plan {
 	int64_t		 max_tw_buckets;	/* -1: leave the default */
 	int64_t		 fin_timeout_s;		/* -1: leave the default */
 	uint64_t	 cache_ttl_us;		/* lab time */
+	int64_t		 nat_time_wait_s;	/* the gateway's conntrack
+						 * TIME_WAIT; 0: no gateway */
 };
 
 /*
@@ -33,9 +35,16 @@ struct lab_plan {
  */
 struct plan {
 	/* ports / TIME_WAIT, connections per model second (times the
-	 * destinations); -1 when the client holds no TIME_WAIT or
-	 * tcp_max_tw_buckets frees ports before TIME_WAIT ends */
+	 * destinations and the client hosts); -1 when the client holds no
+	 * TIME_WAIT or tcp_max_tw_buckets frees ports before TIME_WAIT
+	 * ends; behind a NAT gateway at most nat_capacity */
 	double		 capacity;
+	/* behind a NAT gateway: its pool / the session time, the mappings
+	 * in flight it can hold per model second (conntrack's TIME_WAIT
+	 * does not count: a new SYN takes over a mapping in TIME_WAIT, at
+	 * the price of a SYN retransmit, about 1 s); -1 without a gateway
+	 * or a session time */
+	double		 nat_capacity;
 	/* new connections per model second: the request rate, or with a
 	 * mailbox cache (MailboxCacheTTL T over N mailboxes, round-robin)
 	 * one connection per mailbox per T, rounded up to whole request

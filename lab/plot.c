@@ -1,5 +1,6 @@
 /* plot.c: gnuplot script for a run's loadgen.csv, then gnuplot itself. */
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <errno.h>
 
@@ -11,6 +12,7 @@
 
 #include "arrivals.h"
 #include "csv.h"
+#include "merge.h"
 #include "model.h"
 #include "plot.h"
 #include "run.h"
@@ -317,4 +319,56 @@ plot_run(const struct scenario *sc, const struct plan *plan, const char *dir,
 	if (write_script(sc, plan, dir, script, err, errsz) == -1)
 		return -1;
 	return plot_gnuplot(dir, "plot.gp", err, errsz);
+}
+
+/* Client host c (from 1) of n as a scenario of its own: one namespace,
+ * one range, its shard of the schedule. */
+static void
+host_scenario(const struct scenario *sc, unsigned c, unsigned n,
+    struct scenario *hsc)
+{
+	*hsc = *sc;
+	hsc->clients = 0;
+	hsc->shards = 1;
+	arrival_shard(&hsc->schedule, c, n);
+	hsc->rate = sc->rate / n;
+	/* The plot's title says whose it is. */
+	snprintf(hsc->name, sizeof(hsc->name), "%.50s: client%u", sc->name, c);
+}
+
+int
+plot_hosts(const struct scenario *sc, const char *dir, char *err,
+    size_t errsz)
+{
+	static struct scenario	 hsc;
+	struct plan		 hplan;
+	char			 hdir[LAB_PATH_MAX], link[LAB_PATH_MAX + 16];
+	const char		*why;
+	unsigned		 c;
+
+	/* Behind a gateway the pool is shared: no host has a model alone. */
+	if (!scenario_has_hosts(sc) || sc->nat_lo != 0 || sc->shards != 1)
+		return 0;
+	for (c = 1; c <= sc->clients; c++) {
+		host_scenario(sc, c, sc->clients, &hsc);
+		if ((why = model_check(&hsc, &hplan)) != NULL) {
+			snprintf(err, errsz, "client%u: %s", c, why);
+			return -1;
+		}
+		if (run_loadgen_dir(sc, dir, c - 1, 0, hdir, sizeof(hdir)) ==
+		    -1) {
+			snprintf(err, errsz, "%s: path too long", dir);
+			return -1;
+		}
+		/* plot_run reads loadgen.csv: the shard's interval.csv. */
+		snprintf(link, sizeof(link), "%s/loadgen.csv", hdir);
+		if (symlink(MERGE_INTERVAL, link) == -1 && errno != EEXIST) {
+			snprintf(err, errsz, "symlink %s: %s", link,
+			    strerror(errno));
+			return -1;
+		}
+		if (plot_run(&hsc, &hplan, hdir, err, errsz) == -1)
+			return -1;
+	}
+	return (int)sc->clients;
 }

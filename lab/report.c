@@ -400,6 +400,72 @@ report_notes(FILE *fp, const struct scenario *sc, const struct plan *plan)
 		    "modelled\n");
 }
 
+/* A column of a hosts.csv row, or "-" for an empty one. */
+static const char *
+host_cell(const char **hdr, const char **row, int n, const char *name)
+{
+	int	k = csv_index(hdr, n, name);
+
+	return k < 0 || row[k][0] == '\0' ? "-" : row[k];
+}
+
+static void
+host_line(FILE *fp, const char *name, const char *addr, const char **hdr,
+    const char **row, int n)
+{
+	fprintf(fp, "    %-12s %-13s %8s %9s %9s %8s %13s %-14s %9s %11s\n",
+	    name, addr, host_cell(hdr, row, n, "loadgens"),
+	    host_cell(hdr, row, n, "started"),
+	    host_cell(hdr, row, n, "completed"),
+	    host_cell(hdr, row, n, "failed"),
+	    host_cell(hdr, row, n, "first_failure_s"),
+	    host_cell(hdr, row, n, "first_failure_class"),
+	    host_cell(hdr, row, n, "time_wait"),
+	    host_cell(hdr, row, n, "tw_overflow"));
+}
+
+void
+report_hosts(FILE *fp, const char *dir)
+{
+	char		 path[4200], line[1024], hb[1024], rb[1024];
+	const char	*hdr[16], *row[16], **names, **vals;
+	char		 err[256], tw[32];
+	FILE		*in;
+	int		 nh, nr, n, k;
+
+	snprintf(path, sizeof(path), "%s/hosts.csv", dir);
+	if ((in = fopen(path, "r")) == NULL)
+		return;
+	if (fgets(line, sizeof(line), in) == NULL ||
+	    (nh = csv_split(line, hb, sizeof(hb), hdr, 16)) <= 0) {
+		fclose(in);
+		return;
+	}
+	fprintf(fp, "  hosts:\n    %-12s %-13s %8s %9s %9s %8s %13s %-14s %9s "
+	    "%11s\n", "host", "addr", "loadgens", "started", "completed",
+	    "failed", "first_failure", "class", "time_wait", "tw_overflow");
+	while (fgets(line, sizeof(line), in) != NULL)
+		if ((nr = csv_split(line, rb, sizeof(rb), row, 16)) == nh)
+			host_line(fp, row[0], row[1], hdr, row, nh);
+	fclose(in);
+	/* All hosts: the merged run, the same columns where it has them. */
+	snprintf(path, sizeof(path), "%s/summary.csv", dir);
+	if ((n = report_summary_fields(path, &names, &vals, err,
+	    sizeof(err))) == -1)
+		return;
+	for (k = 0; k < nh; k++)
+		row[k] = "";
+	for (k = 0; k < nh; k++)
+		if (csv_index(names, n, hdr[k]) >= 0)
+			row[k] = vals[csv_index(names, n, hdr[k])];
+	if ((k = csv_index(names, n, "time_wait_end")) >= 0) {
+		snprintf(tw, sizeof(tw), "%s", vals[k]);
+		if ((k = csv_index(hdr, nh, "time_wait")) >= 0)
+			row[k] = tw;
+	}
+	host_line(fp, "all clients", "(merged)", hdr, row, nh);
+}
+
 int
 report_write(const char *dir, const struct scenario *sc,
     const struct plan *plan, const struct observed *o, const char *verdict,
@@ -417,5 +483,6 @@ report_write(const char *dir, const struct scenario *sc,
 		fprintf(fp, "  why: %s\n", why);
 	cause_explain(fp, o);
 	report_notes(fp, sc, plan);
+	report_hosts(fp, dir);
 	return text_close(fp, path);
 }

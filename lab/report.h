@@ -69,6 +69,11 @@ void	report_table_row(FILE *fp, const struct scenario *sc,
 void	report_notes(FILE *fp, const struct scenario *sc,
 	    const struct plan *plan);
 
+/* A run in simulated hosts: its hosts.csv as a table, one line a host
+ * (what its loadgens counted, its kernel's TIME_WAIT at the end), and
+ * the merged run as "all clients".  Nothing without hosts.csv. */
+void	report_hosts(FILE *fp, const char *dir);
+
 /* report.txt in the run's directory: the same row with `verdict`, and
  * `why` (NULL: none); whole or absent.  -1 with errno set. */
 int	report_write(const char *dir, const struct scenario *sc,

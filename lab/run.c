@@ -1,5 +1,6 @@
 /* run.c: one scenario in a private network namespace: sysctls, the
  * server, the load, and a bounded stop of everything that was started. */
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -24,12 +26,14 @@
 #include "dovecot.h"
 #include "lab_config.h"
 #include "kstat.h"
+#include "merge.h"
 #include "model.h"
 #include "netns.h"
 #include "run.h"
 #include "spawn.h"
 #include "status.h"
 #include "textfile.h"
+#include "topology.h"
 #include "units.h"
 
 #define READY_TIMEOUT_MS	10000
@@ -37,6 +41,16 @@
 #define VERSION_TIMEOUT_MS	5000
 #define STATUS_TICK_MS		250	/* the status line's redraw period */
 #define LOADGEN_EXIT_BREACHED	4	/* loadgen: a --threshold breached */
+#define START_AHEAD_MS		500	/* shards start together this far on */
+
+/* One loadgen of a run: where its files go and which shard it is. */
+struct slot {
+	char		 dir[LAB_PATH_MAX];	/* the run's folder, or its
+						 * shard's under hosts/ */
+	unsigned	 shard_i, shard_n;	/* 0: the one loadgen */
+	pid_t		 host;			/* its host's holder, or 0 */
+	struct proc	 proc;
+};
 
 /* Kernel settings a reader needs to interpret the numbers. */
 static const char *const env_sysctls[] = {
@@ -219,21 +233,43 @@ start_server(const struct scenario *sc, const char *dir,
 	return rc;
 }
 
+/* A shard's options: its part, a common start, and the files merge
+ * reads (merge.h's names). */
+static void
+shard_args(struct args *a, const struct slot *sl, double start_at,
+    char bufs[4][LAB_PATH_MAX])
+{
+	snprintf(bufs[0], LAB_PATH_MAX, "%u/%u", sl->shard_i, sl->shard_n);
+	snprintf(bufs[1], LAB_PATH_MAX, "%.3f", start_at);
+	snprintf(bufs[2], LAB_PATH_MAX, "%s/%s", sl->dir, MERGE_HISTOGRAM);
+	snprintf(bufs[3], LAB_PATH_MAX, "%s/%s", sl->dir, MERGE_META);
+	args_add(a, "--shard");
+	args_add(a, bufs[0]);
+	args_add(a, "--start-at");
+	args_add(a, bufs[1]);
+	args_add(a, "--histogram-csv");
+	args_add(a, bufs[2]);
+	args_add(a, "--meta");
+	args_add(a, bufs[3]);
+}
+
 static int
 start_loadgen(const struct scenario *sc, const struct lab_plan *plan,
-    const char *dir, const struct lab_bins *bins, struct proc *lg, char *err,
+    struct slot *sl, double start_at, const struct lab_bins *bins, char *err,
     size_t errsz)
 {
 	char		out[LAB_PATH_MAX], log[LAB_PATH_MAX], csv[LAB_PATH_MAX];
 	char		sum[LAB_PATH_MAX], rate[32], duration[32], timeout[32];
-	char		interval[32];
+	char		interval[32], shard[4][LAB_PATH_MAX];
 	char		mailboxes[32], ttl[32], schedule[ARRIVAL_SPEC_STRLEN];
+	const char	*dir = sl->dir;
 	struct args	a = { .n = 0 };
-	int		i;
+	int		i, rc;
 
 	snprintf(out, sizeof(out), "%s/loadgen.out", dir);
 	snprintf(log, sizeof(log), "%s/loadgen.log", dir);
-	snprintf(csv, sizeof(csv), "%s/loadgen.csv", dir);
+	snprintf(csv, sizeof(csv), "%s/%s", dir, sl->shard_n > 0 ?
+	    MERGE_INTERVAL : "loadgen.csv");
 	snprintf(sum, sizeof(sum), "%s/summary.csv", dir);
 	snprintf(rate, sizeof(rate), "%.6g", plan->rate);
 	format_duration(plan->duration_us, duration, sizeof(duration));
@@ -286,8 +322,13 @@ start_loadgen(const struct scenario *sc, const struct lab_plan *plan,
 		args_add(&a, "--target");
 		args_add(&a, sc->listen[i]);
 	}
+	if (sl->shard_n > 0)
+		shard_args(&a, sl, start_at, shard);
 	args_add(&a, sc->listen[0]);
-	return proc_start(lg, "loadgen", a.v, out, log, -1, err, errsz);
+	proc_in_host(sl->host);
+	rc = proc_start(&sl->proc, "loadgen", a.v, out, log, -1, err, errsz);
+	proc_in_host(0);
+	return rc;
 }
 
 /* How long loadgen may take: it stops by itself after the duration plus
@@ -331,59 +372,320 @@ stop_server(const struct scenario *sc, struct proc *srv)
 		proc_stop(srv, STOP_GRACE_MS);
 }
 
+/* What a run holds while it goes: its hosts, the scenario as the hosts
+ * see it (its listen addresses on the server host), its loadgens. */
+struct fleet {
+	struct topology	 topo;		/* hosts.n == 0: no simulated hosts */
+	struct scenario	 sc;
+	struct slot	 slot[SCENARIO_MAX_CLIENTS * SCENARIO_MAX_SHARDS];
+	int		 nslots;
+	int		 sharded;	/* loadgens run as shards, merged */
+};
+
+static int
+host_sysctls(const void *plan, char *err, size_t errsz)
+{
+	return set_sysctls(plan, err, errsz);
+}
+
+static int
+make_dir(const char *path, char *err, size_t errsz)
+{
+	if (mkdir(path, 0755) == -1 && errno != EEXIST) {
+		snprintf(err, errsz, "mkdir %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+run_sharded(const struct scenario *sc)
+{
+	return scenario_has_hosts(sc) || scenario_loadgens(sc) > 1;
+}
+
+int
+run_loadgen_dir(const struct scenario *sc, const char *dir, unsigned i,
+    int parent, char *buf, size_t bufsz)
+{
+	unsigned	c = i / sc->shards + 1, k = i % sc->shards + 1;
+	int		n;
+
+	if (!run_sharded(sc))
+		n = snprintf(buf, bufsz, "%s", dir);
+	else if (!scenario_has_hosts(sc))
+		n = snprintf(buf, bufsz, parent ? "%s/shards" :
+		    "%s/shards/shard%u", dir, i + 1);
+	else if (sc->shards == 1 || parent)
+		n = snprintf(buf, bufsz, "%s/hosts/client%u", dir, c);
+	else
+		n = snprintf(buf, bufsz, "%s/hosts/client%u/shard%u", dir, c, k);
+	return n < 0 || (size_t)n >= bufsz ? -1 : 0;
+}
+
+int
+run_loadgen_csv(const struct scenario *sc, const char *dir, unsigned i,
+    char *buf, size_t bufsz)
+{
+	char	d[LAB_PATH_MAX];
+	int	n;
+
+	if (run_loadgen_dir(sc, dir, i, 0, d, sizeof(d)) == -1)
+		return -1;
+	n = snprintf(buf, bufsz, "%s/%s", d, run_sharded(sc) ?
+	    MERGE_INTERVAL : "loadgen.csv");
+	return n < 0 || (size_t)n >= bufsz ? -1 : 0;
+}
+
+/* Each loadgen's folder (run_loadgen_dir), made with its parents. */
+static int
+fleet_slots(struct fleet *f, const char *dir, char *err, size_t errsz)
+{
+	const struct scenario	*sc = &f->sc;
+	unsigned		 i, n = scenario_loadgens(sc);
+	char			 base[LAB_PATH_MAX];
+	struct slot		*sl;
+
+	f->sharded = run_sharded(sc);
+	snprintf(base, sizeof(base), "%s/%s", dir, scenario_has_hosts(sc) ?
+	    "hosts" : "shards");
+	if (f->sharded && make_dir(base, err, errsz) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		sl = &f->slot[f->nslots++];
+		if (f->sharded) {
+			sl->shard_i = i + 1;
+			sl->shard_n = n;
+		}
+		if (scenario_has_hosts(sc))
+			sl->host = topology_client(&f->topo,
+			    i / sc->shards);
+		if (run_loadgen_dir(sc, dir, i, 1, base, sizeof(base)) == -1 ||
+		    run_loadgen_dir(sc, dir, i, 0, sl->dir,
+		    sizeof(sl->dir)) == -1) {
+			snprintf(err, errsz, "%s: path too long", dir);
+			return -1;
+		}
+		if (f->sharded && (make_dir(base, err, errsz) == -1 ||
+		    make_dir(sl->dir, err, errsz) == -1))
+			return -1;
+	}
+	return 0;
+}
+
+static int
+fleet_start(struct fleet *f, const struct lab_plan *plan,
+    const struct lab_bins *bins, char *err, size_t errsz)
+{
+	struct timespec	now;
+	double		start_at;
+	int		i;
+
+	/* Shards take time zero together, once all have started. */
+	clock_gettime(CLOCK_REALTIME, &now);
+	start_at = (double)now.tv_sec + now.tv_nsec / 1e9 +
+	    START_AHEAD_MS / 1e3;
+	for (i = 0; i < f->nslots; i++)
+		if (start_loadgen(&f->sc, plan, &f->slot[i], start_at, bins, err,
+		    errsz) == -1)
+			return -1;
+	return 0;
+}
+
+static void
+fleet_stop(struct fleet *f)
+{
+	int	i;
+
+	for (i = 0; i < f->nslots; i++)
+		proc_stop(&f->slot[i].proc, STOP_GRACE_MS);
+}
+
+/* Every loadgen finished within limit_ms; an interruption is passed on
+ * to all of them.  -1 on time out. */
+static int
+fleet_wait(struct fleet *f, struct proc *srv, int limit_ms, int *interrupted)
+{
+	struct proc	*others[nitems(f->slot) + 1];
+	long		 deadline = mono_ms() + limit_ms, left;
+	int		 i, n = 0, was;
+
+	others[n++] = srv;
+	for (i = 0; i < f->nslots; i++)
+		others[n++] = &f->slot[i].proc;
+	for (i = 0; i < f->nslots; i++) {
+		left = deadline - mono_ms();
+		was = *interrupted;
+		if (proc_wait(&f->slot[i].proc, left > 0 ? (int)left : 0,
+		    others, n, interrupted, &f->slot[i].proc) == -1)
+			return -1;
+		if (!was && *interrupted)
+			for (n = 0; n < f->nslots; n++)
+				if (f->slot[n].proc.pid > 0)
+					kill(f->slot[n].proc.pid, SIGTERM);
+	}
+	return 0;
+}
+
+/* Whether every loadgen ended as one should; else err says which. */
+static int
+fleet_check(const struct fleet *f, int interrupted, char *err, size_t errsz)
+{
+	const struct proc	*lg;
+	char			 how[32], log[LAB_PATH_MAX], last[256];
+	int			 i;
+
+	for (i = 0; i < f->nslots; i++) {
+		lg = &f->slot[i].proc;
+		/* Our SIGTERM can land before loadgen has set its handlers
+		 * (between fork and its event loop); that is the
+		 * interruption, not a crash. */
+		if (interrupted && WIFSIGNALED(lg->status) &&
+		    WTERMSIG(lg->status) == SIGTERM)
+			continue;
+		/* 4: it ran and a threshold was breached; the judge says
+		 * which. */
+		if (WIFEXITED(lg->status) && (WEXITSTATUS(lg->status) == 0 ||
+		    WEXITSTATUS(lg->status) == LOADGEN_EXIT_BREACHED))
+			continue;
+		proc_describe(lg, how, sizeof(how));
+		snprintf(log, sizeof(log), "%s/loadgen.log", f->slot[i].dir);
+		text_last_line(log, last, sizeof(last));
+		snprintf(err, errsz, "loadgen failed (%s%s%s; see %s)", how,
+		    last[0] ? ": " : "", last, log);
+		return -1;
+	}
+	return 0;
+}
+
+/* The shards' files added into the run's own by `ephemera merge` (this
+ * very program), so the report, the plot and compare read one run. */
+static int
+fleet_merge(const struct fleet *f, const char *dir, char *err, size_t errsz)
+{
+	struct proc	 m = { 0 };
+	struct args	 a = { .n = 0 };
+	char		 log[LAB_PATH_MAX], last[256], from[LAB_PATH_MAX];
+	char		 to[LAB_PATH_MAX];
+	int		 i, ignored = 1;
+
+	args_add(&a, "/proc/self/exe");
+	args_add(&a, "merge");
+	for (i = 0; i < f->nslots; i++)
+		args_add(&a, f->slot[i].dir);
+	args_add(&a, "--out");
+	args_add(&a, dir);
+	snprintf(log, sizeof(log), "%s/merge.log", dir);
+	if (proc_start(&m, "merge", a.v, log, log, -1, err, errsz) == -1)
+		return -1;
+	if (proc_wait(&m, READY_TIMEOUT_MS * 3, NULL, 0, &ignored, NULL) ==
+	    -1) {
+		proc_stop(&m, STOP_GRACE_MS);
+		snprintf(err, errsz, "merge did not finish (see %s)", log);
+		return -1;
+	}
+	if (!WIFEXITED(m.status) || WEXITSTATUS(m.status) != 0) {
+		text_last_line(log, last, sizeof(last));
+		snprintf(err, errsz, "merge of the shards failed: %s (see %s)",
+		    last, log);
+		return -1;
+	}
+	snprintf(from, sizeof(from), "%s/%s", dir, MERGE_INTERVAL);
+	snprintf(to, sizeof(to), "%s/loadgen.csv", dir);
+	if (rename(from, to) == -1) {
+		snprintf(err, errsz, "rename %s: %s", from, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* hosts.csv, from each loadgen's folder and host. */
+static void
+fleet_hosts_csv(const struct fleet *f, const char *dir)
+{
+	const char	*dirs[nitems(f->slot)];
+	pid_t		 hosts[nitems(f->slot)];
+	int		 i;
+
+	for (i = 0; i < f->nslots; i++) {
+		dirs[i] = f->slot[i].dir;
+		hosts[i] = f->slot[i].host;
+	}
+	topology_write(&f->topo, dir, dirs, hosts, f->nslots);
+}
+
+/* The server started (in the server host, when there are hosts). */
+static int
+fleet_server(struct fleet *f, const char *dir, const struct lab_bins *bins,
+    struct proc *srv, char *err, size_t errsz)
+{
+	int	rc;
+
+	proc_in_host(topology_server(&f->topo));
+	rc = start_any_server(&f->sc, dir, bins, srv, err, errsz);
+	proc_in_host(0);
+	return rc;
+}
+
+/* After the namespace: the hosts (if any) with their sysctls, or the
+ * sysctls of the run's own namespace. */
+static int
+fleet_setup(struct fleet *f, const struct lab_plan *plan, const char *dir,
+    char *err, size_t errsz)
+{
+	if (scenario_has_hosts(&f->sc)) {
+		if (topology_build(&f->topo, &f->sc, host_sysctls, plan, err,
+		    errsz) == -1)
+			return -1;
+	} else if (set_sysctls(plan, err, errsz) == -1)
+		return -1;
+	return fleet_slots(f, dir, err, errsz);
+}
+
 /* Everything between entering the namespace and the last child reaped. */
 static enum run_status
 supervise(const struct scenario *sc, const struct lab_plan *plan,
     const char *dir, const struct lab_bins *bins, char *err, size_t errsz)
 {
-	struct proc	 srv = { 0 }, lg = { 0 };
-	struct proc	*others[] = { &srv };
-	char		 mode[16], how[32], log[LAB_PATH_MAX], last[256];
-	int		 interrupted = 0, limit_ms;
+	static struct fleet	 f;
+	struct proc		 srv = { 0 };
+	char			 mode[16], how[32];
+	int			 interrupted = 0, limit_ms;
+	enum run_status		 st = RUN_ERROR;
 
-	if (netns_enter(mode, sizeof(mode), err, errsz) == -1 ||
-	    set_sysctls(plan, err, errsz) == -1)
+	memset(&f, 0, sizeof(f));
+	f.sc = *sc;
+	if (netns_enter(mode, sizeof(mode), err, errsz) == -1)
 		return RUN_ERROR;
+	if (fleet_setup(&f, plan, dir, err, errsz) == -1)
+		goto out;
 	write_env(sc, bins, dir, mode);
-	if (start_any_server(sc, dir, bins, &srv, err, errsz) == -1) {
-		stop_server(sc, &srv);
-		return RUN_ERROR;
-	}
-	if (start_loadgen(sc, plan, dir, bins, &lg, err, errsz) == -1) {
-		stop_server(sc, &srv);
-		return RUN_ERROR;
-	}
-	limit_ms = loadgen_limit_ms(sc, plan);
-	if (proc_wait(&lg, limit_ms, others, 1, &interrupted, &lg) == -1) {
-		proc_stop(&lg, STOP_GRACE_MS);
-		stop_server(sc, &srv);
+	if (fleet_server(&f, dir, bins, &srv, err, errsz) == -1 ||
+	    fleet_start(&f, plan, bins, err, errsz) == -1)
+		goto out;
+	limit_ms = loadgen_limit_ms(sc, plan) + START_AHEAD_MS;
+	if (fleet_wait(&f, &srv, limit_ms, &interrupted) == -1) {
 		snprintf(err, errsz, "loadgen did not finish within %d ms",
 		    limit_ms);
-		return RUN_ERROR;
+		goto out;
 	}
 	if (srv.pid == 0) {
 		proc_describe(&srv, how, sizeof(how));
 		snprintf(err, errsz, "%s stopped during the run (%s; see "
 		    "%s/server.log)", srv.name, how, dir);
-		return RUN_ERROR;
+		goto out;
 	}
+	if (f.topo.hosts.n > 0)
+		fleet_hosts_csv(&f, dir);
+	if (fleet_check(&f, interrupted, err, errsz) == -1 ||
+	    (f.sharded && fleet_merge(&f, dir, err, errsz) == -1))
+		goto out;
+	st = interrupted ? RUN_INTERRUPTED : RUN_DONE;
+out:
+	fleet_stop(&f);
 	stop_server(sc, &srv);
-	/* Our SIGTERM can land before loadgen has set its handlers (between
-	 * fork and its event loop); that is the interruption, not a crash. */
-	if (interrupted && WIFSIGNALED(lg.status) &&
-	    WTERMSIG(lg.status) == SIGTERM)
-		return RUN_INTERRUPTED;
-	/* 4: it ran and a threshold was breached; the judge says which. */
-	if (!WIFEXITED(lg.status) || (WEXITSTATUS(lg.status) != 0 &&
-	    WEXITSTATUS(lg.status) != LOADGEN_EXIT_BREACHED)) {
-		proc_describe(&lg, how, sizeof(how));
-		snprintf(log, sizeof(log), "%s/loadgen.log", dir);
-		text_last_line(log, last, sizeof(last));
-		snprintf(err, errsz, "loadgen failed (%s%s%s; see %s)", how,
-		    last[0] ? ": " : "", last, log);
-		return RUN_ERROR;
-	}
-	return interrupted ? RUN_INTERRUPTED : RUN_DONE;
+	hosts_stop(&f.topo.hosts);
+	return st;
 }
 
 /* Whether this loadgen has --steps: its --help lists every option. */

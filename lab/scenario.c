@@ -448,6 +448,38 @@ parse_exact_count(const char *v, struct scenario *sc, size_t off)
 	return NULL;
 }
 
+/* A number of hosts or loadgens, from 1 to `max`. */
+static const char *
+parse_small(const char *v, unsigned max, unsigned *out)
+{
+	static char	why[64];
+	uint64_t	n;
+
+	snprintf(why, sizeof(why), "a whole number from 1 to %u", max);
+	if (parse_count(v, max, &n) != NULL || n == 0)
+		return why;
+	*out = (unsigned)n;
+	return NULL;
+}
+
+static const char *
+parse_clients(const char *v, struct scenario *sc, size_t off UNUSED)
+{
+	return parse_small(v, SCENARIO_MAX_CLIENTS, &sc->clients);
+}
+
+static const char *
+parse_shards(const char *v, struct scenario *sc, size_t off UNUSED)
+{
+	return parse_small(v, SCENARIO_MAX_SHARDS, &sc->shards);
+}
+
+static const char *
+parse_nat_ports(const char *v, struct scenario *sc, size_t off UNUSED)
+{
+	return parse_port_range(v, &sc->nat_lo, &sc->nat_hi);
+}
+
 static const struct key keys[] = {
 	{ "scenario", "description", parse_description, FIELD(description) },
 	{ "system", "port_range", parse_range, 0 },
@@ -471,6 +503,10 @@ static const struct key keys[] = {
 	{ "load", "mailboxes", parse_mailboxes, 0 },
 	{ "load", "cache_ttl", parse_duration_key, FIELD(cache_ttl_us) },
 	{ "load", "mailbox_skew", parse_skew, 0 },
+	{ "topology", "clients", parse_clients, 0 },
+	{ "topology", "shards", parse_shards, 0 },
+	{ "topology", "nat_ports", parse_nat_ports, 0 },
+	{ "topology", "nat_time_wait", parse_seconds, FIELD(nat_time_wait_s) },
 	{ "lab", "time_scale", parse_scale, 0 },
 	{ "lab", "scale_by", parse_scale_by, 0 },
 	{ "expect", "outcome", parse_outcome, 0 },
@@ -506,6 +542,8 @@ scenario_defaults(struct scenario *sc)
 	sc->close = CLOSE_CLIENT;
 	sc->duration_us = 10 * 1000000ULL;
 	sc->timeout_us = 10 * 1000000ULL;
+	sc->shards = 1;
+	sc->nat_time_wait_s = 120;	/* nf_conntrack_tcp_timeout_time_wait */
 	sc->time_scale = 1;
 	sc->cache_ttl_us = UINT64_MAX;		/* unset */
 	strcpy(sc->mailbox_skew, "uniform");
@@ -592,7 +630,8 @@ on_key(void *user, const char *section, const char *name, const char *value)
 	}
 	if (!known_section)
 		return ctx_error(ctx, "unknown section [%s] (expected "
-		    "scenario, system, server, load, lab or expect)", section);
+		    "scenario, system, server, load, topology, lab or expect)",
+		    section);
 	return unknown_key(ctx, section, name);
 }
 
@@ -651,6 +690,38 @@ later(int a, int b)
 	return a > b ? a : b;
 }
 
+/* [topology]'s combinations; NULL or why, with *line the key's. */
+static const char *
+topology_check(const struct parse_ctx *ctx, int *line)
+{
+	const struct scenario	*sc = ctx->sc;
+	int			 nat = line_of(ctx, "topology", "nat_ports");
+	int			 natw = line_of(ctx, "topology", "nat_time_wait");
+	int			 shards = line_of(ctx, "topology", "shards");
+
+	if ((nat || natw) && sc->clients == 0) {
+		*line = nat ? nat : natw;
+		return "[topology] a NAT gateway stands between client hosts "
+		    "and the server host: it needs clients = N";
+	}
+	if (natw && !nat) {
+		*line = natw;
+		return "[topology] nat_time_wait is the NAT gateway's: it needs "
+		    "nat_ports = LO-HI";
+	}
+	if ((shards || sc->clients > 0) && sc->mailboxes > 0) {
+		*line = shards ? shards : line_of(ctx, "topology", "clients");
+		return "[topology] with [load] mailboxes: each loadgen would "
+		    "keep a mailbox cache of its own";
+	}
+	if (sc->clients > 0 && sc->kind != SERVER_FAKE_IMAPD) {
+		*line = line_of(ctx, "topology", "clients");
+		return "[topology] clients: the server host runs fake-imapd "
+		    "only (kind = fake-imapd)";
+	}
+	return NULL;
+}
+
 /* Combinations of keys that cannot work, named by the line of the key
  * that makes them so. */
 static const char *
@@ -662,6 +733,7 @@ scenario_check_keys(const struct parse_ctx *ctx, int *line)
 	int			 kind = line_of(ctx, "server", "kind");
 	int			 cmd = line_of(ctx, "server", "command");
 	int			 steps = line_of(ctx, "load", "steps");
+	const char		*topo;
 
 	if (rate && sched) {
 		*line = later(rate, sched);
@@ -692,6 +764,8 @@ scenario_check_keys(const struct parse_ctx *ctx, int *line)
 		return "[server] kind = command takes one listen address, the "
 		    "one {addr} and {port} stand for";
 	}
+	if ((topo = topology_check(ctx, line)) != NULL)
+		return topo;
 	if (steps && sc->mailboxes > 0 && !steps_serve_requests(sc)) {
 		*line = steps;
 		return "[load] steps with mailboxes: a request is the steps "
@@ -940,6 +1014,24 @@ unsigned
 scenario_ports(const struct scenario *sc)
 {
 	return sc->port_hi - sc->port_lo + 1;
+}
+
+int
+scenario_has_hosts(const struct scenario *sc)
+{
+	return sc->clients > 0;
+}
+
+unsigned
+scenario_loadgens(const struct scenario *sc)
+{
+	return (sc->clients > 0 ? sc->clients : 1) * sc->shards;
+}
+
+unsigned
+scenario_pools(const struct scenario *sc)
+{
+	return (unsigned)sc->nlisten * (sc->clients > 0 ? sc->clients : 1);
 }
 
 enum tw_holder

@@ -109,6 +109,17 @@ struct scenario {
 	uint64_t	 cache_ttl_us;		/* MailboxCacheTTL, model time */
 	char		 mailbox_skew[32];	/* uniform | round-robin | zipf:S */
 
+	/* [topology]: simulated hosts in the run's namespace (hosts.h) */
+#define SCENARIO_MAX_CLIENTS	16
+#define SCENARIO_MAX_SHARDS	16
+	unsigned	 clients;		/* client hosts; 0: none, the
+						 * one namespace of a plain run */
+	unsigned	 shards;		/* loadgens per client (or in the
+						 * plain namespace); 1: one */
+	unsigned	 nat_lo, nat_hi;	/* the NAT gateway's pool; 0: no
+						 * gateway */
+	int64_t		 nat_time_wait_s;	/* its conntrack TIME_WAIT */
+
 	/* [lab] */
 	double		 time_scale;		/* model seconds per lab second */
 	int		 scale_ports;		/* divide ports, not rates, by it */
@@ -166,6 +177,13 @@ int	scenario_load_set(const char *path, const struct scenario_set *set,
 void	scenario_expect_none(struct scenario *sc);
 
 unsigned	scenario_ports(const struct scenario *sc);
+/* Whether the scenario runs in simulated hosts ([topology] clients). */
+int		scenario_has_hosts(const struct scenario *sc);
+/* How many loadgens it runs: clients x shards, 1 for a plain run. */
+unsigned	scenario_loadgens(const struct scenario *sc);
+/* Client address pools, each with the whole port range: the clients
+ * (at least 1), times the destinations. */
+unsigned	scenario_pools(const struct scenario *sc);
 
 /* Who is left holding TIME_WAIT after each session. */
 enum tw_holder {

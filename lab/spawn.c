@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,40 @@
 #include "spawn.h"
 
 #define LOG_ROOM	16384	/* bytes set aside for a program's stderr */
+
+static pid_t	spawn_host;	/* holder whose namespaces children enter */
+
+void
+proc_in_host(pid_t holder)
+{
+	spawn_host = holder;
+}
+
+/* The child joins the simulated host's network and UTS namespaces (its
+ * address, its sysctls, its hostname) before it execs. */
+static int
+enter_host(pid_t holder)
+{
+	static const struct { const char *ns; int type; } kinds[] = {
+		{ "net", CLONE_NEWNET }, { "uts", CLONE_NEWUTS },
+	};
+	char	path[64];
+	size_t	i;
+	int	fd;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		snprintf(path, sizeof(path), "/proc/%ld/ns/%s", (long)holder,
+		    kinds[i].ns);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+		    setns(fd, kinds[i].type) == -1) {
+			dprintf(STDERR_FILENO, "ephemera: enter host %s: %s\n",
+			    path, strerror(errno));
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
+}
 
 void
 proc_block_signals(void)
@@ -62,6 +97,8 @@ child_exec(char *const argv[], const char *cwd, int out_fd, int err_fd,
 			_exit(127);
 	} else if (pass_fd == 3)
 		fcntl(3, F_SETFD, 0);
+	if (spawn_host > 0 && enter_host(spawn_host) == -1)
+		_exit(126);
 	if (cwd != NULL && chdir(cwd) == -1) {
 		dprintf(STDERR_FILENO, "ephemera: chdir %s: %s\n", cwd,
 		    strerror(errno));

@@ -24,6 +24,11 @@ int	proc_start(struct proc *p, const char *name, char *const argv[],
 	    const char *out_path, const char *err_path, int pass_fd,
 	    char *err, size_t errsz);
 
+/* Children started from now on run in the network and UTS namespaces
+ * that process `holder` holds (a simulated host, hosts.h); 0: in the
+ * caller's. */
+void	proc_in_host(pid_t holder);
+
 /* The same, in directory `cwd`; argv[0] without a slash is looked up in
  * PATH. */
 int	proc_start_in(struct proc *p, const char *name, char *const argv[],

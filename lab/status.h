@@ -5,13 +5,16 @@
 #ifndef EPHEMERA_STATUS_H
 #define EPHEMERA_STATUS_H
 
+struct scenario;
+
 struct status_run {
 	int		 k, n;		/* scenario k of n, from 1 */
 	const char	*name;
 	double		 lab_s;		/* the run's length, lab seconds */
 	double		 scale;		/* model seconds per lab second */
 	double		 later_s;	/* lab seconds of the runs after it */
-	const char	*csv;		/* loadgen.csv as it grows */
+	const struct scenario *sc;	/* its loadgens' CSVs as they grow: */
+	const char	*dir;		/* run_loadgen_csv() in this folder */
 };
 
 void	status_begin(const struct status_run *r);

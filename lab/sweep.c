@@ -220,7 +220,7 @@ run_point(struct sweep *sw, const struct scenario_set *set, int n,
 {
 	struct status_run	st;
 	char			shown[PATH_MAX], path[LAB_PATH_MAX];
-	char			csv[LAB_PATH_MAX], name[600], err[1024];
+	char			name[600], err[1024];
 
 	/* A ^C since the last run ends the sweep before the next. */
 	proc_block_signals();
@@ -242,12 +242,11 @@ run_point(struct sweep *sw, const struct scenario_set *set, int n,
 	if (rundir_copy_file(sc->path, path) == -1)
 		log_warn("copy %s to %s", sc->path, path);
 	write_vary(dir, set, n);
-	snprintf(csv, sizeof(csv), "%s/loadgen.csv", dir);
 	snprintf(name, sizeof(name), "%s %s", sc->name, label);
 	sw->left_s -= plan->lab.duration_us / 1e6;
 	st = (struct status_run){ sw->k, sw->total, name,
 	    plan->lab.duration_us / 1e6, sc->time_scale,
-	    sw->left_s > 0 ? sw->left_s : 0, csv };
+	    sw->left_s > 0 ? sw->left_s : 0, sc, dir };
 	measure_run(sc, plan, dir, sw->bins, &st, m);
 	if (m->status == RUN_INTERRUPTED) {
 		sw->interrupted = 1;

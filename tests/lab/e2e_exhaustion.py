@@ -11,7 +11,8 @@ import shutil
 import tempfile
 import unittest
 
-from harness import EPHEMERA, FAKE_IMAPD, LOADGEN, SOURCE_ROOT, read_csv, run
+from harness import (EPHEMERA, SOURCE_ROOT, read_csv, run, run_as_nobody,
+                     userns_for_nobody)
 
 PORTS = 100
 CLASSES = ["eaddrnotavail", "eaddrinuse", "econnrefused", "econnreset",
@@ -109,28 +110,14 @@ class Exhaustion(unittest.TestCase):
         self.assertEqual(line[0].split()[1:3], ["3/3", "3/3"])
         self.assertIn("100..100", line[0])
 
-    @unittest.skipUnless(os.geteuid() == 0, "needs root to become nobody")
-    @unittest.skipUnless(run(["setpriv", "--reuid=65534", "--regid=65534",
-                              "--clear-groups", "unshare", "-Urn", "true"],
-                             timeout=20).returncode == 0,
-                         "unprivileged user namespaces are off here "
-                         "(a chroot, or kernel.unprivileged_userns_clone=0)")
+    @unittest.skipUnless(userns_for_nobody(),
+                         "not root, or unprivileged user namespaces are off "
+                         "here (a chroot, or kernel.unprivileged_userns_clone=0)")
     def test_unprivileged_run_uses_a_user_namespace(self):
         """Not root: a user namespace plus a network namespace, same numbers.
         The programs are copied where nobody may run them."""
-        d = tempfile.mkdtemp(prefix="ephemera-userns-")
-        self.addCleanup(shutil.rmtree, d, True)
-        os.chmod(d, 0o777)
-        for prog in (EPHEMERA, FAKE_IMAPD, LOADGEN):
-            shutil.copy(prog, d)
-        shutil.copy(os.path.join(SOURCE_ROOT, "scenarios", "kb319502-quick.ini"), d)
-        r = run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                 os.path.join(d, "ephemera"), "--bindir", d, "--results",
-                 os.path.join(d, "res"), "run", os.path.join(d, "kb319502-quick.ini")])
-        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        out = glob.glob(os.path.join(d, "res", "kb319502-quick", "2*"))[0]
-        with open(os.path.join(out, "env.txt")) as f:
-            self.assertIn("namespace=userns\n", f.read())
+        out = run_as_nobody(self, os.path.join(SOURCE_ROOT, "scenarios",
+                                               "kb319502-quick.ini"))
         s = read_csv(os.path.join(out, "summary.csv"))[0]
         self.assertEqual(int(s["completed"]), PORTS)
         self.assertEqual(s["first_failure_errno"], "EADDRNOTAVAIL")

@@ -463,6 +463,54 @@ START_TEST(refusals_of_the_model)
 }
 END_TEST
 
+/* Each client host has the whole range: N clients at rate r fail at
+ * N x ports / r, and hold N x the TIME_WAIT. */
+START_TEST(clients_multiply_capacity)
+{
+	load("[system]\nport_range = 20000-20099\n[load]\nrate = 150\n"
+	    "duration = 3s\n[topology]\nclients = 3\n");
+	ck_assert_double_eq_tol(plan.capacity, 3 * 100 / 60.0, 1e-9);
+	ck_assert_double_eq_tol(plan.first_failure_s, 2.0, 1e-6);
+	ck_assert_int_eq(plan.time_wait_end, 300);
+	ck_assert_double_eq(plan.nat_capacity, -1);
+}
+END_TEST
+
+/* Behind a gateway: pool / session time, the mappings in flight, not
+ * pool / (session time + conntrack's TIME_WAIT). */
+START_TEST(nat_pool_over_session_time)
+{
+	load("[system]\nport_range = 20000-29999\n[load]\nrate = 20\n"
+	    "duration = 4s\nsession_time = 2s\n[topology]\nclients = 2\n"
+	    "nat_ports = 40000-40009\nnat_time_wait = 120s\n");
+	ck_assert_double_eq_tol(plan.nat_capacity, 5.0, 1e-9);
+	ck_assert_double_eq_tol(plan.capacity, 5.0, 1e-9);
+	/* 10 mappings in flight at 20/s: the 11th SYN, at 0.5 s, dropped
+	 * and retransmitted until the connect times out ([load] timeout,
+	 * 10 s by default). */
+	ck_assert_double_eq_tol(plan.first_failure_s, 0.5 + 10, 1e-6);
+	ck_assert_int_eq(plan.time_wait_end, -1);
+	ck_assert_int_eq(plan.lab.nat_time_wait_s, 120);
+	/* A pool of 100: 40 mappings in flight fit, no failure (regression:
+	 * "none" plus the timeout was predicted as a failure at 4 s). */
+	load("[system]\nport_range = 20000-29999\n[load]\nrate = 20\n"
+	    "duration = 4s\ntimeout = 5s\nsession_time = 2s\n[topology]\n"
+	    "clients = 2\nnat_ports = 40000-40099\n");
+	ck_assert_double_eq_tol(plan.nat_capacity, 50.0, 1e-9);
+	ck_assert_double_eq(plan.first_failure_s, -1);
+	/* Short sessions: no limit from the pool (TIME_WAIT mappings are
+	 * taken over). */
+	load("[load]\nrate = 20\n[topology]\nclients = 2\n"
+	    "nat_ports = 40000-40009\n");
+	ck_assert_double_eq(plan.nat_capacity, -1);
+	ck_assert_str_eq(refusal_of("[load]\nrate = 20\n[topology]\n"
+	    "clients = 2\nnat_ports = 40000-40009\nnat_time_wait = 4s\n"
+	    "[lab]\ntime_scale = 10\n"),
+	    "[topology] nat_time_wait / [lab] time_scale is under conntrack's "
+	    "1 s");
+}
+END_TEST
+
 Suite *
 make_suite(void)
 {
@@ -489,6 +537,8 @@ make_suite(void)
 	tcase_add_test(tc, time_wait_count_follows_the_schedule);
 	tcase_add_test(tc, held_ports_follow_the_window);
 	tcase_add_test(tc, refusals_of_the_model);
+	tcase_add_test(tc, clients_multiply_capacity);
+	tcase_add_test(tc, nat_pool_over_session_time);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -135,7 +135,7 @@ START_TEST(refusals_name_file_line_and_what)
 	    "spaces");
 	ck_assert_str_eq(error_of("[nope]\nx = 1\n"),
 	    "F:2: unknown section [nope] (expected scenario, system, server, "
-	    "load, lab or expect)");
+	    "load, topology, lab or expect)");
 	ck_assert_str_eq(error_of("[expect]\nfirst_failure_tolerance = 5\n"),
 	    "F:2: first_failure_tolerance: expected a percentage such as 5%, "
 	    "got '5'");
@@ -386,6 +386,83 @@ START_TEST(model_refusals_are_not_the_parsers)
 }
 END_TEST
 
+/* What [topology] loads as: clients, shards, the pool, conntrack's
+ * TIME_WAIT, and what the run derives from them. */
+static void
+check_topology(const char *text, unsigned clients, unsigned shards,
+    unsigned nat_lo, int64_t nat_tw, unsigned loadgens, unsigned pools)
+{
+	struct scenario	sc;
+	char		err[512];
+
+	write_ini(text);
+	ck_assert_int_eq(scenario_load(path, &sc, err, sizeof(err)), 0);
+	ck_assert_uint_eq(sc.clients, clients);
+	ck_assert_uint_eq(sc.shards, shards);
+	ck_assert_uint_eq(sc.nat_lo, nat_lo);
+	ck_assert_uint_eq(sc.nat_hi, nat_lo == 0 ? 0 : nat_lo + 9);
+	ck_assert_int_eq(sc.nat_time_wait_s, nat_tw);
+	ck_assert_int_eq(scenario_has_hosts(&sc), clients > 0);
+	ck_assert_uint_eq(scenario_loadgens(&sc), loadgens);
+	ck_assert_uint_eq(scenario_pools(&sc), pools);
+}
+
+START_TEST(topology_keys)
+{
+	check_topology("[load]\nrate = 1\n[topology]\nclients = 3\n"
+	    "shards = 2\nnat_ports = 40000-40009\nnat_time_wait = 30s\n",
+	    3, 2, 40000, 30, 6, 3);
+	/* None: one namespace, one loadgen, conntrack's default kept for a
+	 * gateway; the pools are the destinations. */
+	check_topology("[load]\nrate = 1\n[server]\n"
+	    "listen = 127.0.0.1:1143 127.0.0.1:1144\n", 0, 1, 0, 120, 1, 2);
+	check_topology("[load]\nrate = 1\n[topology]\nshards = 4\n",
+	    0, 4, 0, 120, 4, 1);
+}
+END_TEST
+
+START_TEST(topology_refusals)
+{
+	ck_assert_str_eq(error_of("[load]\nrate = 1\n[topology]\n"
+	    "clients = 0\n"),
+	    "F:4: clients: expected a whole number from 1 to 16, got '0'");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\n[topology]\n"
+	    "clients = 17\n"),
+	    "F:4: clients: expected a whole number from 1 to 16, got '17'");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\n[topology]\n"
+	    "shards = many\n"),
+	    "F:4: shards: expected a whole number from 1 to 16, got 'many'");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\n[topology]\n"
+	    "clients = 2\nnat_ports = 5-2\n"),
+	    "F:5: nat_ports: expected a port range LO-HI with 1 <= LO <= HI "
+	    "<= 65535, got '5-2'");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\n[topology]\n"
+	    "clients = 2\nnat_time_wait = 1.5s\n"),
+	    "F:5: nat_time_wait: expected a whole number of seconds from 1s "
+	    "to 1h, such as 60s, got '1.5s'");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\n[topology]\n"
+	    "client = 2\n"),
+	    "F:4: unknown key 'client' in [topology] (did you mean "
+	    "clients?)");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\n[topology]\n"
+	    "nat_ports = 40000-40009\n"),
+	    "F:4: [topology] a NAT gateway stands between client hosts and "
+	    "the server host: it needs clients = N");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\n[topology]\n"
+	    "clients = 2\nnat_time_wait = 60s\n"),
+	    "F:5: [topology] nat_time_wait is the NAT gateway's: it needs "
+	    "nat_ports = LO-HI");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\nmailboxes = 10\n"
+	    "cache_ttl = 1s\n[topology]\nshards = 2\n"),
+	    "F:6: [topology] with [load] mailboxes: each loadgen would keep a "
+	    "mailbox cache of its own");
+	ck_assert_str_eq(error_of("[load]\nrate = 1\n[server]\nkind = "
+	    "dovecot\nlogout_close = server\n[topology]\nclients = 2\n"),
+	    "F:7: [topology] clients: the server host runs fake-imapd only "
+	    "(kind = fake-imapd)");
+}
+END_TEST
+
 START_TEST(missing_file)
 {
 	struct scenario	sc;
@@ -411,6 +488,8 @@ make_suite(void)
 	tcase_add_test(tc, first_error_wins);
 	tcase_add_test(tc, impossible_combinations);
 	tcase_add_test(tc, missing_file);
+	tcase_add_test(tc, topology_keys);
+	tcase_add_test(tc, topology_refusals);
 	tcase_add_test(tc, model_refusals_are_not_the_parsers);
 	tcase_add_test(tc, schedule_key);
 	tcase_add_test(tc, schedule_refusals);

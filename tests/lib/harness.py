@@ -5,11 +5,14 @@ EPHEMERA, EPHEMERA_SOURCE_ROOT). Synchronisation is by readiness lines and
 process exit, never by sleeping; every wait has a deadline.
 """
 import csv
+import glob
 import os
 import select
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 FAKE_IMAPD = os.environ.get("FAKE_IMAPD", "build/fake-imapd/fake-imapd")
@@ -172,3 +175,35 @@ def wait_for(predicate, timeout=60.0, what="condition"):
             assert value, "%s not reached within %ss" % (what, timeout)
             return value
         select.select([], [], [], 0.005)
+
+
+NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+def userns_for_nobody():
+    """Whether nobody may make a user namespace here (not in a chroot, nor
+    with kernel.unprivileged_userns_clone=0); root only can become nobody."""
+    return os.geteuid() == 0 and run(NOBODY + ["unshare", "-Urn", "true"],
+                                     timeout=20).returncode == 0
+
+
+def run_as_nobody(test, scenario):
+    """`ephemera run SCENARIO` as nobody, which makes the lab use a user
+    namespace, from copies of the programs and the scenario in a folder
+    nobody may use.  Asserts it ran in a user namespace and exited 0;
+    returns the run's results folder."""
+    d = tempfile.mkdtemp(prefix="ephemera-userns-")
+    test.addCleanup(shutil.rmtree, d, True)
+    os.chmod(d, 0o777)
+    for prog in (EPHEMERA, FAKE_IMAPD, LOADGEN):
+        shutil.copy(prog, d)
+    path = shutil.copy(scenario, d)
+    os.chmod(path, 0o644)
+    r = run(NOBODY + [os.path.join(d, "ephemera"), "--bindir", d,
+                      "--results", os.path.join(d, "res"), "run", path])
+    test.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+    name = os.path.splitext(os.path.basename(path))[0]
+    out = glob.glob(os.path.join(d, "res", name, "2*"))[0]
+    with open(os.path.join(out, "env.txt")) as f:
+        test.assertIn("namespace=userns\n", f.read())
+    return out
