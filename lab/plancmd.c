@@ -29,6 +29,8 @@
 #define WIDE_HI		65535
 #define SHORT_TW_S	30	/* TcpTimedWaitDelay's minimum (KB 319502) */
 #define EMIT_LINE_MAX	76	/* a comment line of --emit-scenario's */
+#define LAB_NAT_LO	40000	/* the lab gateway's pool starts here */
+#define LAB_NAT_MAX	20000	/* ... and fits below 60000 */
 
 struct plan_conf {
 	unsigned	 port_lo, port_hi;
@@ -657,9 +659,15 @@ write_json(const char *path, const struct capacity_input *in,
 static const char *
 emit_refusal(const struct capacity_input *in)
 {
-	if (in->nat_ports > 0)
-		return "--emit-scenario: the lab has no NAT; expected an OS "
-		    "--preset or none";
+	if (in->nat_ports > 0 && !in->nat_evicts)
+		return "--emit-scenario: the lab's NAT gateway is Linux's, which "
+		    "evicts mappings in TIME_WAIT; expected --nat-evict yes";
+	if (in->nat_ports > LAB_NAT_MAX)
+		return "--emit-scenario: the lab's NAT pool is at most 20000 "
+		    "ports; expected --nat-ports 20000 or fewer";
+	if (in->nat_ports > 0 && in->destinations > 1)
+		return "--emit-scenario: the lab's NAT gateway serves one "
+		    "destination; expected --destinations 1 with --nat-ports";
 	if (in->sources > 1)
 		return "--emit-scenario: the lab has one source address; "
 		    "expected --sources 1";
@@ -694,7 +702,7 @@ static void
 emit_times(const struct capacity *c, double tw_s, double *duration_s,
     unsigned *scale)
 {
-	const struct capacity_pool	*l = &c->client;
+	const struct capacity_pool	*l = c->limit;
 	long long			 tw_ms = llround(tw_s * 1000);
 	double				 d;
 
@@ -725,7 +733,7 @@ write_scenario(const char *path, const struct capacity_input *in,
 	FILE		*fp;
 	double		 duration_s;
 	unsigned	 scale, base, i;
-	int		 k, col, fails = c->client.exhaust_s >= 0;
+	int		 k, col, fails = c->limit->exhaust_s >= 0;
 
 	emit_times(c, emit_time_wait(in, c), &duration_s, &scale);
 	if ((fp = fopen(path, "w")) == NULL) {
@@ -746,7 +754,7 @@ write_scenario(const char *path, const struct capacity_input *in,
 	}
 	fprintf(fp, "\n; the plan: capacity %.1f/s, %s\n\n[scenario]\n"
 	    "description = ephemera plan: %u ports, %g s after close, %g/s\n\n",
-	    c->client.max_rate, fails ? "exhaustion predicted" : "holds",
+	    c->limit->max_rate, fails ? "exhaustion predicted" : "holds",
 	    c->client.ports, c->client.after_close_s, c->conn_rate);
 	/* The lab needs the count of ports, not which: the reserved ones
 	 * are left out at the top. */
@@ -776,9 +784,18 @@ write_scenario(const char *path, const struct capacity_input *in,
 		fprintf(fp, "mailboxes = %u\ncache_ttl = %gs\n"
 		    "mailbox_skew = round-robin\n", in->mailboxes,
 		    in->cache_ttl_s);
+	if (in->nat_ports > 0)
+		fprintf(fp, "\n[topology]\nclients = 1\nnat_ports = %u-%u\n"
+		    "nat_time_wait = %gs\n", LAB_NAT_LO,
+		    LAB_NAT_LO + in->nat_ports - 1, in->nat_hold_s);
 	fprintf(fp, "\n[lab]\ntime_scale = %u\n\n[expect]\noutcome = %s\n",
 	    scale, fails ? "fails" : "holds");
-	if (fails)
+	/* A NAT drops the SYNs it has no mapping for: the connect times
+	 * out (the lab's model adds the timeout), never EADDRNOTAVAIL. */
+	if (fails && c->limit == &c->nat)
+		fprintf(fp, "first_failure = predicted\n"
+		    "thresholds = etimedout>0, eaddrnotavail==0\n");
+	else if (fails)
 		fprintf(fp, "first_failure_errno = EADDRNOTAVAIL\n"
 		    "first_failure = predicted\n");
 	if (text_close(fp, path) != 0) {

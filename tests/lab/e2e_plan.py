@@ -203,6 +203,11 @@ class Plan(unittest.TestCase):
         self.refused(KB + ["--csv", "x", "--json", "x"], "--csv", "--json")
         self.refused(KB + ["--sources", "2", "--emit-scenario", "x.ini"],
                      "--emit-scenario", "--sources")
+        self.refused(KB + ["--nat-ports", "10", "--nat-evict", "no",
+                           "--emit-scenario", "x.ini"], "--emit-scenario",
+                     "--nat-evict yes")
+        self.refused(KB + ["--preset", "linux-nat", "--emit-scenario",
+                           "x.ini"], "--emit-scenario", "--nat-ports")
         self.refused(KB + ["stray"], "stray")
         self.refused(KB + ["--nat-evict", "yes"], "--nat-evict",
                      "--nat-ports")
@@ -294,6 +299,24 @@ class PlanAgainstLab(unittest.TestCase):
                                           "--time-wait", "60", "--rate", "50",
                                           "--session-time", "1",
                                           "--closer", "server"])
+        self.assertIsNone(answer["exhaustion_s"])
+        self.assertEqual(int(s["failed"]), 0)
+        self.assertGreater(int(s["completed"]), 0)
+
+    def test_nat_in_flight(self):
+        # 10 NAT ports, 2 s sessions at 20/s: the plan's pool / session =
+        # 5/s, gone after 0.5 s.  The lab's gateway drops the 11th SYN,
+        # whose connect times out 5 s later; 100 ports hold.
+        nat = ["--ports", "20000-29999", "--time-wait", "60", "--rate",
+               "20", "--session-time", "2", "--nat-ports"]
+        answer, scale, s = self.emit_and_run(nat + ["10"])
+        self.assertEqual((answer["limit"], scale), ("nat", 1))
+        self.assertAlmostEqual(answer["exhaustion_s"], 0.5, places=9)
+        got = float(s["first_failure_s"])
+        self.assertLessEqual(abs(got - 5.5), 0.05 * 5.5, got)
+        self.assertEqual(s["first_failure_class"], "etimedout")
+        self.assertEqual(int(s["eaddrnotavail"]), 0)
+        answer, _, s = self.emit_and_run(nat + ["100"])
         self.assertIsNone(answer["exhaustion_s"])
         self.assertEqual(int(s["failed"]), 0)
         self.assertGreater(int(s["completed"]), 0)
