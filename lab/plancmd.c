@@ -29,6 +29,7 @@
 #define WIDE_HI		65535
 #define SHORT_TW_S	30	/* TcpTimedWaitDelay's minimum (KB 319502) */
 #define EMIT_LINE_MAX	76	/* a comment line of --emit-scenario's */
+#define LAB_TIMEOUT_S	5	/* an emitted scenario's connect timeout */
 #define LAB_NAT_LO	40000	/* the lab gateway's pool starts here */
 #define LAB_NAT_MAX	20000	/* ... and fits below 60000 */
 
@@ -707,6 +708,12 @@ emit_times(const struct capacity *c, double tw_s, double *duration_s,
 	double				 d;
 
 	d = l->exhaust_s >= 0 ? 2 * l->exhaust_s : 2 * l->hold_s;
+	/* Behind a NAT the first SYN without a mapping is retransmitted at
+	 * 1 and 3 s and its connect times out at LAB_TIMEOUT_S: arrivals go
+	 * on past that, or a retransmission finds a freed port. */
+	if (l == &c->nat && l->exhaust_s >= 0)
+		d = fmax(d, l->exhaust_s + fmax(LAB_TIMEOUT_S,
+		    2 * c->session_s) + 1);
 	*duration_s = ceil(fmax(d, 2));
 	*scale = (unsigned)fmax(1, fmax(ceil(tw_s / LAB_MAX_TW_S),
 	    ceil(*duration_s / LAB_MAX_RUN_S)));
@@ -777,7 +784,8 @@ write_scenario(const char *path, const struct capacity_input *in,
 		    in->session_s / scale * 1000);
 	fprintf(fp, "\n[load]\nrate = %g\nduration = %gs\ntimeout = %.0fs\n"
 	    "close = %s\n", in->rate, duration_s,
-	    fmax(5, ceil(2 * in->session_s / scale)), closers[in->closer]);
+	    fmax(LAB_TIMEOUT_S, ceil(2 * in->session_s / scale)),
+	    closers[in->closer]);
 	if (in->session_s > 0)
 		fprintf(fp, "session_time = %gs\n", in->session_s);
 	if (in->mailboxes > 0)

@@ -117,7 +117,7 @@ class PlanAgainstKernelNat(unittest.TestCase):
         session_s = (total_us(h[("total", "session")]) -
                      total_us(connect, slow_only=True)) / n / 1e6
         nat = self.plan("--rate", "100", "--session-time",
-                        "%.6f" % session_s)["nat"]
+                        "%dus" % round(session_s * 1e6))["nat"]
         self.assertEqual(nat["entries"], POOL_PORTS)
         # The first 10 find free ports; after them, binomial.
         want = nat["syn_drop"] * (n - POOL_PORTS)
