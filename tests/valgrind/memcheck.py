@@ -33,6 +33,8 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TESTS = os.path.dirname(HERE)
+sys.path.insert(0, TESTS)
+from count import unittest_cases  # noqa: E402  (tests/count.py)
 SUPPRESSIONS = os.path.join(HERE, "memcheck.supp")
 # A test file's own bound, valgrind's slowdown included; meson's timeout
 # for the whole list is the last resort.
@@ -103,15 +105,9 @@ def run_cases(spec, env):
     except subprocess.TimeoutExpired as e:
         out, rc = (e.stdout or b"").decode(errors="replace"), -1
         out += "\n%s: no end within %d s\n" % (spec, FILE_TIMEOUT)
-    m = re.search(r"^Ran (\d+) tests?", out, re.M)
-    ran = int(m.group(1)) if m else 0
-    m = re.search(r"^(?:OK|FAILED) \((.*)\)", out, re.M)
-    counts = dict((k, int(v)) for k, v in
-                  re.findall(r"(\w+)=(\d+)", m.group(1))) if m else {}
-    failed = counts.get("failures", 0) + counts.get("errors", 0)
-    if rc != 0 and failed == 0:
-        failed = 1      # the file failed around its tests
-    return ran, failed, counts.get("skipped", 0), out
+    passed, failed, skipped = unittest_cases(out, rc == 0) or \
+        ((1, 0, 0) if rc == 0 else (0, 1, 0))
+    return passed + failed + skipped, failed, skipped, out
 
 
 def read_log(path):
