@@ -2,11 +2,13 @@
 valgrind memcheck, then one verdict over all of valgrind's logs.
 
     memcheck.py [--build DIR] [--logs DIR] [-j N] CASES...
+    memcheck.py [--build DIR] [--logs DIR] [-j N] --all
 
 CASES are e2e test files (relative to tests/ or to the current folder),
 whole ("loadgen/e2e_tls.py") or some of their cases after a colon,
 comma-separated, as unittest names them
-("loadgen/e2e_tls.py:Tls.test_rst_over_tls,BadTlsOptions"). -j: that many
+("loadgen/e2e_tls.py:Tls.test_rst_over_tls,BadTlsOptions"); --all: every
+e2e test file that starts one of the programs. -j: that many
 files at once (default 1). --build: where the programs are when the
 environment does not say (meson test does; default build).
 
@@ -46,6 +48,12 @@ PROGRAMS = {"FAKE_IMAPD": "fake-imapd/fake-imapd",
             "LOADGEN": "loadgen/loadgen",
             "EPHEMERA": "lab/ephemera"}
 HELPERS = {"RAWSERVER": "bench/rawserver", "RAWCLIENT": "bench/rawclient"}
+# --all leaves out the e2e files that start none of the three programs:
+# compare's statistics against SciPy's (a probe of lab/statistics.c) and
+# the benchmark's reference client.
+NOT_OURS = ("lab/e2e_statistics.py", "bench/e2e_rawclient.py")
+# The longest first, so that -j runs the others beside it.
+FIRST = "lab/e2e_scenarios.py"
 
 
 def valgrind_argv(logdir, wrapdir):
@@ -63,6 +71,14 @@ def valgrind_argv(logdir, wrapdir):
             "--errors-for-leak-kinds=definite,indirect,possible",
             "--error-exitcode=99", "--num-callers=30",
             "--gen-suppressions=all", "--suppressions=" + SUPPRESSIONS]
+
+
+def every_e2e_file():
+    """--all's CASES, relative to tests/."""
+    found = sorted(os.path.relpath(p, TESTS) for p in
+                   glob.glob(os.path.join(TESTS, "*", "e2e_*.py")))
+    return [FIRST] + [p for p in found
+                      if p != FIRST and p not in NOT_OURS]
 
 
 def test_env(build):
@@ -168,12 +184,14 @@ def run_spec(work, logroot, i, spec, env):
 
 def main(argv):
     try:
-        opts, args = getopt.getopt(argv, "j:", ["build=", "logs="])
+        opts, args = getopt.getopt(argv, "j:", ["all", "build=", "logs="])
     except getopt.GetoptError as e:
         sys.exit("memcheck.py: %s\n%s" % (e, __doc__))
     opts = dict(opts)
     build, logs = opts.get("--build", "build"), opts.get("--logs")
     jobs = int(opts.get("-j", "1"))
+    if "--all" in opts:
+        args = every_e2e_file()
     if not args:
         sys.exit(__doc__)
     if shutil.which("valgrind") is None:
