@@ -57,8 +57,9 @@ install_dovecot() {
 # Test-only packages: the HTML report's test opens the page in headless
 # Chromium (run in a network namespace of its own, with no network); the
 # statistics of `ephemera compare` are checked against SciPy's; the
-# Kubernetes Job's manifest is read with PyYAML.
-TEST_PACKAGES="chromium python3-scipy python3-yaml"
+# Kubernetes Job's manifest is read with PyYAML; valgrind's memcheck runs
+# under end-to-end tests (tests/valgrind/).
+TEST_PACKAGES="chromium python3-scipy python3-yaml valgrind"
 
 install_test_packages() {
 	PACKAGES=$TEST_PACKAGES install_packages

@@ -14,7 +14,7 @@ import tempfile
 import time
 import unittest
 
-from harness import EPHEMERA, LOADGEN, read_csv, run
+from harness import EPHEMERA, LOADGEN, SLOW, read_csv, run
 from histfile import histograms, ms, percentile, pool
 from nsrun import run_in_netns
 
@@ -40,8 +40,9 @@ def run_shards(n, *args, server=("--listen", SERVER)):
     """n shards at once (one loadgen each, the same --start-at); returns
     the folder holding s1..sN."""
     d = tempfile.mkdtemp(prefix="ephemera-merge-")
-    # Far enough ahead for every shard to have started and waited.
-    at = "%.3f" % (time.time() + 2)
+    # Far enough ahead for every shard to have started and waited
+    # (valgrind's start-up included).
+    at = "%.3f" % (time.time() + 2 * SLOW)
     r = run_in_netns(shard_args(d, 1, n, at, *args), servers=[list(server)],
                      others=[shard_args(d, i, n, at, *args)
                              for i in range(2, n + 1)])
@@ -186,7 +187,7 @@ class Merge(unittest.TestCase):
         """A shard held to one session at a time by --max-in-flight skips
         arrivals: achieved below 95% of offered, said and marked."""
         d = tempfile.mkdtemp(prefix="ephemera-short-")
-        at = "%.3f" % (time.time() + 2)
+        at = "%.3f" % (time.time() + 2 * SLOW)
         r = run_in_netns(
             shard_args(d, 1, 2, at, "--rate", "200", "--duration", "1s"),
             servers=[["--listen", SERVER, "--command-delay", "20ms"]],

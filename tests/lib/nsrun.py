@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 
-from harness import LOADGEN, start_fake_imapd, status_kib
+from harness import LOADGEN, SLOW, start_fake_imapd, status_kib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -145,7 +145,7 @@ def main():
         result["servers"] = []
         for s in servers:
             s.terminate()
-            out, _ = s.communicate(timeout=10)
+            out, _ = s.communicate(timeout=10 * SLOW)
             result["servers"].append([s.returncode, out])
     json.dump(result, sys.stdout)
 
