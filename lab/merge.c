@@ -464,12 +464,29 @@ shards_check(void)
 
 /* Interval rows on the wall clock: a row ending at start + t falls in
  * the merged interval ending at the next multiple of the interval after
- * the earliest start. */
+ * the earliest start.  A shard's last row ends when its run stopped,
+ * which on a busy machine is a few ms after its last boundary: a row
+ * that spills less than SPILL of an interval past the boundary after its
+ * own start belongs to the interval before that boundary. */
+#define SPILL	0.1
+
+static int
+interval_of(double off, double start, double end, double L, int last_row)
+{
+	int	m = (int)ceil((off + end) / L - 1e-3);
+	int	m_start = (int)floor((off + start) / L + 1e-3) + 1;
+
+	if (last_row && m == m_start + 1 && off + end - m_start * L < SPILL * L)
+		m = m_start;
+	return m < 1 ? 1 : m;
+}
+
 static int
 align(void)
 {
 	double	earliest = shards[0].start_epoch, L = shards[0].interval_s, t;
-	int	k, r, c, last = 0, m;
+	double	prev;
+	int	k, r, c, last = 0;
 
 	for (k = 1; k < nshards; k++)
 		if (shards[k].start_epoch < earliest)
@@ -480,14 +497,14 @@ align(void)
 		s->offset = s->start_epoch - earliest;
 		s->merged = xcalloc((size_t)s->iv.nrows, sizeof(int));
 		c = column(&s->iv, "elapsed_s");
-		for (r = 0; r < s->iv.nrows; r++) {
+		for (r = 0, prev = 0; r < s->iv.nrows; r++, prev = t) {
 			if (!number(cell(&s->iv, r, c), &t))
 				usage_error("merge: %s/" MERGE_INTERVAL ":%d: "
 				    "expected seconds in elapsed_s", s->dir,
 				    r + 2);
-			/* Slack for the ms the file rounds to. */
-			m = (int)ceil((s->offset + t) / L - 1e-3);
-			s->merged[r] = m < 1 ? 1 : m;
+			/* 1e-3: slack for the ms the file rounds to. */
+			s->merged[r] = interval_of(s->offset, prev, t, L,
+			    r == s->iv.nrows - 1);
 			if (s->merged[r] > last)
 				last = s->merged[r];
 		}

@@ -123,6 +123,38 @@ class Merge(unittest.TestCase):
         at = float(open(os.path.join(d, "start-at")).read())
         self.assertEqual({float(x["start_epoch"]) for x in sh}, {at})
 
+    def test_a_last_row_a_few_ms_late_stays_in_its_interval(self):
+        """A busy machine stops a shard a few ms after its last boundary:
+        its last row (1.000-2.004) is still the second interval; one that
+        ends 0.3 s past it is an interval of its own."""
+        d = run_shards(2, "--rate", "100", "--duration", "2s")
+        path = os.path.join(d, "s1", "interval.csv")
+        hist = os.path.join(d, "s1", "histogram.csv")
+
+        def last_row_ends(at):
+            with open(path, newline="") as f:
+                rows = list(csv.reader(f))
+            col = rows[0].index("elapsed_s")
+            was, rows[-1][col] = rows[-1][col], at
+            with open(path, "w", newline="") as f:
+                csv.writer(f).writerows(rows)
+            # The histograms of that row carry its end too.
+            with open(hist) as f:
+                lines = f.read().splitlines(True)
+            with open(hist, "w") as f:
+                f.writelines(at + l[len(was):] if l.startswith(was + ",")
+                             else l for l in lines)
+        last_row_ends("2.004")
+        r = merge(d, 2, "late")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(scheduled(read_csv(os.path.join(
+            d, "late", "interval.csv"))), [100, 100])
+        last_row_ends("2.300")
+        r = merge(d, 2, "later")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(scheduled(read_csv(os.path.join(
+            d, "later", "interval.csv"))), [100, 50, 50])
+
     def test_count_shards_equal_one_run(self):
         """--count 100 shared by 3 shards (34, 33, 33): the merge
         schedules, starts and completes 100, as one run does."""
