@@ -309,7 +309,7 @@ close_others(int a, int b)
 static int
 links_up(const struct host *h, char *err, size_t errsz)
 {
-	char	dev[8];
+	char	dev[IFNAMSIZ];
 	int	i;
 
 	for (i = 0; i < h->nlinks; i++) {
@@ -400,7 +400,7 @@ holder_says(int fd, const struct host *h, const char *want, char *err,
 static int
 host_veths(struct hosts *hs, struct host *h, char *err, size_t errsz)
 {
-	char	peer[8];
+	char	peer[IFNAMSIZ];
 	int	i, br;
 
 	for (i = 0; i < h->nlinks; i++) {
