@@ -1,5 +1,6 @@
 /* units.c: strict number parsing with unit suffixes; no silent garbage. */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,24 @@ leading_number(const char *s, double *v, char **end)
 	return 0;
 }
 
+/*
+ * A decimal times its unit, as a whole number.  Binary floating point
+ * cannot hold most decimals exactly, so 0.0157 s is 15699.999999999998 us:
+ * a product within its own rounding error (two ulps: one from the decimal,
+ * one from the product) of a whole number is that number.  A real
+ * fraction (1.5us) is still refused.
+ */
+static int
+whole_number(double r, double *out)
+{
+	double	n = round(r);
+
+	if (fabs(r - n) > 2 * DBL_EPSILON * fmax(1.0, fabs(r)))
+		return -1;
+	*out = n;
+	return 0;
+}
+
 const char *
 parse_duration_us(const char *s, uint64_t *us)
 {
@@ -44,8 +63,7 @@ parse_duration_us(const char *s, uint64_t *us)
 	for (i = 0; i < nitems(units); i++) {
 		if (strcmp(end, units[i].suffix) != 0)
 			continue;
-		r = v * units[i].scale;
-		if (r > 1e15 || r != floor(r))
+		if (whole_number(v * units[i].scale, &r) == -1 || r > 1e15)
 			return expected;
 		*us = (uint64_t)r;
 		return NULL;
@@ -76,10 +94,11 @@ parse_count(const char *s, uint64_t max, uint64_t *out)
 	snprintf(expected, sizeof(expected),
 	    "a whole number up to %llu, such as 100 or 2k",
 	    (unsigned long long)max);
-	if (leading_number(s, &v, &end) == -1 || apply_suffix(end, &v) == -1)
+	if (leading_number(s, &v, &end) == -1 || apply_suffix(end, &v) == -1 ||
+	    whole_number(v, &v) == -1)
 		return expected;
 	/* (double)UINT64_MAX rounds up to 2^64, which fits no uint64_t. */
-	if (v != floor(v) || v < 0 || v >= 18446744073709551616.0 ||
+	if (v < 0 || v >= 18446744073709551616.0 ||
 	    v > (double)max)
 		return expected;
 	*out = (uint64_t)v;

@@ -30,6 +30,30 @@ START_TEST(durations)
 }
 END_TEST
 
+/* Decimals that binary floating point holds inexactly: 0.0157 * 1e6 is
+ * 15699.999999999998, 0.000981 * 1e6 is 980.9999999999999.  Each must be
+ * taken as the whole number it names, and a true fraction of the unit
+ * still refused. */
+START_TEST(inexact_decimals)
+{
+	uint64_t	us, n;
+
+	ck_assert_ptr_null(parse_duration_us("0.0157", &us));
+	ck_assert_uint_eq(us, 15700);
+	ck_assert_ptr_null(parse_duration_us("0.000981", &us));
+	ck_assert_uint_eq(us, 981);
+	ck_assert_ptr_null(parse_duration_us("0.00051", &us));
+	ck_assert_uint_eq(us, 510);
+	ck_assert_ptr_null(parse_duration_us("0.0079s", &us));
+	ck_assert_uint_eq(us, 7900);
+	ck_assert_ptr_nonnull(parse_duration_us("0.0000015", &us));
+	ck_assert_ptr_nonnull(parse_duration_us("0.9999999us", &us));
+	ck_assert_ptr_null(parse_count("0.0157M", 1000000, &n));
+	ck_assert_uint_eq(n, 15700);
+	ck_assert_ptr_nonnull(parse_count("0.00015k", 1000000, &n));
+}
+END_TEST
+
 START_TEST(bad_durations)
 {
 	uint64_t	us;
@@ -164,6 +188,7 @@ make_suite(void)
 	TCase	*tc = tcase_create("parse");
 
 	tcase_add_test(tc, durations);
+	tcase_add_test(tc, inexact_decimals);
 	tcase_add_test(tc, bad_durations);
 	tcase_add_test(tc, counts);
 	tcase_add_test(tc, rates);
