@@ -1,6 +1,9 @@
 /* bench.c: ephemera bench, repeated runs recorded for compare. */
+#include <sys/stat.h>
+
 #include <getopt.h>
 #include <limits.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,12 +22,29 @@
 
 #define BENCH_MAX_SCENARIOS	64
 
+/*
+ * What a bench measures: one build of the programs, and its document.
+ * With --head-bindir there are two, base and head, and their repeats
+ * alternate (base 1, head 1, base 2, ...): load that comes or goes on a
+ * shared machine then falls on both sides alike instead of on one.
+ */
+struct bench_side {
+	const char		*label;		/* "base", "head", or NULL */
+	const struct lab_bins	*bins;
+	const char		*json;
+	json_t			*doc;
+	json_t			*entry;		/* the scenario being run */
+};
+
 struct bench {
 	const char		*results;
 	const struct lab_bins	*bins;
 	int			 repeat;
 	int			 noise;		/* run it all twice: A/A */
 	const char		*json;
+	const char		*head_bindir;	/* base against head, alternating */
+	const char		*head_json;
+	struct lab_bins		 head_bins;
 	struct scenario		*scs;
 	struct plan		*plans;
 	int			 n;
@@ -33,10 +53,10 @@ struct bench {
 	int			 interrupted;
 };
 
-/* One repeat: a run in its own folder and namespace, its metrics into the
- * document, the file rewritten.  -1 on an error or an interruption. */
+/* One repeat of one side: a run in its own folder and namespace, its
+ * metrics into the side's document.  -1 on an error or an interruption. */
 static int
-bench_one(struct bench *b, json_t *doc, json_t *entry, int i, int r)
+bench_one(struct bench *b, struct bench_side *side, int i, int r)
 {
 	const struct scenario	*sc = &b->scs[i];
 	const struct plan	*plan = &b->plans[i];
@@ -56,7 +76,7 @@ bench_one(struct bench *b, json_t *doc, json_t *entry, int i, int r)
 	b->left_s -= plan->lab.duration_us / 1e6;
 	st = (struct status_run){ ++b->done, b->total, sc->name,
 	    plan->lab.duration_us / 1e6, sc->time_scale, b->left_s, sc, dir };
-	measure_run(sc, plan, dir, b->bins, &st, &m);
+	measure_run(sc, plan, dir, side->bins, &st, &m);
 	if (m.status == RUN_INTERRUPTED)
 		b->interrupted = 1;
 	if (!m.measured || m.status != RUN_DONE) {
@@ -68,44 +88,46 @@ bench_one(struct bench *b, json_t *doc, json_t *entry, int i, int r)
 		log_warnx("%s: %s", sc->name, err);
 		return -1;
 	}
-	benchfile_add_repeat(doc, entry, dir, m.held ? "held" : "not held",
-	    v);
-	printf("bench %s %d/%d: %s, completed_per_s %.1f, session_p99_ms "
-	    "%.3f (%s/)\n", sc->name, r + 1, b->repeat, m.held ? "held" :
+	benchfile_add_repeat(side->doc, side->entry, dir, m.held ? "held" :
+	    "not held", v);
+	printf("bench %s%s%s %d/%d: %s, completed_per_s %.1f, session_p99_ms "
+	    "%.3f (%s/)\n", sc->name, side->label ? " " : "", side->label ?
+	    side->label : "", r + 1, b->repeat, m.held ? "held" :
 	    "NOT HELD", v[metric_index("completed_per_s")],
 	    v[metric_index("session_p99_ms")], shown);
 	fflush(stdout);
 	return 0;
 }
 
-/* Every scenario, `repeat` times, into one document written to path. */
-static json_t *
-bench_all(struct bench *b, const char *path)
+/* Every scenario, `repeat` times on each side, each side's document
+ * rewritten after each of its repeats.  -1 on an error or an
+ * interruption; the documents hold what finished. */
+static int
+bench_all(struct bench *b, struct bench_side *sides, int nsides)
 {
-	json_t	*doc = benchfile_new(), *entry;
 	char	 err[512];
-	int	 i, r;
+	int	 i, r, k;
 
 	for (i = 0; i < b->n; i++) {
-		if ((entry = benchfile_add_scenario(doc, &b->scs[i],
-		    &b->plans[i], err, sizeof(err))) == NULL) {
-			log_warnx("%s", err);
-			goto fail;
-		}
-		for (r = 0; r < b->repeat; r++) {
-			if (bench_one(b, doc, entry, i, r) == -1)
-				goto fail;
-			if (benchfile_write(doc, path, err, sizeof(err)) ==
-			    -1) {
+		for (k = 0; k < nsides; k++)
+			if ((sides[k].entry = benchfile_add_scenario(
+			    sides[k].doc, &b->scs[i], &b->plans[i], err,
+			    sizeof(err))) == NULL) {
 				log_warnx("%s", err);
-				goto fail;
+				return -1;
 			}
-		}
+		for (r = 0; r < b->repeat; r++)
+			for (k = 0; k < nsides; k++) {
+				if (bench_one(b, &sides[k], i, r) == -1)
+					return -1;
+				if (benchfile_write(sides[k].doc, sides[k].json,
+				    err, sizeof(err)) == -1) {
+					log_warnx("%s", err);
+					return -1;
+				}
+			}
 	}
-	return doc;
-fail:
-	json_decref(doc);
-	return NULL;
+	return 0;
 }
 
 /* The medians and spreads of a document, per scenario and metric. */
@@ -137,6 +159,49 @@ print_spread(json_t *doc)
 		}
 }
 
+/* The head side's programs: fake-imapd from --head-bindir, loadgen too
+ * if the folder has one, else the base side's, as --bindir finds them;
+ * {bindir} is the folder. */
+static int
+check_head(struct bench *b)
+{
+	struct lab_bins	*h = &b->head_bins;
+	struct stat	 st;
+
+	if (b->head_bindir == NULL && b->head_json == NULL)
+		return 0;
+	if (b->head_bindir == NULL || b->head_json == NULL) {
+		log_warnx("bench: --head-bindir and --head-json go together");
+		return -1;
+	}
+	if (b->noise) {
+		log_warnx("bench: --noise and --head-bindir: an A/A run has "
+		    "no head; run --noise on its own");
+		return -1;
+	}
+	if (strcmp(b->head_json, b->json) == 0) {
+		log_warnx("bench: --head-json %s: the same file as --json",
+		    b->head_json);
+		return -1;
+	}
+	/* A folder, as --bindir's: fake-imapd's, or a server's own build
+	 * for a [server] command's {bindir}. */
+	if (stat(b->head_bindir, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		log_warnx("bench: --head-bindir %s: not a folder",
+		    b->head_bindir);
+		return -1;
+	}
+	snprintf(h->fake_imapd, sizeof(h->fake_imapd), "%s/fake-imapd",
+	    b->head_bindir);
+	snprintf(h->loadgen, sizeof(h->loadgen), "%s/loadgen",
+	    b->head_bindir);
+	if (access(h->loadgen, X_OK) != 0)
+		snprintf(h->loadgen, sizeof(h->loadgen), "%s",
+		    b->bins->loadgen);
+	snprintf(h->bindir, sizeof(h->bindir), "%s", b->head_bindir);
+	return 0;
+}
+
 static int
 parse_args(struct bench *b, int argc, char **argv)
 {
@@ -144,6 +209,8 @@ parse_args(struct bench *b, int argc, char **argv)
 		{ "repeat",	required_argument,	NULL, 'n' },
 		{ "json",	required_argument,	NULL, 'j' },
 		{ "noise",	no_argument,		NULL, 'a' },
+		{ "head-bindir", required_argument,	NULL, 'H' },
+		{ "head-json",	required_argument,	NULL, 'J' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t	 n;
@@ -166,6 +233,8 @@ parse_args(struct bench *b, int argc, char **argv)
 			break;
 		case 'j': b->json = optarg; break;
 		case 'a': b->noise = 1; break;
+		case 'H': b->head_bindir = optarg; break;
+		case 'J': b->head_json = optarg; break;
 		case ':':
 			log_warnx("bench: %s: expected a value",
 			    argv[optind - 1]);
@@ -178,6 +247,8 @@ parse_args(struct bench *b, int argc, char **argv)
 		log_warnx("bench: expected --json FILE");
 		return -1;
 	}
+	if (check_head(b) == -1)
+		return -1;
 	if (optind == argc || argc - optind > BENCH_MAX_SCENARIOS) {
 		log_warnx("bench: expected 1 to %d SCENARIO.ini",
 		    BENCH_MAX_SCENARIOS);
@@ -189,30 +260,49 @@ parse_args(struct bench *b, int argc, char **argv)
 static int
 bench_run(struct bench *b)
 {
-	char	 second[PATH_MAX];
-	json_t	*a, *aa = NULL;
-	int	 i, rc = 0;
+	struct bench_side	 sides[2] = {
+		{ NULL, b->bins, b->json, benchfile_new(), NULL },
+	};
+	char			 second[PATH_MAX];
+	int			 i, k, nsides = 1, passes, rc = 0;
 
-	b->total = b->n * b->repeat * (b->noise ? 2 : 1);
+	if (b->head_bindir != NULL) {
+		sides[0].label = "base";
+		sides[1] = (struct bench_side){ "head", &b->head_bins,
+		    b->head_json, benchfile_new(), NULL };
+		nsides = 2;
+	}
+	passes = nsides * (b->noise ? 2 : 1);
+	b->total = b->n * b->repeat * passes;
 	for (i = 0; i < b->n; i++)
-		b->left_s += b->repeat * (b->noise ? 2 : 1) *
+		b->left_s += b->repeat * passes *
 		    b->plans[i].lab.duration_us / 1e6;
-	if ((a = bench_all(b, b->json)) == NULL)
-		return 2;
-	print_spread(a);
-	printf("  json: %s\n", b->json);
-	if (b->noise) {
+	if (bench_all(b, sides, nsides) == -1)
+		rc = 2;
+	else if (nsides == 2) {
+		for (k = 0; k < 2; k++) {
+			printf("\n%s:", sides[k].label);
+			print_spread(sides[k].doc);
+			printf("  json: %s\n", sides[k].json);
+		}
+	} else {
+		print_spread(sides[0].doc);
+		printf("  json: %s\n", b->json);
+	}
+	if (rc == 0 && b->noise) {
 		/* The same again: A/A, what noise alone moves. */
 		snprintf(second, sizeof(second), "%s.second.json", b->json);
-		if ((aa = bench_all(b, second)) == NULL)
+		sides[1] = (struct bench_side){ NULL, b->bins, second,
+		    benchfile_new(), NULL };
+		if (bench_all(b, &sides[1], 1) == -1)
 			rc = 2;
 		else {
 			printf("  json: %s (the A/A second)\n\n", second);
-			compare_print_noise(a, aa);
+			compare_print_noise(sides[0].doc, sides[1].doc);
 		}
 	}
-	json_decref(a);
-	json_decref(aa);
+	json_decref(sides[0].doc);
+	json_decref(sides[1].doc);
 	return rc;
 }
 

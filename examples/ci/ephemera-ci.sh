@@ -12,14 +12,13 @@ ephemera=${EPHEMERA:-build/lab/ephemera}
 scenario=${SCENARIO:-examples/ci/server.ini}
 mkdir -p "$out"
 
+# Base and head take turns, repeat by repeat (base 1, head 1, base 2...):
+# load that another job brings to a shared runner falls on both alike.
 "$ephemera" --results "$out/runs" --bindir "$base" bench "$scenario" \
-    --repeat 5 --json "$out/base.json"
-"$ephemera" --results "$out/runs" --bindir "$head" bench "$scenario" \
-    --repeat 5 --json "$out/head.json"
-# Base and head run one after the other: on a shared runner another job's
-# load can come or go between them and move every latency a few ms.  Gate
-# the login (the change under test) tightly, the rest loosely; `ephemera
-# bench --noise` on your runner suggests tighter ones.
+    --repeat 5 --json "$out/base.json" \
+    --head-bindir "$head" --head-json "$out/head.json"
+# Gate the login (the change under test) tightly, the rest loosely;
+# `ephemera bench --noise` on your runner suggests tighter ones.
 exec "$ephemera" compare "$out/base.json" "$out/head.json" \
     --tolerance login_p99_ms:+50% --tolerance session_p99_ms:+300% \
     --tolerance session_p90_ms:+300% --tolerance connect_p99_ms:+300% \

@@ -13,7 +13,8 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import EPHEMERA, SOURCE_ROOT, read_csv, run, wait_for
+from harness import EPHEMERA, FAKE_IMAPD, SOURCE_ROOT, read_csv, run, \
+    wait_for
 
 SCENARIO = """\
 [system]
@@ -146,6 +147,36 @@ class Bench(unittest.TestCase):
         # The A/A comparison's table is printed too.
         self.assertRegex(r.stdout, r"(?m)^steady\s+session_p99_ms\s")
 
+    def test_base_and_head_take_turns(self):
+        """--head-bindir: base 1, head 1, base 2, head 2, each side into
+        its own file; the head's fake-imapd (a wrapper that answers every
+        command 200 ms late) is the one its repeats ran."""
+        head = os.path.join(self.d, "head-bin")
+        os.mkdir(head)
+        wrapper = os.path.join(head, "fake-imapd")
+        with open(wrapper, "w") as f:
+            f.write('#!/bin/sh\nexec %s --command-delay 200ms "$@"\n'
+                    % os.path.abspath(FAKE_IMAPD))
+        os.chmod(wrapper, 0o755)
+        head_json = os.path.join(self.d, "head.json")
+        r = self.bench(self.scenario(), "--repeat", "2", "--json", self.json,
+                       "--head-bindir", head, "--head-json", head_json)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        order = re.findall(r"(?m)^bench steady (base|head) (\d)/2: held",
+                           r.stdout)
+        self.assertEqual(order, [("base", "1"), ("head", "1"),
+                                 ("base", "2"), ("head", "2")], r.stdout)
+        for path, slow in ((self.json, False), (head_json, True)):
+            with open(path) as f:
+                [s] = json.load(f)["scenarios"]
+            self.assertEqual(len(s["repeats"]), 2, path)
+            for rep in s["repeats"]:
+                m = rep["metrics"]
+                self.assertEqual(m["completed"], 20, path)
+                # LOGIN waits 200 ms at the head's server only.
+                self.assertEqual(m["login_p99_ms"] >= 200, slow, path)
+        self.assertIn("json: " + head_json, r.stdout)
+
     def test_bad_input(self):
         path = self.scenario()
         for args, why in (([path], "expected --json FILE"),
@@ -155,7 +186,22 @@ class Bench(unittest.TestCase):
                            "--bogus: unknown option"),
                           (["--json", self.json], "SCENARIO.ini"),
                           ([os.path.join(self.d, "none.ini"), "--json",
-                            self.json], "none.ini")):
+                            self.json], "none.ini"),
+                          ([path, "--json", self.json, "--head-bindir",
+                            self.d], "--head-bindir and --head-json go "
+                           "together"),
+                          ([path, "--json", self.json, "--head-json",
+                            self.json + ".h"], "--head-bindir and "
+                           "--head-json go together"),
+                          ([path, "--json", self.json, "--head-bindir",
+                            os.path.join(self.d, "nowhere"), "--head-json",
+                            self.json + ".h"], "nowhere: not a folder"),
+                          ([path, "--json", self.json, "--head-bindir",
+                            self.d, "--head-json", self.json],
+                           "the same file as --json"),
+                          ([path, "--json", self.json, "--noise",
+                            "--head-bindir", self.d, "--head-json",
+                            self.json + ".h"], "--noise and --head-bindir")):
             r = self.bench(*args)
             self.assertEqual(r.returncode, 2, args)
             self.assertIn(why, r.stderr, args)
