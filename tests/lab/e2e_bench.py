@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import EPHEMERA, FAKE_IMAPD, SOURCE_ROOT, read_csv, run, \
+from harness import EPHEMERA, SOURCE_ROOT, read_csv, run, slowed_bindir, \
     wait_for
 
 SCENARIO = """\
@@ -151,13 +151,7 @@ class Bench(unittest.TestCase):
         """--head-bindir: base 1, head 1, base 2, head 2, each side into
         its own file; the head's fake-imapd (a wrapper that answers every
         command 200 ms late) is the one its repeats ran."""
-        head = os.path.join(self.d, "head-bin")
-        os.mkdir(head)
-        wrapper = os.path.join(head, "fake-imapd")
-        with open(wrapper, "w") as f:
-            f.write('#!/bin/sh\nexec %s --command-delay 200ms "$@"\n'
-                    % os.path.abspath(FAKE_IMAPD))
-        os.chmod(wrapper, 0o755)
+        head = slowed_bindir(self.d, "200ms")
         head_json = os.path.join(self.d, "head.json")
         r = self.bench(self.scenario(), "--repeat", "2", "--json", self.json,
                        "--head-bindir", head, "--head-json", head_json)

@@ -5,13 +5,12 @@ server and flags one slowed by fake-imapd's --command-delay 200ms on
 login_p99_ms, with exit 1 and a JUnit file that names it."""
 import os
 import shutil
-import stat
 import subprocess
 import tempfile
 import unittest
 import xml.etree.ElementTree as ET
 
-from harness import EPHEMERA, FAKE_IMAPD, SOURCE_ROOT
+from harness import EPHEMERA, FAKE_IMAPD, SOURCE_ROOT, slowed_bindir
 
 CI = os.path.join(SOURCE_ROOT, "examples", "ci")
 
@@ -45,14 +44,7 @@ class CiExample(unittest.TestCase):
         not 20: with the suite and a fuzzer beside it, one base repeat's
         login p99 reached 51 ms (a stall of the machine), and 20 ms was
         then not significant; a stall is rarely 200 ms."""
-        d = os.path.join(self.d, "head-bin")
-        os.mkdir(d)
-        path = os.path.join(d, "fake-imapd")
-        with open(path, "w") as f:
-            f.write('#!/bin/sh\nexec %s --command-delay 200ms "$@"\n'
-                    % os.path.abspath(FAKE_IMAPD))
-        os.chmod(path, os.stat(path).st_mode | stat.S_IXUSR)
-        return d
+        return slowed_bindir(self.d, "200ms")
 
     def test_readme_shows_the_files_as_they_are(self):
         with open(os.path.join(SOURCE_ROOT, "README.md")) as f:

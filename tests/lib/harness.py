@@ -110,6 +110,20 @@ class FakeImapd:
                 self.proc.communicate()
 
 
+def slowed_bindir(parent, delay="200ms"):
+    """A build folder under parent whose fake-imapd answers every command
+    `delay` late: the head of a change that made the server slower, for
+    `--bindir` / `--head-bindir`.  Returns the folder."""
+    d = os.path.join(parent, "head-bin")
+    os.mkdir(d)
+    path = os.path.join(d, "fake-imapd")
+    with open(path, "w") as f:
+        f.write('#!/bin/sh\nexec %s --command-delay %s "$@"\n'
+                % (os.path.abspath(FAKE_IMAPD), delay))
+    os.chmod(path, 0o755)
+    return d
+
+
 def recv_until(sock, suffix, limit=65536):
     """Bytes from sock until they end with suffix (or EOF), bounded."""
     data = b""
