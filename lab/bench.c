@@ -3,7 +3,6 @@
 
 #include <getopt.h>
 #include <limits.h>
-#include <unistd.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,14 +158,12 @@ print_spread(json_t *doc)
 		}
 }
 
-/* The head side's programs: fake-imapd from --head-bindir, loadgen too
- * if the folder has one, else the base side's, as --bindir finds them;
- * {bindir} is the folder. */
+/* The head side's options, and its programs found in --head-bindir as
+ * --bindir's are. */
 static int
 check_head(struct bench *b)
 {
-	struct lab_bins	*h = &b->head_bins;
-	struct stat	 st;
+	struct stat	st;
 
 	if (b->head_bindir == NULL && b->head_json == NULL)
 		return 0;
@@ -191,14 +188,7 @@ check_head(struct bench *b)
 		    b->head_bindir);
 		return -1;
 	}
-	snprintf(h->fake_imapd, sizeof(h->fake_imapd), "%s/fake-imapd",
-	    b->head_bindir);
-	snprintf(h->loadgen, sizeof(h->loadgen), "%s/loadgen",
-	    b->head_bindir);
-	if (access(h->loadgen, X_OK) != 0)
-		snprintf(h->loadgen, sizeof(h->loadgen), "%s",
-		    b->bins->loadgen);
-	snprintf(h->bindir, sizeof(h->bindir), "%s", b->head_bindir);
+	lab_bins_find(b->head_bindir, &b->head_bins);
 	return 0;
 }
 
@@ -279,16 +269,13 @@ bench_run(struct bench *b)
 		    b->plans[i].lab.duration_us / 1e6;
 	if (bench_all(b, sides, nsides) == -1)
 		rc = 2;
-	else if (nsides == 2) {
-		for (k = 0; k < 2; k++) {
-			printf("\n%s:", sides[k].label);
+	else
+		for (k = 0; k < nsides; k++) {
+			if (sides[k].label != NULL)
+				printf("\n%s:", sides[k].label);
 			print_spread(sides[k].doc);
 			printf("  json: %s\n", sides[k].json);
 		}
-	} else {
-		print_spread(sides[0].doc);
-		printf("  json: %s\n", b->json);
-	}
 	if (rc == 0 && b->noise) {
 		/* The same again: A/A, what noise alone moves. */
 		snprintf(second, sizeof(second), "%s.second.json", b->json);

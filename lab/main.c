@@ -3,13 +3,11 @@
 
 #include <getopt.h>
 #include <glob.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "arrivals.h"
 #include "bench.h"
@@ -123,58 +121,6 @@ usage(FILE *fp)
 	    "  --help, --version\n"
 	    "\n"
 	    "exit status: 0 every expectation held, 1 one did not, 2 error\n");
-}
-
-/* The folder ephemera runs from. */
-static void
-self_dir(char *dir, size_t dirsz)
-{
-	char	self[PATH_MAX];
-	ssize_t	n;
-
-	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) == -1)
-		fatal("readlink /proc/self/exe");
-	self[n] = '\0';
-	snprintf(dir, dirsz, "%s", dirname(self));
-}
-
-/* A program beside ephemera: in the build tree, <build>/lab/ephemera
- * beside <build>/<sub>/<name>, or installed, all in one bin folder. */
-static void
-beside_self(const char *sub, const char *name, char *path, size_t pathsz)
-{
-	char	dir[PATH_MAX];
-
-	self_dir(dir, sizeof(dir));
-	snprintf(path, pathsz, "%s/../%s/%s", dir, sub, name);
-	if (access(path, X_OK) != 0)
-		snprintf(path, pathsz, "%s/%s", dir, name);
-}
-
-/* The two programs' paths, and {bindir}: the folder fake-imapd is in. */
-static void
-find_bins(const struct config *cf, struct lab_bins *b)
-{
-	char	self[LAB_PATH_MAX];
-
-	if (cf->bindir != NULL) {
-		snprintf(b->fake_imapd, sizeof(b->fake_imapd), "%s/fake-imapd",
-		    cf->bindir);
-		snprintf(b->loadgen, sizeof(b->loadgen), "%s/loadgen",
-		    cf->bindir);
-		/* A folder of the server's own (a CI job's build of it):
-		 * loadgen is then ephemera's. */
-		if (access(b->loadgen, X_OK) != 0)
-			beside_self("loadgen", "loadgen", b->loadgen,
-			    sizeof(b->loadgen));
-	} else {
-		beside_self("fake-imapd", "fake-imapd", b->fake_imapd,
-		    sizeof(b->fake_imapd));
-		beside_self("loadgen", "loadgen", b->loadgen,
-		    sizeof(b->loadgen));
-	}
-	snprintf(self, sizeof(self), "%s", b->fake_imapd);
-	snprintf(b->bindir, sizeof(b->bindir), "%s", dirname(self));
 }
 
 static void
@@ -446,7 +392,7 @@ cmd_run(const struct config *cf, char **paths, int n)
 		free(ts);
 		return EXIT_ERROR;
 	}
-	find_bins(cf, &bins);
+	lab_bins_find(cf->bindir, &bins);
 	batch_init(&b, plans, n, cf->repeat);
 	report_table_header(stdout);
 	for (k = 0; k < cf->repeat && !interrupted; k++)
@@ -530,7 +476,7 @@ cmd_sweep_here(const struct config *cf, int argc, char **argv)
 {
 	struct lab_bins	bins;
 
-	find_bins(cf, &bins);
+	lab_bins_find(cf->bindir, &bins);
 	return cmd_sweep(cf->results, &bins, argc, argv);
 }
 
@@ -540,7 +486,7 @@ cmd_bench_here(const struct config *cf, int argc, char **argv)
 {
 	struct lab_bins	bins;
 
-	find_bins(cf, &bins);
+	lab_bins_find(cf->bindir, &bins);
 	return cmd_bench(cf->results, &bins, argc, argv);
 }
 

@@ -2,21 +2,10 @@
 #ifndef EPHEMERA_RUN_H
 #define EPHEMERA_RUN_H
 
+#include "bins.h"
 #include "scenario.h"
 
 struct plan;
-
-/* Where the two programs are. */
-#include <limits.h>
-
-/* Room for a directory of PATH_MAX plus the longest relative tail. */
-#define LAB_PATH_MAX	(PATH_MAX + 64)
-
-struct lab_bins {
-	char	fake_imapd[LAB_PATH_MAX];
-	char	loadgen[LAB_PATH_MAX];
-	char	bindir[LAB_PATH_MAX];	/* fake-imapd's folder: {bindir} */
-};
 
 enum run_status {
 	RUN_DONE = 0,		/* measured; the report judges the numbers */
